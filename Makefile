@@ -1,0 +1,70 @@
+# Two commands on a fresh Debian/Ubuntu machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app krafte_pwa
+HOST ?= 0.0.0.0
+PORT ?= 8000
+SYSTEM_PACKAGES := libzbar0 poppler-utils chromium fonts-dejavu-core postgresql
+PYTEST_ARGS ?=
+
+.PHONY: install system-packages venv translations migrate run dev test lint bench clean
+
+install: system-packages venv translations
+
+# Installs what is missing, as root; otherwise says what to install.
+system-packages:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "missing system packages:$$missing"; \
+	    echo "run: sudo apt-get install --no-install-recommends$$missing"; exit 1; \
+	  fi; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+translations: venv
+	@if ls krafte_pwa/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+	  $(BIN)/pybabel compile -q -d krafte_pwa/translations; fi
+
+migrate: install
+	$(FLASK) db upgrade
+
+run: migrate
+	$(FLASK) demo --if-empty
+	@ip=$$(hostname -I 2>/dev/null | awk '{print $$1}'); \
+	echo; echo "Krafte is running. Open http://localhost:$(PORT)/ here, or http://$${ip:-<this machine>}:$(PORT)/ from a phone on the same network."; \
+	echo "Demo login: manager / krafte-demo (operator / krafte-floor, admin / krafte-admin)"; echo
+	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
+
+dev: migrate
+	$(FLASK) demo --if-empty
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/ruff check krafte_pwa tests bench
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check krafte_pwa tests bench
+
+bench: install
+	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,49 @@
+"""Krafte PWA: inventory and production for small batch manufacturers."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import config as config_module
+from .db_session import configure_engine
+from .extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(config_module.from_environment(app.instance_path))
+    app.config.update(
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        WTF_CSRF_TIME_LIMIT=None,  # a tablet left on the station all day still posts
+        SESSION_COOKIE_SAMESITE="Lax",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+
+    from . import models  # noqa: F401  (mappers registered before the first query)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from .web import i18n
+
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(engine)
+
+    from .web import register
+
+    register(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,75 @@
+"""Command line: users, demo, backup. Calls services only."""
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from .errors import KrafteError
+from .extensions import db
+
+users_cli = AppGroup("users", help="Manage users.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "manager", "operator"]), default="operator")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--locale", type=click.Choice(["en", "fr"]), default=None)
+def create_user_command(username, role, password, locale):
+    """Create a user who can log in."""
+    from .services.users import create_user
+
+    try:
+        create_user(username=username, password=password, role=role, locale=locale)
+    except KrafteError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"user {username} ({role}) created")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database holds no item yet.")
+def demo_command(if_empty):
+    """Load a candle and cosmetics workshop to try the app."""
+    from .demo import load_demo
+    from .models import Item
+
+    if if_empty and db.session.execute(select(func.count(Item.id))).scalar_one():
+        click.echo("database has data: demo not loaded")
+        return
+    summary = load_demo()
+    click.echo(summary)
+
+
+@click.command("backup")
+@click.argument("target", required=False)
+def backup_command(target):
+    """Consistent copy of the database while the server runs."""
+    url = db.engine.url
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if url.get_backend_name() == "sqlite":
+        path = Path(target or Path(current_app.instance_path) / f"backup-{stamp}.db")
+        source = sqlite3.connect(url.database)
+        dest = sqlite3.connect(path)
+        with dest:
+            source.backup(dest)  # SQLite's online backup: consistent while others write
+        dest.close()
+        source.close()
+        click.echo(f"backup written to {path}")
+    else:
+        import subprocess
+
+        path = Path(target or f"krafte-{stamp}.dump")
+        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        subprocess.run(["pg_dump", "--format=custom", "--file", str(path), plain], check=True)
+        click.echo(f"backup written to {path}")
+
+
+def register_cli(app) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)

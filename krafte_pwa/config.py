@@ -1,0 +1,35 @@
+"""Configuration: the only module that reads os.environ."""
+
+import os
+from pathlib import Path
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "krafte.db")
+
+
+def from_environment(instance_path: str) -> dict:
+    env = os.environ
+    url = env.get("DATABASE_URL") or default_database_url(instance_path)
+    if url.startswith("postgres://"):  # the form some hosts hand out
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "BASE_URL": env.get("KRAFTE_BASE_URL", ""),
+        "CURRENCY": env.get("KRAFTE_CURRENCY", "EUR"),
+        "BABEL_DEFAULT_LOCALE": env.get("KRAFTE_LOCALE", "en"),
+        "MAX_CONTENT_LENGTH": int(env.get("KRAFTE_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)),
+    }
+
+
+def _instance_secret(instance_path: str) -> str:
+    """A random key kept in instance/ so sessions survive restarts without configuration."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(os.urandom(32).hex())
+        path.chmod(0o600)
+    return path.read_text().strip()

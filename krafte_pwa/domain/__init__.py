@@ -1,0 +1,1 @@
+"""Pure rules: exact quantities and units, FEFO picking, lot-code patterns."""

@@ -1,0 +1,81 @@
+"""Exact decimal input: `12.5`, `12,5`, `1 234,5`, JSON numbers; never a float inside."""
+
+from decimal import Decimal, InvalidOperation
+
+# Stored scales: quantities to 6 places of the base unit, unit costs to 8 places.
+QUANTITY_PLACES = 6
+COST_PLACES = 8
+QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
+COST_QUANTUM = Decimal(1).scaleb(-COST_PLACES)
+
+_SPACES = {" ", "\u00a0", "\u202f", "'", "_"}
+
+
+class BadNumber(ValueError):
+    """Input that is not a finite decimal number."""
+
+
+def parse_decimal(value) -> Decimal:
+    """Read a decimal from user or JSON input, accepting a decimal comma.
+
+    Floats arrive from JSON numbers; their shortest repr is what the sender meant
+    (0.1 -> "0.1"), so they go through str, never through binary arithmetic.
+    """
+    if isinstance(value, bool) or value is None:
+        raise BadNumber(f"{value!r} is not a number")
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, float):
+        result = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = "".join(ch for ch in value.strip() if ch not in _SPACES)
+        if not text:
+            raise BadNumber("a number is required")
+        if "," in text and "." in text:
+            # "1.234,5" (fr/de) or "1,234.5" (en): the last separator is the decimal one.
+            if text.rfind(",") > text.rfind("."):
+                text = text.replace(".", "").replace(",", ".")
+            else:
+                text = text.replace(",", "")
+        elif text.count(",") == 1:
+            text = text.replace(",", ".")
+        elif "," in text:
+            raise BadNumber(f"{value!r} is not a number")
+        try:
+            result = Decimal(text)
+        except InvalidOperation:
+            raise BadNumber(f"{value!r} is not a number") from None
+    else:
+        raise BadNumber(f"{value!r} is not a number")
+    if not result.is_finite():
+        raise BadNumber(f"{value!r} is not a finite number")
+    return result
+
+
+def quantize(value: Decimal, places: int = QUANTITY_PLACES) -> Decimal:
+    """Round to the stored scale (half-even); used after unit conversions only."""
+    return value.quantize(Decimal(1).scaleb(-places))
+
+
+def fits_scale(value: Decimal, places: int) -> bool:
+    return value == value.quantize(Decimal(1).scaleb(-places)) if value.is_finite() else False
+
+
+def normalize(value: Decimal) -> Decimal:
+    """Drop trailing zeros for display and JSON ("12.500000" -> "12.5"), never exponent form."""
+    if value == 0:
+        return Decimal(0)
+    result = value.normalize()
+    sign, digits, exponent = result.as_tuple()
+    if exponent > 0:
+        result = result.quantize(Decimal(1))
+    return result
+
+
+def to_str(value: Decimal | None) -> str | None:
+    """Decimal -> JSON string without exponent ("1E+1" would surprise integrations)."""
+    if value is None:
+        return None
+    return format(normalize(value), "f")

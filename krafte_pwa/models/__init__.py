@@ -1,0 +1,14 @@
+"""Mapped classes by subject. No commits, no request objects."""
+
+from .catalog import ITEM_KINDS, Item, ItemBarcode, Location, PackUnit, Partner
+from .stock import LOT_ORIGINS, LOT_STATUSES, Balance, Lot, LotEvent, Movement, MovementKind
+from .system import IdempotencyRecord, Sequence, Setting
+from .trade import Receipt, ReceiptLine
+from .users import ROLES, ApiToken, User
+
+__all__ = [
+    "ITEM_KINDS", "LOT_ORIGINS", "LOT_STATUSES", "ROLES", "ApiToken", "Balance",
+    "IdempotencyRecord", "Item", "ItemBarcode", "Location", "Lot", "LotEvent", "Movement",
+    "MovementKind", "PackUnit", "Partner", "Receipt", "ReceiptLine", "Sequence", "Setting",
+    "User",
+]

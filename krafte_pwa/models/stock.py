@@ -1,0 +1,139 @@
+"""Lots, the append-only movement ledger, balances (a cache of the ledger), lot events."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import Money, Quantity, utcnow
+
+LOT_STATUSES = ("released", "quarantine", "blocked")
+LOT_ORIGINS = ("receipt", "production", "opening")
+
+
+class MovementKind:
+    """Stable codes with gaps; never reuse one."""
+
+    OPENING = 5
+    RECEIPT = 10
+    TRANSFER_OUT = 20
+    TRANSFER_IN = 21
+    ADJUSTMENT = 30
+    COUNT = 31
+    PICK_OUT = 40
+    PICK_IN = 41
+    CONSUME = 42
+    OUTPUT = 45
+    RETURN_OUT = 46
+    RETURN_IN = 47
+    WASTE = 48
+    SHIPMENT = 50
+
+    NAMES = {
+        5: "opening", 10: "receipt", 20: "transfer_out", 21: "transfer_in", 30: "adjustment",
+        31: "count", 40: "pick_out", 41: "pick_in", 42: "consume", 45: "output",
+        46: "return_out", 47: "return_in", 48: "waste", 50: "shipment",
+    }
+
+
+class Lot(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    origin: Mapped[str] = mapped_column(String(12))
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    supplier_lot: Mapped[str | None] = mapped_column(String(60))
+    lot_date: Mapped[date] = mapped_column(Date)
+    expiry: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="released")
+    unit_cost: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
+    receipt_id: Mapped[int | None] = mapped_column(ForeignKey("receipt.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    item = relationship("Item")
+    supplier = relationship("Partner")
+    receipt = relationship("Receipt", back_populates="lots")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('released', 'quarantine', 'blocked')", name="status"),
+        CheckConstraint("origin IN ('receipt', 'production', 'opening')", name="origin"),
+        CheckConstraint("unit_cost >= 0", name="unit_cost"),
+        Index("ix_lot_item_fefo", "item_id", "expiry", "lot_date"),
+    )
+
+
+class Movement(db.Model):
+    """One signed change of stock of a lot at a location. Never updated, never deleted."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity())
+    unit_cost: Mapped[Decimal] = mapped_column(Money())
+    kind: Mapped[int] = mapped_column(SmallInteger)
+    document: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    lot = relationship("Lot")
+    location = relationship("Location")
+    user = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint("quantity <> 0", name="nonzero"),
+        Index("ix_movement_lot_location", "lot_id", "location_id"),
+        Index("ix_movement_item_created", "item_id", "created_at"),
+        Index("ix_movement_created", "created_at"),
+        Index("ix_movement_document", "document"),
+    )
+
+    @property
+    def kind_name(self) -> str:
+        return MovementKind.NAMES.get(self.kind, str(self.kind))
+
+
+class Balance(db.Model):
+    """On hand per (lot, location): the sum of its movements, kept in the same transaction."""
+
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
+    quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+
+    lot = relationship("Lot", lazy="joined", innerjoin=True)
+    location = relationship("Location", lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        CheckConstraint("quantity >= 0", name="not_negative"),
+        Index("ix_balance_item", "item_id"),
+        Index("ix_balance_location", "location_id"),
+    )
+
+
+class LotEvent(db.Model):
+    """Changes to a lot that are not quantities: status, with who, when and why."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    old_value: Mapped[str | None] = mapped_column(String(40))
+    new_value: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    user = relationship("User")

@@ -1,0 +1,133 @@
+"""Reading plain input values into exact, checked ones, and finding things by code."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, BadNumber, parse_decimal, quantize
+from ..domain.units import UnitError
+from ..errors import BadInput, BadQuantity, NotFound, UnitMismatch
+from ..extensions import db
+from ..models import Item, Location, Lot, Partner
+
+MAX_QUANTITY = Decimal("1000000000")  # a billion base units: a typo, not a batch
+
+
+def number(value, field: str, *, positive: bool = True, allow_zero: bool = False,
+           signed: bool = False) -> Decimal:
+    if value is None or value == "":
+        raise BadQuantity(f"{field} is required", details={"field": field})
+    try:
+        result = parse_decimal(value)
+    except BadNumber as exc:
+        raise BadQuantity(f"{field}: {exc}", details={"field": field}) from None
+    if not signed:
+        if result < 0 or (result == 0 and not allow_zero):
+            raise BadQuantity(f"{field} must be greater than zero", details={"field": field})
+    elif result == 0 and not allow_zero:
+        raise BadQuantity(f"{field} must not be zero", details={"field": field})
+    if abs(result) > MAX_QUANTITY:
+        raise BadQuantity(f"{field} is too large", details={"field": field})
+    return result
+
+
+def base_quantity(item: Item, value, unit: str | None, field: str = "quantity", **kw) -> Decimal:
+    """Entered quantity in any unit the item knows -> its base unit, at the stored scale."""
+    entered = number(value, field, **kw)
+    try:
+        converted = item.units.to_base(entered, unit)
+    except UnitError as exc:
+        raise UnitMismatch(f"{field}: {exc}", details={"field": field}) from None
+    result = quantize(converted, QUANTITY_PLACES)
+    if result == 0 and entered != 0:
+        raise BadQuantity(f"{field} is too small to record", details={"field": field})
+    return result
+
+
+def unit_cost(value, field: str = "unit_cost") -> Decimal:
+    if value is None or value == "":
+        return Decimal(0)
+    result = number(value, field, allow_zero=True)
+    if result > Decimal("1000000000"):
+        raise BadQuantity(f"{field} is too large", details={"field": field})
+    return result
+
+
+def cost_per_base(item: Item, cost, unit: str | None) -> Decimal:
+    """A price per entered unit -> per base unit (8 decimal places)."""
+    if unit is None or unit == "" or cost == 0:
+        return quantize(cost, COST_PLACES)
+    try:
+        base_per_unit = item.units.to_base(Decimal(1), unit)
+    except UnitError as exc:
+        raise UnitMismatch(str(exc)) from None
+    return quantize(cost / base_per_unit, COST_PLACES)
+
+
+def text(value, field: str, *, required: bool = True, max_length: int = 200) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise BadInput(f"{field} is required", details={"field": field})
+        return None
+    if not isinstance(value, str | int):
+        raise BadInput(f"{field} must be text", details={"field": field})
+    result = str(value).strip()
+    if len(result) > max_length:
+        raise BadInput(f"{field} is longer than {max_length} characters",
+                       details={"field": field})
+    return result
+
+
+def iso_date(value, field: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BadInput(f"{field} must be a date like 2026-12-31", details={"field": field}) from None
+
+
+def item(sku) -> Item:
+    sku = text(sku, "item")
+    found = db.session.execute(select(Item).where(Item.sku == sku)).scalar()
+    if found is None:
+        raise NotFound(f"no item with SKU '{sku}'", code="unknown_item")
+    return found
+
+
+def lot(code, *, for_update: bool = False) -> Lot:
+    code = text(code, "lot")
+    query = select(Lot).where(Lot.code == code)
+    if for_update:
+        query = query.with_for_update()
+    found = db.session.execute(query).scalar()
+    if found is None:
+        raise NotFound(f"no lot with code '{code}'", code="unknown_lot")
+    return found
+
+
+def location(code, *, storage_only: bool = True) -> Location:
+    code = text(code, "location")
+    found = db.session.execute(select(Location).where(Location.code == code)).scalar()
+    if found is None or (storage_only and found.kind != "storage"):
+        raise NotFound(f"no location with code '{code}'", code="unknown_location")
+    return found
+
+
+def partner(name, *, supplier: bool = False, customer: bool = False) -> Partner | None:
+    """Partners are referenced by name; an unknown name creates one (SPEC §1)."""
+    name = text(name, "partner", required=False, max_length=120)
+    if name is None:
+        return None
+    found = db.session.execute(
+        select(Partner).where(func.lower(Partner.name) == name.lower())
+    ).scalar()
+    if found is None:
+        found = Partner(name=name)
+        db.session.add(found)
+    found.is_supplier = found.is_supplier or supplier
+    found.is_customer = found.is_customer or customer
+    return found

@@ -1,0 +1,84 @@
+"""Idempotency-Key: a replay of the same request returns the first answer, changes nothing.
+
+The key is inserted (and flushed) before the action runs, and the answer is stored in
+the same transaction as the action itself: a concurrent duplicate waits on the unique
+key and then finds the stored answer.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..errors import Conflict
+from ..extensions import db
+from ..models import IdempotencyRecord
+from ._tx import DEFER_KEY
+
+
+@dataclass
+class StoredAnswer:
+    status: int
+    body: str | None
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + body).hexdigest()
+
+
+def _stored(user_id: int, key: str, print_: str) -> StoredAnswer | None:
+    record = db.session.execute(
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id,
+                                        IdempotencyRecord.key == key)
+    ).scalar()
+    if record is None:
+        return None
+    if record.fingerprint != print_:
+        raise Conflict("this Idempotency-Key was used for a different request",
+                       code="idempotency_key_reused")
+    if record.status_code is None:
+        raise Conflict("the first request with this Idempotency-Key is still running",
+                       code="idempotency_in_progress")
+    return StoredAnswer(record.status_code, record.response_body)
+
+
+def run_once(user_id: int, key: str, print_: str, action):
+    """Run `action()` -> (status, body dict) once per key; replays get the stored answer.
+
+    Returns (status, body_json_text, replayed)."""
+    if not key or len(key) > 200:
+        raise Conflict("Idempotency-Key must have 1 to 200 characters", code="bad_idempotency_key")
+    stored = _stored(user_id, key, print_)
+    if stored:
+        return stored.status, stored.body, True
+    record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_)
+    db.session.add(record)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        stored = _stored(user_id, key, print_)
+        if stored:
+            return stored.status, stored.body, True
+        raise
+    db.session.info[DEFER_KEY] = True
+    try:
+        status, body = action()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.info.pop(DEFER_KEY, None)
+    text = json.dumps(body)
+    record.status_code, record.response_body = status, text
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        stored = _stored(user_id, key, print_)
+        if stored:
+            return stored.status, stored.body, True
+        raise
+    return status, text, False

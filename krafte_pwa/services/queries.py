@@ -1,0 +1,188 @@
+"""Read-only questions about stock. Reads use balances, never the length of history."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ..domain.fefo import StockLine, suggest_picks
+from ..errors import BadInput
+from ..extensions import db
+from ..models import Balance, Item, Location, Lot, Movement
+from . import _inputs as read
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class ItemStock:
+    item: Item
+    on_hand: Decimal
+    reserved: Decimal
+    available: Decimal
+    on_order: Decimal
+    usable: Decimal = ZERO  # released and unexpired, before reservations
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+
+@dataclass
+class LotDetail:
+    lot: Lot
+    quantity: Decimal
+    balances: list = field(default_factory=list)  # [(Location, Decimal)]
+
+
+def paging(page, per_page, *, default: int = 50, maximum: int = 500) -> tuple[int, int]:
+    try:
+        page = int(page or 1)
+        per_page = int(per_page or default)
+    except (TypeError, ValueError):
+        raise BadInput("page and per_page must be whole numbers") from None
+    if page < 1 or not 1 <= per_page <= maximum:
+        raise BadInput(f"page starts at 1; per_page is between 1 and {maximum}")
+    return page, per_page
+
+
+def _usable(today: date):
+    return and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
+
+
+def reserved_quantity(item_id: int) -> Decimal:
+    """Reserved by open production orders and shipments being picked (none yet)."""
+    return ZERO
+
+
+def on_order_quantity(item_id: int) -> Decimal:
+    return ZERO
+
+
+def item_stock(item: Item, today: date | None = None) -> ItemStock:
+    today = today or date.today()
+    row = db.session.execute(
+        select(
+            func.sum(Balance.quantity),
+            func.sum(case((_usable(today), Balance.quantity), else_=0)),
+        )
+        .join(Lot, Lot.id == Balance.lot_id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.item_id == item.id, Location.kind == "storage")
+    ).one()
+    on_hand = _dec(row[0])
+    usable = _dec(row[1])
+    reserved = reserved_quantity(item.id)
+    return ItemStock(item, on_hand, reserved, usable - reserved, on_order_quantity(item.id),
+                     usable)
+
+
+def _dec(value) -> Decimal:
+    # SUM over a scaled column comes back scaled by the column type; a CASE may not.
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) and not isinstance(value, bool) else Decimal(value)
+
+
+def item_by_sku(sku) -> Item:
+    return read.item(sku)
+
+
+def list_items(*, kind=None, q=None, page=1, per_page=50, include_archived=False) -> Page:
+    page, per_page = paging(page, per_page)
+    query = select(Item)
+    if kind:
+        query = query.where(Item.kind == kind)
+    if q:
+        like = f"%{str(q).strip().lower()}%"
+        query = query.where(or_(func.lower(Item.sku).like(like), func.lower(Item.name).like(like),
+                                Item.gtin == str(q).strip().zfill(14)))
+    if not include_archived:
+        query = query.where(Item.archived.is_(False))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(Item.kind, Item.sku).limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return Page(rows, total, page, per_page)
+
+
+def lot_detail(code) -> LotDetail:
+    lot = read.lot(code)
+    rows = db.session.execute(
+        select(Location, Balance.quantity)
+        .join(Balance, Balance.location_id == Location.id)
+        .where(Balance.lot_id == lot.id, Balance.quantity > 0)
+        .order_by(Location.code)
+    ).all()
+    balances = [(loc, qty) for loc, qty in rows]
+    return LotDetail(lot, sum((q for _, q in balances), ZERO), balances)
+
+
+def lot_movements(lot: Lot, limit: int = 200) -> list[Movement]:
+    return db.session.execute(
+        select(Movement).where(Movement.lot_id == lot.id)
+        .order_by(Movement.created_at.desc(), Movement.id.desc()).limit(limit)
+    ).scalars().all()
+
+
+def location_contents(code) -> tuple[Location, list]:
+    location = read.location(code, storage_only=False)
+    rows = db.session.execute(
+        select(Lot, Item, Balance.quantity)
+        .join(Balance, Balance.lot_id == Lot.id)
+        .join(Item, Item.id == Lot.item_id)
+        .where(Balance.location_id == location.id, Balance.quantity > 0)
+        .order_by(Item.sku, Lot.code)
+    ).all()
+    return location, rows
+
+
+def fefo_order():
+    return (Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code)
+
+
+def list_lots(*, item=None, location=None, status=None, expiring_before=None, page=1,
+              per_page=50, include_empty=False) -> Page:
+    """Lots in FEFO order with their total on hand (storage and WIP)."""
+    page, per_page = paging(page, per_page)
+    qty = func.coalesce(func.sum(Balance.quantity), 0).label("quantity")
+    query = select(Lot, qty).outerjoin(Balance, Balance.lot_id == Lot.id).group_by(Lot.id)
+    if item:
+        query = query.where(Lot.item_id == read.item(item).id)
+    if location:
+        where = read.location(location, storage_only=False)
+        query = query.where(Balance.location_id == where.id)
+    if status:
+        if status not in ("released", "quarantine", "blocked"):
+            raise BadInput("status must be released, quarantine or blocked")
+        query = query.where(Lot.status == status)
+    if expiring_before:
+        limit = read.iso_date(expiring_before, "expiring_before")
+        query = query.where(Lot.expiry.is_not(None), Lot.expiry < limit)
+    if not include_empty:
+        query = query.having(func.sum(Balance.quantity) > 0)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(*fefo_order()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page([(lot, _dec(q)) for lot, q in rows], total, page, per_page)
+
+
+def stock_lines(item_id: int) -> list[StockLine]:
+    rows = db.session.execute(
+        select(Lot, Location.code, Balance.quantity)
+        .join(Balance, Balance.lot_id == Lot.id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage")
+    ).all()
+    return [StockLine(lot.code, loc, qty, lot.expiry, lot.lot_date, lot.status)
+            for lot, loc, qty in rows]
+
+
+def suggest_for_item(item: Item, quantity: Decimal, today: date | None = None):
+    return suggest_picks(stock_lines(item.id), quantity, today or date.today())

@@ -1,0 +1,121 @@
+"""Stock operations: receive goods, transfer, adjust, change a lot's status."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..domain.lot_codes import format_code, series_key
+from ..errors import BadInput, Conflict
+from ..extensions import db
+from ..models import LOT_STATUSES, Lot, LotEvent, MovementKind, Receipt, ReceiptLine
+from . import _inputs as read
+from ._ledger import Posting, post
+from ._sequences import document_number, next_value
+from ._tx import commit
+from .settings import get_setting
+
+
+@dataclass
+class ReceivedLot:
+    code: str
+    item: str
+    quantity: Decimal
+
+
+@dataclass
+class ReceiptResult:
+    number: str
+    lots: list[ReceivedLot]
+
+
+def new_lot_code(origin: str, on: date, sku: str) -> str:
+    pattern = get_setting("lot_code_pattern")
+    seq = next_value("lot:" + series_key(pattern, origin, on, sku))
+    return format_code(pattern, origin, on, seq, sku)
+
+
+def receive_goods(*, supplier, location, lines, user_id=None, note=None,
+                  today: date | None = None) -> ReceiptResult:
+    """One receipt: one lot per line, in the order of the lines."""
+    today = today or date.today()
+    if not isinstance(lines, list) or not lines:
+        raise BadInput("a receipt needs at least one line", details={"field": "lines"})
+    if len(lines) > 500:
+        raise BadInput("a receipt has at most 500 lines", details={"field": "lines"})
+    where = read.location(location)
+    partner = read.partner(supplier, supplier=True)
+    receipt = Receipt(number=document_number("RC", today.year), supplier=partner,
+                      location_id=where.id, user_id=user_id,
+                      note=read.text(note, "note", required=False, max_length=2000))
+    db.session.add(receipt)
+    postings, received = [], []
+    for position, line in enumerate(lines, start=1):
+        if not isinstance(line, dict):
+            raise BadInput(f"line {position} must be an object", details={"line": position})
+        field = f"lines[{position - 1}]"
+        item = read.item(line.get("item"))
+        if item.archived:
+            raise BadInput(f"{field}: item {item.sku} is archived", details={"line": position})
+        unit = read.text(line.get("unit"), f"{field}.unit", required=False, max_length=20)
+        quantity = read.base_quantity(item, line.get("quantity"), unit, f"{field}.quantity")
+        cost = read.cost_per_base(item, read.unit_cost(line.get("unit_cost"),
+                                                       f"{field}.unit_cost"), unit)
+        expiry = read.iso_date(line.get("expiry"), f"{field}.expiry")
+        lot = Lot(code=new_lot_code("receipt", today, item.sku), item=item, origin="receipt",
+                  supplier=partner, lot_date=today, expiry=expiry, unit_cost=cost,
+                  supplier_lot=read.text(line.get("supplier_lot"), f"{field}.supplier_lot",
+                                         required=False, max_length=60),
+                  status="quarantine" if item.requires_qc else "released", receipt=receipt)
+        db.session.add(lot)
+        db.session.flush()
+        db.session.add(ReceiptLine(receipt=receipt, position=position, lot_id=lot.id,
+                                   quantity=quantity, entered_unit=unit or item.unit,
+                                   entered_quantity=read.number(line.get("quantity"), field),
+                                   unit_cost=cost))
+        postings.append(Posting(lot, where.id, quantity, MovementKind.RECEIPT, receipt.number))
+        received.append(ReceivedLot(lot.code, item.sku, quantity))
+    post(postings, user_id)
+    commit()
+    return ReceiptResult(receipt.number, received)
+
+
+def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=None) -> Lot:
+    the_lot = read.lot(lot)
+    src = read.location(source)
+    dst = read.location(destination)
+    if src.id == dst.id:
+        raise BadInput("source and destination are the same location", code="same_location")
+    amount = read.base_quantity(the_lot.item, quantity, unit)
+    document = document_number("TR", date.today().year)
+    post([Posting(the_lot, src.id, -amount, MovementKind.TRANSFER_OUT, document),
+          Posting(the_lot, dst.id, amount, MovementKind.TRANSFER_IN, document)], user_id)
+    commit()
+    return the_lot
+
+
+def adjust_stock(*, lot, location, quantity, reason, unit=None, user_id=None,
+                 kind: int = MovementKind.ADJUSTMENT) -> Lot:
+    """A signed correction with a reason; refused if it would leave less than nothing."""
+    the_lot = read.lot(lot)
+    where = read.location(location)
+    why = read.text(reason, "reason", max_length=500)
+    amount = read.base_quantity(the_lot.item, quantity, unit, signed=True)
+    post([Posting(the_lot, where.id, amount, kind, None, why)], user_id)
+    commit()
+    return the_lot
+
+
+def change_lot_status(*, lot, status, reason, user_id=None) -> Lot:
+    if status not in LOT_STATUSES:
+        raise BadInput(f"status must be one of {', '.join(LOT_STATUSES)}",
+                       details={"field": "status"})
+    why = read.text(reason, "reason", max_length=500)
+    the_lot = read.lot(lot, for_update=True)
+    if the_lot.status == status:
+        raise Conflict(f"lot {the_lot.code} is already {status}", code="no_change")
+    db.session.add(LotEvent(lot_id=the_lot.id, kind="status", old_value=the_lot.status,
+                            new_value=status, reason=why, user_id=user_id))
+    the_lot.status = status
+    commit()
+    return the_lot
+

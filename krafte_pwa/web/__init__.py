@@ -1,0 +1,37 @@
+"""Blueprints by area, error translation, login loaders and template helpers."""
+
+from flask import Flask, request
+
+from ..db_session import write_intent
+from ..extensions import csrf, db, login_manager
+from . import i18n
+
+
+def register(app: Flask) -> None:
+    from . import api, auth, errors, items, pages, stock
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(items.bp)
+    app.register_blueprint(stock.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
+    errors.register(app)
+    auth.register_loaders(login_manager)
+
+    @app.before_request
+    def _transaction_kind():
+        # Reads take a plain BEGIN on SQLite so they never queue behind writers.
+        request._write_token = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _reset(_exc=None):
+        token = getattr(request, "_write_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+    app.jinja_env.filters.update(
+        qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
+    )
+    app.jinja_env.globals.update(locales=i18n.LOCALES)
+    app.extensions["krafte_db"] = db

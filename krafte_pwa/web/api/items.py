@@ -1,0 +1,57 @@
+"""Items and locations."""
+
+from flask import request
+
+from ...domain.numbers import to_str
+from ...services import catalog, queries
+from ..auth import role_required
+from . import body, bp, idempotent
+from .serializers import item_json, page_json
+
+ITEM_FIELDS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantity",
+               "shelf_life_days", "requires_qc", "gtin", "density", "pack_units",
+               "default_location", "default_supplier", "sale_price", "description")
+
+
+@bp.post("/items")
+@role_required("manager")
+@idempotent
+def create_item():
+    data = body()
+    item = catalog.create_item(**{k: data.get(k) for k in ITEM_FIELDS})
+    return item_json(item, queries.item_stock(item)), 201
+
+
+@bp.get("/items")
+def list_items():
+    args = request.args
+    page = queries.list_items(kind=args.get("kind"), q=args.get("q"), page=args.get("page"),
+                              per_page=args.get("per_page"))
+    return page_json(page, [item_json(i) for i in page.rows])
+
+
+@bp.get("/items/<sku>")
+def get_item(sku):
+    item = queries.item_by_sku(sku)
+    return item_json(item, queries.item_stock(item))
+
+
+@bp.post("/locations")
+@role_required("manager")
+@idempotent
+def create_location():
+    data = body()
+    location = catalog.create_location(code=data.get("code"), name=data.get("name"),
+                                       parent=data.get("parent"))
+    return {"code": location.code, "name": location.name, "contents": []}, 201
+
+
+@bp.get("/locations/<code>")
+def get_location(code):
+    location, rows = queries.location_contents(code)
+    return {
+        "code": location.code, "name": location.name, "kind": location.kind,
+        "contents": [{"lot": lot.code, "item": item.sku, "quantity": to_str(q),
+                      "unit": item.unit, "expiry": lot.expiry.isoformat() if lot.expiry else None}
+                     for lot, item, q in rows],
+    }

@@ -1,0 +1,166 @@
+"""GET /api/v1/openapi.json: the contract, described for integrators and tools."""
+
+from . import bp
+
+DEC = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "exact decimal"}
+NUM_IN = {"oneOf": [{"type": "string"}, {"type": "number"}],
+          "description": "decimal; '12.5', '12,5' or a JSON number"}
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _obj(props: dict, required=()) -> dict:
+    schema = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def _op(summary, *, body=None, answer=None, status="200", params=(), idempotent=False,
+        role=None):
+    op = {"summary": summary + (f" (role: {role})" if role else ""),
+          "responses": {status: {"description": "success", "content": {
+              "application/json": {"schema": answer or {"type": "object"}}}}}}
+    for code, text in (("400", "bad input"), ("401", "not authenticated"),
+                       ("403", "role not allowed"), ("404", "unknown code"),
+                       ("409", "refused: conflict with the current state")):
+        op["responses"][code] = {"description": text,
+                                 "content": {"application/json": {"schema": ERROR}}}
+    parameters = [{"name": n, "in": where, "required": where == "path",
+                   "schema": {"type": "string"}} for n, where in params]
+    if idempotent:
+        parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                           "schema": {"type": "string", "maxLength": 200},
+                           "description": "a replay returns the first answer, changing nothing"})
+    if parameters:
+        op["parameters"] = parameters
+    if body:
+        op["requestBody"] = {"required": True,
+                             "content": {"application/json": {"schema": body}}}
+    return op
+
+
+PAGING = (("page", "query"), ("per_page", "query"))
+ITEM = _obj({"sku": {"type": "string"}, "name": {"type": "string"},
+             "kind": {"enum": ["material", "intermediate", "product"]},
+             "unit": {"type": "string"}, "on_hand": DEC, "reserved": DEC, "available": DEC,
+             "on_order": DEC, "reorder_point": DEC, "reorder_quantity": DEC,
+             "shelf_life_days": {"type": ["integer", "null"]}, "requires_qc": {"type": "boolean"},
+             "gtin": {"type": ["string", "null"]}})
+LOT = _obj({"code": {"type": "string"}, "item": {"type": "string"},
+            "status": {"enum": ["released", "quarantine", "blocked"]},
+            "expiry": {"type": ["string", "null"], "format": "date"},
+            "unit_cost": {**DEC, "description": "per base unit; absent for operators"},
+            "quantity": DEC, "origin": {"enum": ["receipt", "production", "opening"]},
+            "balances": {"type": "array", "items": _obj({"location": {"type": "string"},
+                                                          "quantity": DEC})}})
+
+
+def _page(schema):
+    return _obj({"items": {"type": "array", "items": schema}, "total": {"type": "integer"},
+                 "page": {"type": "integer"}, "per_page": {"type": "integer"}})
+
+
+def document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Krafte PWA API", "version": "1",
+                 "description": "Quantities and money travel as decimal strings. Items, lots, "
+                                "locations and orders are referenced by their codes. Errors "
+                                "are {\"error\": {\"code\", \"message\"}} with a 4xx status."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "components": {
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": {"Error": _obj({"error": _obj({"code": {"type": "string"},
+                                                      "message": {"type": "string"}},
+                                                     ["code", "message"])}, ["error"])},
+        },
+        "paths": {
+            "/tokens": {"post": {**_op("Get a bearer token", status="201",
+                                       body=_obj({"username": {"type": "string"},
+                                                  "password": {"type": "string"}},
+                                                 ["username", "password"]),
+                                       answer=_obj({"token": {"type": "string"}})),
+                                 "security": []}},
+            "/items": {
+                "post": _op("Create an item", status="201", answer=ITEM, idempotent=True,
+                            role="manager",
+                            body=_obj({"sku": {"type": "string"}, "name": {"type": "string"},
+                                       "kind": {"enum": ["material", "intermediate", "product"]},
+                                       "unit": {"type": "string"}, "reorder_point": NUM_IN,
+                                       "reorder_quantity": NUM_IN,
+                                       "shelf_life_days": {"type": "integer"},
+                                       "requires_qc": {"type": "boolean"},
+                                       "gtin": {"type": "string"}, "density": NUM_IN,
+                                       "pack_units": {"type": "array", "items": _obj(
+                                           {"name": {"type": "string"}, "quantity": NUM_IN,
+                                            "unit": {"type": "string"}})}},
+                                      ["sku", "name", "kind", "unit"])),
+                "get": _op("List items", answer=_page(ITEM),
+                           params=(("kind", "query"), ("q", "query"), *PAGING)),
+            },
+            "/items/{sku}": {"get": _op("An item with its stock", answer=ITEM,
+                                        params=(("sku", "path"),))},
+            "/locations": {"post": _op("Create a location", status="201", idempotent=True,
+                                       role="manager",
+                                       body=_obj({"code": {"type": "string"},
+                                                  "name": {"type": "string"},
+                                                  "parent": {"type": "string"}},
+                                                 ["code", "name"]))},
+            "/locations/{code}": {"get": _op(
+                "A location and what it holds", params=(("code", "path"),),
+                answer=_obj({"code": {"type": "string"}, "name": {"type": "string"},
+                             "contents": {"type": "array", "items": _obj(
+                                 {"lot": {"type": "string"}, "item": {"type": "string"},
+                                  "quantity": DEC})}}))},
+            "/receipts": {"post": _op(
+                "Receive goods: one lot per line, in the order of lines", status="201",
+                idempotent=True,
+                body=_obj({"supplier": {"type": "string"}, "location": {"type": "string"},
+                           "lines": {"type": "array", "minItems": 1, "items": _obj(
+                               {"item": {"type": "string"}, "quantity": NUM_IN,
+                                "unit": {"type": "string"},
+                                "supplier_lot": {"type": "string"},
+                                "expiry": {"type": "string", "format": "date"},
+                                "unit_cost": {**NUM_IN, "description": "per `unit` given"}},
+                               ["item", "quantity"])}},
+                          ["location", "lines"]),
+                answer=_obj({"number": {"type": "string"}, "lots": {"type": "array", "items": _obj(
+                    {"code": {"type": "string"}, "item": {"type": "string"},
+                     "quantity": DEC})}}))},
+            "/lots": {"get": _op("Lots in FEFO order", answer=_page(LOT),
+                                 params=(("item", "query"), ("location", "query"),
+                                         ("status", "query"), ("expiring_before", "query"),
+                                         *PAGING))},
+            "/lots/{code}": {"get": _op("A lot with its balances", answer=LOT,
+                                        params=(("code", "path"),))},
+            "/lots/{code}/movements": {"get": _op("A lot's movements, newest first",
+                                                  params=(("code", "path"),))},
+            "/lots/{code}/status": {"post": _op(
+                "Change a lot's status, with a reason", answer=LOT, idempotent=True,
+                role="manager", params=(("code", "path"),),
+                body=_obj({"status": {"enum": ["released", "quarantine", "blocked"]},
+                           "reason": {"type": "string"}}, ["status", "reason"]))},
+            "/transfers": {"post": _op(
+                "Move stock of a lot between locations", status="201", answer=LOT,
+                idempotent=True,
+                body=_obj({"lot": {"type": "string"}, "from": {"type": "string"},
+                           "to": {"type": "string"}, "quantity": NUM_IN,
+                           "unit": {"type": "string"}}, ["lot", "from", "to", "quantity"]))},
+            "/adjustments": {"post": _op(
+                "Correct stock by a signed quantity, with a reason", status="201", answer=LOT,
+                idempotent=True, role="manager",
+                body=_obj({"lot": {"type": "string"}, "location": {"type": "string"},
+                           "quantity": NUM_IN, "reason": {"type": "string"},
+                           "unit": {"type": "string"}},
+                          ["lot", "location", "quantity", "reason"]))},
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return document()

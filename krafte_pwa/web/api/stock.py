@@ -1,0 +1,78 @@
+"""Receipts, lots, transfers, adjustments, lot status."""
+
+from flask import request
+
+from ...domain.numbers import to_str
+from ...services import queries, stock
+from ..auth import role_required
+from . import body, bp, idempotent, user_id
+from .serializers import lot_json, movement_json, page_json
+
+
+@bp.post("/receipts")
+@idempotent
+def create_receipt():
+    data = body()
+    result = stock.receive_goods(supplier=data.get("supplier"), location=data.get("location"),
+                                 lines=data.get("lines"), note=data.get("note"),
+                                 user_id=user_id())
+    return {"number": result.number,
+            "lots": [{"code": r.code, "item": r.item, "quantity": to_str(r.quantity)}
+                     for r in result.lots]}, 201
+
+
+@bp.get("/lots")
+def list_lots():
+    args = request.args
+    page = queries.list_lots(item=args.get("item"), location=args.get("location"),
+                             status=args.get("status"),
+                             expiring_before=args.get("expiring_before"),
+                             page=args.get("page"), per_page=args.get("per_page"),
+                             include_empty=args.get("include_empty") in ("1", "true"))
+    return page_json(page, [lot_json(lot, q) for lot, q in page.rows])
+
+
+@bp.get("/lots/<code>")
+def get_lot(code):
+    detail = queries.lot_detail(code)
+    return lot_json(detail.lot, detail.quantity, detail.balances)
+
+
+@bp.get("/lots/<code>/movements")
+def lot_movements(code):
+    detail = queries.lot_detail(code)
+    return {"items": [movement_json(m) for m in queries.lot_movements(detail.lot)]}
+
+
+@bp.post("/lots/<code>/status")
+@role_required("manager")
+@idempotent
+def change_status(code):
+    data = body()
+    lot = stock.change_lot_status(lot=code, status=data.get("status"),
+                                  reason=data.get("reason"), user_id=user_id())
+    detail = queries.lot_detail(lot.code)
+    return lot_json(lot, detail.quantity, detail.balances), 200
+
+
+@bp.post("/transfers")
+@idempotent
+def transfer():
+    data = body()
+    lot = stock.transfer_stock(lot=data.get("lot"), source=data.get("from"),
+                               destination=data.get("to"), quantity=data.get("quantity"),
+                               unit=data.get("unit"), user_id=user_id())
+    detail = queries.lot_detail(lot.code)
+    return lot_json(lot, detail.quantity, detail.balances), 201
+
+
+@bp.post("/adjustments")
+@role_required("manager")
+@idempotent
+def adjust():
+    data = body()
+    lot = stock.adjust_stock(lot=data.get("lot"), location=data.get("location"),
+                             quantity=data.get("quantity"), reason=data.get("reason"),
+                             unit=data.get("unit"), user_id=user_id())
+    detail = queries.lot_detail(lot.code)
+    return lot_json(lot, detail.quantity, detail.balances), 201

@@ -1,0 +1,106 @@
+"""Log in and out, language choice, role checks, bearer tokens."""
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import KrafteError
+from ..extensions import db
+from ..models import User
+from ..services import users as user_service
+from .errors import error_json
+
+bp = Blueprint("auth", __name__)
+
+
+def register_loaders(login_manager) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @login_manager.user_loader
+    def _load(user_id):
+        user = db.session.get(User, int(user_id))
+        return user if user and user.active else None
+
+    @login_manager.request_loader
+    def _from_token(req):
+        header = req.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            user = user_service.user_for_token(header[7:].strip())
+            if user is not None:
+                g.bearer = True
+            return user
+        return None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        if request.path.startswith("/api/"):
+            return error_json("unauthorized", "log in or send a bearer token", 401)
+        return redirect(url_for("auth.login", next=request.full_path))
+
+
+def role_required(*roles: str):
+    """Page or API view reserved to roles (admin passes where manager does)."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                if request.path.startswith("/api/"):
+                    return error_json("forbidden", "your role does not allow this", 403)
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("pages.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if request.method == "POST":
+        try:
+            user = user_service.authenticate(request.form.get("username", ""),
+                                             request.form.get("password", ""))
+        except KrafteError:
+            flash(_("Wrong username or password."), "error")
+            return render_template("auth/login.html"), 401
+        login_user(user, remember=bool(request.form.get("remember")))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    locale = request.form.get("locale")
+    if locale not in ("en", "fr"):
+        abort(400)
+    if current_user.is_authenticated:
+        user_service.set_locale(current_user, locale)
+    response = redirect(_safe_next(request.form.get("next")))
+    response.set_cookie("locale", locale, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

@@ -1,0 +1,52 @@
+"""Turns errors into answers: JSON {"error": {code, message}} under /api, pages elsewhere."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..errors import KrafteError
+from ..extensions import db
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.startswith("/labels/") and (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_json(code: str, message: str, status: int, details: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"]["details"] = details
+    return jsonify(body), status
+
+
+def register(app) -> None:
+    @app.errorhandler(KrafteError)
+    def _krafte(exc: KrafteError):
+        db.session.rollback()
+        if wants_json():
+            return error_json(exc.code, exc.message, exc.status, exc.details)
+        return render_template("error.html", code=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        if wants_json():
+            return error_json("csrf_failed", exc.description, 400)
+        return render_template("error.html", code=400, message=exc.description), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        db.session.rollback()
+        code = (exc.name or "error").lower().replace(" ", "_")
+        if wants_json():
+            return error_json(code, exc.description or exc.name, exc.code or 400)
+        return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        db.session.rollback()
+        app.logger.exception("unexpected error")
+        if wants_json():
+            return error_json("internal_error", "something went wrong on the server", 500)
+        return render_template("error.html", code=500, message="Something went wrong."), 500

@@ -1,0 +1,50 @@
+"""Locale from the user's preference, else the browser's; number and date formatting."""
+
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from ..domain.numbers import normalize
+
+LOCALES = ("en", "fr")
+
+
+def select_locale() -> str:
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    chosen = request.cookies.get("locale") if request else None
+    if chosen in LOCALES:
+        return chosen
+    if request:
+        match = request.accept_languages.best_match(LOCALES)
+        if match:
+            return match
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def fmt_quantity(value, unit: str | None = None) -> str:
+    if value is None:
+        return ""
+    text = format_decimal(normalize(Decimal(value)), format="#,##0.######", locale=str(get_locale()))
+    return f"{text} {unit}" if unit else text
+
+
+def fmt_money(value, *, unit_cost: bool = False) -> str:
+    """Values to the cent; unit costs keep their extra decimals (0,003125 €)."""
+    if value is None:
+        return ""
+    currency = current_app.config.get("CURRENCY", "EUR")
+    amount = normalize(Decimal(value)) if unit_cost else Decimal(value).quantize(Decimal("0.01"))
+    return format_currency(amount, currency, locale=str(get_locale()),
+                           decimal_quantization=not unit_cost)
+
+
+def fmt_date(value) -> str:
+    if value is None:
+        return ""
+    from flask_babel import format_date
+
+    return format_date(value, "short" if str(get_locale()) == "en" else "dd/MM/yyyy")
