@@ -73,7 +73,7 @@ def load_demo(today: date | None = None) -> str:
         catalog.create_item(sku=sku, name=name, kind="product", unit=unit, shelf_life_days=life,
                             sale_price=price, reorder_point="20", reorder_quantity="100")
     lots = 0
-    for index, (sku, _name, unit, rop, roq, life, price, _extra) in enumerate(MATERIALS):
+    for index, (sku, _name, unit, _rop, roq, life, price, _extra) in enumerate(MATERIALS):
         supplier = SUPPLIERS[index % len(SUPPLIERS)]
         lines = []
         for n in range(3 if index % 3 else 2):

@@ -7,6 +7,8 @@ suite itself; with CI=true it must start (the leg fails rather than skips).
 import os
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from krafte_pwa import create_app
@@ -49,9 +51,21 @@ def sqlite_url(tmp_path_factory):
 _schema_ready: set[str] = set()
 
 
+class RequestClient(FlaskClient):
+    """Flask reuses the test's app context for requests, so `g` would carry the previous
+    request's user; a real server gives each request a fresh one."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        g.pop("bearer", None)
+        return super().open(*args, **kwargs)
+
+
 def make_app(url: str):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
-                      "WTF_CSRF_ENABLED": False, "BASE_URL": "http://krafte.test"})
+                      "WTF_CSRF_ENABLED": False,
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "BASE_URL": "http://krafte.test"})
+    app.test_client_class = RequestClient
     with app.app_context():
         if url not in _schema_ready:
             db.drop_all()

@@ -87,7 +87,8 @@ def iso_date(value, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise BadInput(f"{field} must be a date like 2026-12-31", details={"field": field}) from None
+        raise BadInput(f"{field} must be a date like 2026-12-31",
+                       details={"field": field}) from None
 
 
 def item(sku) -> Item:

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -26,8 +27,9 @@ def create_user(*, username, password, role="operator", locale=None) -> User:
         raise BadInput("locale must be en or fr", details={"field": "locale"})
     if _find(username):
         raise Conflict(f"user '{username}' exists already", code="duplicate_user")
-    user = User(username=username, password_hash=generate_password_hash(password), role=role,
-                locale=locale)
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    user = User(username=username, password_hash=generate_password_hash(password, method),
+                role=role, locale=locale)
     db.session.add(user)
     commit()
     return user

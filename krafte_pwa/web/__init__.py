@@ -1,6 +1,7 @@
 """Blueprints by area, error translation, login loaders and template helpers."""
 
 from flask import Flask, request
+from flask_babel import get_locale
 
 from ..db_session import write_intent
 from ..extensions import csrf, db, login_manager
@@ -33,5 +34,5 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
     )
-    app.jinja_env.globals.update(locales=i18n.LOCALES)
+    app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
     app.extensions["krafte_db"] = db

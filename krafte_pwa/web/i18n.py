@@ -28,7 +28,8 @@ def select_locale() -> str:
 def fmt_quantity(value, unit: str | None = None) -> str:
     if value is None:
         return ""
-    text = format_decimal(normalize(Decimal(value)), format="#,##0.######", locale=str(get_locale()))
+    text = format_decimal(normalize(Decimal(value)), format="#,##0.######",
+                          locale=str(get_locale()))
     return f"{text} {unit}" if unit else text
 
 
