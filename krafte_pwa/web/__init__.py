@@ -9,12 +9,13 @@ from . import i18n
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, errors, items, pages, stock
+    from . import api, auth, errors, items, labels, pages, stock
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(items.bp)
     app.register_blueprint(stock.bp)
+    app.register_blueprint(labels.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
     errors.register(app)

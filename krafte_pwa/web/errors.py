@@ -9,9 +9,8 @@ from ..extensions import db
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.startswith("/labels/") and (
-        request.accept_mimetypes.best == "application/json"
-    )
+    # Label files are fetched by scripts and printers too: they get JSON errors as well.
+    return request.path.startswith(("/api/", "/labels/"))
 
 
 def error_json(code: str, message: str, status: int, details: dict | None = None):

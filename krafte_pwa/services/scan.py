@@ -1,0 +1,124 @@
+"""What a scan names: a lot, a location, an item (SKU or barcode), a production order,
+or a supplier's GTIN / GS1 data with the item it names (SPEC §8, §4)."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+
+from ..errors import BadInput, KrafteError, NotFound
+from ..extensions import db
+from ..models import Item, ItemBarcode, Location, Lot
+from ..scan.decode import decode_image
+from ..scan.errors import ImageRejected, ScanError
+from ..scan.payloads import URL_SEGMENTS, Parsed, parse_payload
+
+
+class PayloadTooLarge(KrafteError):
+    code = "upload_too_large"
+    status = 413
+
+
+@dataclass
+class Resolved:
+    kind: str
+    code: str
+    path: str | None  # the page in this app, e.g. /l/R261123-004
+    item: Item | None = None
+    fields: dict = field(default_factory=dict)
+
+
+def _path(kind: str, code: str) -> str:
+    from urllib.parse import quote
+
+    return f"/{URL_SEGMENTS[kind]}/{quote(code, safe='')}"
+
+
+def _production_order(number: str):
+    # Production orders live in their own module; absent until it is installed.
+    from .. import models
+
+    model = getattr(models, "ProductionOrder", None)
+    if model is None:
+        return None
+    return db.session.execute(select(model).where(model.number == number)).scalar()
+
+
+def _find_exact(code: str) -> Resolved | None:
+    """A code as typed or read from a 1-D label: lot, location, SKU, order, barcode."""
+    if db.session.execute(select(Lot.id).where(Lot.code == code)).first():
+        return Resolved("lot", code, _path("lot", code))
+    if db.session.execute(select(Location.id).where(Location.code == code,
+                                                   Location.kind == "storage")).first():
+        return Resolved("location", code, _path("location", code))
+    item = db.session.execute(select(Item).where(Item.sku == code)).scalar()
+    if item:
+        return Resolved("item", code, _path("item", code), item)
+    if _production_order(code) is not None:
+        return Resolved("production_order", code, _path("production_order", code))
+    return None
+
+
+def _item_for_barcode(*codes: str) -> Item | None:
+    codes = tuple(c for c in codes if c)
+    if not codes:
+        return None
+    found = db.session.execute(select(Item).where(Item.gtin.in_(codes))).scalar()
+    if found:
+        return found
+    return db.session.execute(
+        select(Item).join(ItemBarcode).where(or_(*(ItemBarcode.code == c for c in codes)))
+    ).scalar()
+
+
+def resolve(payload, *, symbology: str | None = None, gs1: bool = False) -> Resolved:
+    """Raise NotFound for an unknown code; BadInput for an invalid barcode."""
+    if not isinstance(payload, str):
+        raise BadInput("payload must be text", details={"field": "payload"})
+    text = payload.strip()
+    if not gs1 and text and len(text) <= 64:
+        # A numeric lot code or SKU wins over reading the digits as a GTIN.
+        exact = _find_exact(text)
+        if exact:
+            return exact
+    try:
+        parsed = parse_payload(text, symbology=symbology, gs1=gs1)
+    except ScanError as exc:
+        raise BadInput(exc.message, code=exc.code) from None
+    return _resolve_parsed(parsed, text)
+
+
+def _resolve_parsed(parsed: Parsed, raw: str) -> Resolved:
+    if parsed.kind in URL_SEGMENTS:
+        found = _find_exact(parsed.code)
+        if found is None or found.kind != parsed.kind:
+            raise NotFound(f"no {parsed.kind.replace('_', ' ')} '{parsed.code}'",
+                           code="unknown_code")
+        return found
+    if parsed.kind in ("gtin", "gs1"):
+        gtin = parsed.fields.get("gtin") or (parsed.code if parsed.kind == "gtin" else None)
+        item = _item_for_barcode(gtin, parsed.fields.get("gtin13"), raw)
+        return Resolved(parsed.kind, parsed.code, _path("item", item.sku) if item else None,
+                        item, dict(parsed.fields))
+    item = _item_for_barcode(parsed.code)
+    if item:
+        return Resolved("item", item.sku, _path("item", item.sku), item)
+    raise NotFound(f"'{parsed.code}' is not a lot, location, item or order here",
+                   code="unknown_code")
+
+
+def decode_and_resolve(data: bytes, *, live: bool = False) -> list[tuple]:
+    """Image bytes -> [(Decoded, Resolved | None)]; unknown codes resolve to None."""
+    try:
+        decoded = decode_image(data, thorough=not live)
+    except ImageRejected as exc:
+        if exc.code in ("upload_too_large", "image_too_large"):
+            raise PayloadTooLarge(exc.message, code=exc.code) from None
+        raise BadInput(exc.message, code=exc.code) from None
+    results = []
+    for symbol in decoded:
+        try:
+            resolved = resolve(symbol.payload, symbology=symbol.symbology, gs1=symbol.gs1)
+        except (NotFound, BadInput):
+            resolved = None
+        results.append((symbol, resolved))
+    return results
