@@ -48,6 +48,21 @@ def sqlite_url(tmp_path_factory):
     return "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "krafte_test.db")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations():
+    """`make` compiles the catalogues; a bare pytest run should not need it."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in Path(__file__).resolve().parents[1].glob("krafte_pwa/translations/*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source, mo.open("wb") as target:
+                write_mo(target, read_po(source))
+
+
 _schema_ready: set[str] = set()
 
 

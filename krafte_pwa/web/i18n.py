@@ -48,4 +48,4 @@ def fmt_date(value) -> str:
         return ""
     from flask_babel import format_date
 
-    return format_date(value, "short" if str(get_locale()) == "en" else "dd/MM/yyyy")
+    return format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
