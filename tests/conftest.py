@@ -56,7 +56,8 @@ def compiled_translations():
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    for po in Path(__file__).resolve().parents[1].glob("krafte_pwa/translations/*/LC_MESSAGES/*.po"):
+    root = Path(__file__).resolve().parents[1]
+    for po in root.glob("krafte_pwa/translations/*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             with po.open("rb") as source, mo.open("wb") as target:
