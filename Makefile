@@ -40,7 +40,7 @@ $(VENV)/.installed: pyproject.toml
 
 translations: venv
 	@if ls krafte_pwa/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-	  $(BIN)/pybabel compile -q -d krafte_pwa/translations; fi
+	  $(BIN)/pybabel compile -d krafte_pwa/translations >/dev/null; fi
 
 migrate: install
 	$(FLASK) db upgrade
