@@ -20,10 +20,10 @@ def create_app(config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a tablet left on the station all day still posts
         SESSION_COOKIE_SAMESITE="Lax",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
-        JSON_SORT_KEYS=False,
     )
     if config:
         app.config.update(config)
+    app.json.sort_keys = False  # answers keep the contract's field order
 
     from . import models  # noqa: F401  (mappers registered before the first query)
 

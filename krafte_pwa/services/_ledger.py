@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import and_, func, select, update
 
+from ..domain.numbers import to_str
 from ..errors import InsufficientStock
 from ..extensions import db
 from ..models import Balance, Lot, Movement
@@ -54,8 +55,10 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
             if result.rowcount != 1:
                 have = on_hand(p.lot.id, p.location_id)
                 raise InsufficientStock(
-                    f"lot {p.lot.code} has {have} {p.lot.item.unit} here, cannot take {take}",
-                    details={"lot": p.lot.code, "on_hand": str(have), "requested": str(take)},
+                    f"lot {p.lot.code} has {to_str(have)} {p.lot.item.unit} here, "
+                    f"cannot take {to_str(take)}",
+                    details={"lot": p.lot.code, "on_hand": to_str(have),
+                             "requested": to_str(take)},
                 )
     movements = [
         Movement(lot_id=p.lot.id, location_id=p.location_id, item_id=p.lot.item_id,

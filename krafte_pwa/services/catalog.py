@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, fits_scale
+from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, fits_scale, quantize
 from ..domain.units import BUILT_IN, UnitError, canonical, convert
 from ..errors import BadInput, Conflict
 from ..extensions import db
@@ -72,7 +72,7 @@ def create_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=N
     if density not in (None, ""):
         item.density = read.number(density, "density").quantize(Decimal(1).scaleb(-COST_PLACES))
     if sale_price not in (None, ""):
-        item.sale_price = read.unit_cost(sale_price, "sale_price")
+        item.sale_price = quantize(read.unit_cost(sale_price, "sale_price"), COST_PLACES)
     if default_location:
         item.default_location = read.location(default_location)
     if default_supplier:
@@ -91,6 +91,8 @@ def _pack_unit(item: Item, pack) -> PackUnit:
     if canonical(name) in BUILT_IN:
         raise BadInput(f"'{name}' is a built-in unit", details={"field": "pack_units.name"})
     quantity = read.number(pack.get("quantity"), "pack_units.quantity")
+    if not fits_scale(quantity, QUANTITY_PLACES):
+        raise BadInput("pack_units.quantity has too many decimal places")
     unit = canonical(read.text(pack.get("unit"), "pack_units.unit", max_length=12))
     try:
         convert(quantity, unit, item.unit, item.units)

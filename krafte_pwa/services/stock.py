@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..domain.lot_codes import format_code, series_key
+from ..domain.numbers import quantize
 from ..errors import BadInput, Conflict
 from ..extensions import db
 from ..models import LOT_STATUSES, Lot, LotEvent, MovementKind, Receipt, ReceiptLine
@@ -70,7 +71,8 @@ def receive_goods(*, supplier, location, lines, user_id=None, note=None,
         db.session.flush()
         db.session.add(ReceiptLine(receipt=receipt, position=position, lot_id=lot.id,
                                    quantity=quantity, entered_unit=unit or item.unit,
-                                   entered_quantity=read.number(line.get("quantity"), field),
+                                   entered_quantity=quantize(read.number(
+                                       line.get("quantity"), f"{field}.quantity")),
                                    unit_cost=cost))
         postings.append(Posting(lot, where.id, quantity, MovementKind.RECEIPT, receipt.number))
         received.append(ReceivedLot(lot.code, item.sku, quantity))

@@ -131,6 +131,13 @@ def test_receipt_answers_number_and_lots_in_line_order(client, manager, workshop
     ([{"item": "WAX", "quantity": 1, "expiry": "next week"}], "bad_input"),
     ([{"item": "WAX", "quantity": 1, "unit_cost": "-1"}], "bad_quantity"),
     ([{"item": "WAX", "quantity": 1}, {"item": "WICK"}], "bad_quantity"),
+    ([{"item": "WAX", "quantity": "1e400"}], "bad_quantity"),
+    ([{"item": "WAX", "quantity": "1e-400"}], "bad_quantity"),
+    ([{"item": "WAX", "quantity": "NaN"}], "bad_quantity"),
+    ([{"item": "WAX", "quantity": 1, "unit_cost": "1e40"}], "bad_quantity"),
+    ([{"item": "WAX", "quantity": True}], "bad_quantity"),
+    ([{"item": ["WAX"], "quantity": 1}], "bad_input"),
+    ([7], "bad_input"),
 ])
 def test_bad_receipts_change_nothing(client, manager, workshop, lines, code):
     response = post(client, "/api/v1/receipts", manager,
@@ -296,3 +303,6 @@ def test_quantities_travel_as_strings(client, manager, workshop):
     code = receive("WAX", D("0.000001"))
     lot = client.get(f"/api/v1/lots/{code}", headers=manager).json
     assert lot["quantity"] == "0.000001"
+    fine = post(client, "/api/v1/receipts", manager, {"location": "STORE", "lines": [
+        {"item": "WAX", "quantity": "0.0000001234", "unit": "kg", "unit_cost": "0.123456789"}]})
+    assert fine.status_code == 201 and fine.json["lots"][0]["quantity"] == "0.000123"
