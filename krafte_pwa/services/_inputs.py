@@ -95,7 +95,8 @@ def item(sku) -> Item:
     sku = text(sku, "item")
     found = db.session.execute(select(Item).where(Item.sku == sku)).scalar()
     if found is None:
-        raise NotFound(f"no item with SKU '{sku}'", code="unknown_item")
+        raise NotFound(f"no item with SKU '{sku}'", code="unknown_item",
+                       details={"field": "item"})
     return found
 
 
@@ -106,7 +107,8 @@ def lot(code, *, for_update: bool = False) -> Lot:
         query = query.with_for_update()
     found = db.session.execute(query).scalar()
     if found is None:
-        raise NotFound(f"no lot with code '{code}'", code="unknown_lot")
+        raise NotFound(f"no lot with code '{code}'", code="unknown_lot",
+                       details={"field": "lot"})
     return found
 
 
@@ -114,7 +116,8 @@ def location(code, *, storage_only: bool = True) -> Location:
     code = text(code, "location")
     found = db.session.execute(select(Location).where(Location.code == code)).scalar()
     if found is None or (storage_only and found.kind != "storage"):
-        raise NotFound(f"no location with code '{code}'", code="unknown_location")
+        raise NotFound(f"no location with code '{code}'", code="unknown_location",
+                       details={"field": "location"})
     return found
 
 
@@ -129,6 +132,7 @@ def partner(name, *, supplier: bool = False, customer: bool = False) -> Partner 
     if found is None:
         found = Partner(name=name)
         db.session.add(found)
+        db.session.flush()  # the next line naming it finds it, even without autoflush
     found.is_supplier = found.is_supplier or supplier
     found.is_customer = found.is_customer or customer
     return found

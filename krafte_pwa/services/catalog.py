@@ -47,10 +47,18 @@ def _optional_quantity(value, field: str) -> Decimal:
     return result
 
 
-def create_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=None,
-                shelf_life_days=None, requires_qc=False, gtin=None, density=None,
-                pack_units=None, default_location=None, default_supplier=None,
-                sale_price=None, description=None) -> Item:
+def create_item(**fields) -> Item:
+    item = build_item(**fields)
+    db.session.add(item)
+    commit()
+    return item
+
+
+def build_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=None,
+               shelf_life_days=None, requires_qc=False, gtin=None, density=None,
+               pack_units=None, default_location=None, default_supplier=None,
+               sale_price=None, description=None) -> Item:
+    """A checked, unsaved item (shared by the form, the API and the CSV import)."""
     sku = _code(sku, "sku")
     name = read.text(name, "name")
     if kind not in ITEM_KINDS:
@@ -79,8 +87,6 @@ def create_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=N
         item.default_supplier = read.partner(default_supplier, supplier=True)
     for pack in pack_units or []:
         item.pack_units.append(_pack_unit(item, pack))
-    db.session.add(item)
-    commit()
     return item
 
 

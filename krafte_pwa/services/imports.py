@@ -1,0 +1,215 @@
+"""CSV import of items and opening stock: a dry run lists every problem row, and nothing
+is written until the whole file is valid (SPEC §10).
+
+Reads UTF-8 (with or without BOM) and what French spreadsheets save: semicolons,
+decimal commas, Windows-1252, dates as 31/12/2026.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..domain.numbers import COST_PLACES, quantize
+from ..errors import BadInput, KrafteError
+from ..extensions import db
+from ..models import Item, Lot, MovementKind
+from . import _inputs as read
+from ._ledger import Posting, post
+from ._sequences import document_number
+from ._tx import commit
+from .catalog import build_item
+from .stock import new_lot_code
+
+MAX_ROWS = 50_000
+ITEM_COLUMNS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantity",
+                "shelf_life_days", "requires_qc", "gtin", "density", "sale_price",
+                "default_location", "default_supplier", "description")
+STOCK_COLUMNS = ("item", "quantity", "unit", "location", "expiry", "unit_cost",
+                 "supplier", "supplier_lot", "status", "date")
+# French headers a spreadsheet may carry, mapped to ours.
+ALIASES = {
+    "référence": "sku", "reference": "sku", "ref": "sku", "nom": "name", "désignation": "name",
+    "type": "kind", "unité": "unit", "unite": "unit", "seuil": "reorder_point",
+    "quantité": "quantity", "quantite": "quantity", "qté": "quantity", "article": "item",
+    "emplacement": "location", "péremption": "expiry", "peremption": "expiry", "dluo": "expiry",
+    "dlc": "expiry", "coût unitaire": "unit_cost", "cout unitaire": "unit_cost",
+    "fournisseur": "supplier", "lot fournisseur": "supplier_lot", "statut": "status",
+}
+KIND_ALIASES = {"matière": "material", "matiere": "material", "semi-fini": "intermediate",
+                "produit": "product"}
+
+
+@dataclass
+class Problem:
+    line: int
+    column: str | None
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    written: bool = False
+    problems: list[Problem] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # SKUs or lot codes
+
+
+def decode_csv(data: bytes | str) -> str:
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")  # what Excel in French saves by default
+
+
+def read_rows(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """(line number, row dict) for each non-empty row; header names normalised."""
+    text = decode_csv(data)
+    if not text.strip():
+        raise BadInput("the file is empty", code="empty_file")
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else (
+        "\t" if "\t" in first else ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
+    unknown = [h for h in header if h and h not in columns]
+    if unknown:
+        raise BadInput(f"unknown column(s): {', '.join(unknown)}; expected some of "
+                       f"{', '.join(columns)}", code="bad_header")
+    rows = []
+    for number, values in enumerate(reader, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise BadInput(f"at most {MAX_ROWS} rows per file", code="too_many_rows")
+        rows.append((number, {h: (values[i].strip() if i < len(values) else "")
+                              for i, h in enumerate(header) if h}))
+    return rows
+
+
+def _date(value: str, column: str) -> date | None:
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise BadInput(f"'{value}' is not a date (2026-12-31 or 31/12/2026)",
+                   details={"field": column})
+
+
+def _problem(line: int, exc: KrafteError) -> Problem:
+    column = exc.details.get("field") if exc.details else None
+    if column and "." in column:
+        column = column.rsplit(".", 1)[-1]
+    return Problem(line, column, exc.message)
+
+
+def import_items(data, *, dry_run: bool = False) -> ImportReport:
+    rows = read_rows(data, ITEM_COLUMNS)
+    report = ImportReport(rows=len(rows))
+    seen: dict[str, int] = {}
+    items = []
+    for line, row in rows:
+        values = {k: (v or None) for k, v in row.items()}
+        if values.get("kind"):
+            values["kind"] = KIND_ALIASES.get(values["kind"].lower(), values["kind"].lower())
+        sku = values.get("sku")
+        if sku in seen:
+            report.problems.append(Problem(line, "sku", f"SKU {sku} is also on line {seen[sku]}"))
+            continue
+        seen[sku] = line
+        try:
+            with db.session.no_autoflush:
+                items.append(build_item(**{k: values.get(k) for k in ITEM_COLUMNS}))
+        except KrafteError as exc:
+            report.problems.append(_problem(line, exc))
+    return _finish(report, dry_run, lambda: _save_items(items, report))
+
+
+def _save_items(items, report: ImportReport) -> None:
+    db.session.add_all(items)
+    report.created = [item.sku for item in items]
+
+
+@dataclass
+class _OpeningLine:
+    item: Item
+    quantity: Decimal
+    location_id: int
+    expiry: date | None
+    unit_cost: Decimal
+    supplier: object
+    supplier_lot: str | None
+    status: str
+    on: date
+
+
+def import_opening_stock(data, *, dry_run: bool = False, user_id=None,
+                         today: date | None = None) -> ImportReport:
+    """Lots with quantity, expiry, cost and location: the stock the day the app starts."""
+    today = today or date.today()
+    rows = read_rows(data, STOCK_COLUMNS)
+    report = ImportReport(rows=len(rows))
+    lines = []
+    items = {i.sku: i for i in db.session.execute(select(Item)).scalars()}
+    for line, row in rows:
+        try:
+            with db.session.no_autoflush:
+                lines.append(_opening_line(row, items, today))
+        except KrafteError as exc:
+            report.problems.append(_problem(line, exc))
+    return _finish(report, dry_run, lambda: _save_opening(lines, report, user_id, today))
+
+
+def _opening_line(row: dict, items: dict, today: date) -> _OpeningLine:
+    sku = row.get("item", "")
+    item = items.get(sku)
+    if item is None:
+        raise BadInput(f"no item with SKU '{sku}'", details={"field": "item"})
+    unit = row.get("unit") or None
+    status = row.get("status") or ("quarantine" if item.requires_qc else "released")
+    if status not in ("released", "quarantine", "blocked"):
+        raise BadInput("status must be released, quarantine or blocked",
+                       details={"field": "status"})
+    cost = read.cost_per_base(item, read.unit_cost(row.get("unit_cost"), "unit_cost"), unit)
+    return _OpeningLine(
+        item=item, quantity=read.base_quantity(item, row.get("quantity"), unit),
+        location_id=read.location(row.get("location")).id,
+        expiry=_date(row.get("expiry", ""), "expiry"), unit_cost=quantize(cost, COST_PLACES),
+        supplier=read.partner(row.get("supplier"), supplier=True),
+        supplier_lot=read.text(row.get("supplier_lot"), "supplier_lot", required=False,
+                               max_length=60),
+        status=status, on=_date(row.get("date", ""), "date") or today)
+
+
+def _save_opening(lines: list[_OpeningLine], report: ImportReport, user_id, today) -> None:
+    document = document_number("OB", today.year)
+    postings = []
+    for entry in lines:
+        lot = Lot(code=new_lot_code("opening", today, entry.item.sku), item=entry.item,
+                  origin="opening", supplier=entry.supplier, supplier_lot=entry.supplier_lot,
+                  lot_date=entry.on, expiry=entry.expiry, status=entry.status,
+                  unit_cost=entry.unit_cost)
+        db.session.add(lot)
+        postings.append((lot, entry))
+    db.session.flush()
+    post([Posting(lot, entry.location_id, entry.quantity, MovementKind.OPENING, document)
+          for lot, entry in postings], user_id)
+    report.created = [lot.code for lot, _ in postings]
+
+
+def _finish(report: ImportReport, dry_run: bool, save) -> ImportReport:
+    if report.problems or dry_run:
+        db.session.rollback()  # partners a row named, items built: none of it stays
+        return report
+    save()
+    commit()
+    report.written = True
+    return report
