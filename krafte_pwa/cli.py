@@ -69,7 +69,29 @@ def backup_command(target):
         click.echo(f"backup written to {path}")
 
 
+@click.command("import")
+@click.argument("kind", type=click.Choice(["items", "stock"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check every row, write nothing.")
+def import_command(kind, path, dry_run):
+    """Import items or opening stock from a CSV file (UTF-8 or a French spreadsheet's)."""
+    from .services import imports
+
+    data = Path(path).read_bytes()
+    run = imports.import_items if kind == "items" else imports.import_opening_stock
+    try:
+        report = run(data, dry_run=dry_run)
+    except KrafteError as exc:
+        raise click.ClickException(exc.message) from None
+    for problem in report.problems:
+        click.echo(f"line {problem.line}, {problem.column or '-'}: {problem.reason}", err=True)
+    if report.problems:
+        raise click.ClickException(f"{len(report.problems)} problem row(s): nothing written")
+    click.echo(f"{report.rows} rows {'checked' if dry_run else 'imported'}")
+
+
 def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(import_command)

@@ -12,3 +12,19 @@ __all__ = [
     "MovementKind", "PackUnit", "Partner", "Receipt", "ReceiptLine", "Sequence", "Setting",
     "User",
 ]
+
+# Production (issue 3): appended so the foundation's list above stays as it was.
+from .production import (  # noqa: E402
+    ORDER_STATUSES,
+    Genealogy,
+    Pick,
+    ProductionOrder,
+    Recipe,
+    RecipeLine,
+    Reservation,
+)
+
+__all__ += [
+    "ORDER_STATUSES", "Genealogy", "Pick", "ProductionOrder", "Recipe", "RecipeLine",
+    "Reservation",
+]

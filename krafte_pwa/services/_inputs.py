@@ -5,11 +5,19 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, BadNumber, parse_decimal, quantize
+from ..domain.numbers import (
+    COST_PLACES,
+    QUANTITY_PLACES,
+    BadNumber,
+    fits_scale,
+    parse_decimal,
+    quantize,
+)
 from ..domain.units import UnitError
 from ..errors import BadInput, BadQuantity, NotFound, UnitMismatch
 from ..extensions import db
 from ..models import Item, Location, Lot, Partner
+from ._tx import upsert
 
 MAX_QUANTITY = Decimal("1000000000")  # a billion base units: a typo, not a batch
 
@@ -39,6 +47,10 @@ def base_quantity(item: Item, value, unit: str | None, field: str = "quantity", 
         converted = item.units.to_base(entered, unit)
     except UnitError as exc:
         raise UnitMismatch(f"{field}: {exc}", details={"field": field}) from None
+    if converted == entered and not fits_scale(entered, QUANTITY_PLACES):
+        # Nothing to convert: what was typed is recorded exactly, or refused.
+        raise BadQuantity(f"{field} has more than {QUANTITY_PLACES} decimal places",
+                          details={"field": field})
     result = quantize(converted, QUANTITY_PLACES)
     if result == 0 and entered != 0:
         raise BadQuantity(f"{field} is too small to record", details={"field": field})
@@ -57,7 +69,10 @@ def unit_cost(value, field: str = "unit_cost") -> Decimal:
 def cost_per_base(item: Item, cost, unit: str | None) -> Decimal:
     """A price per entered unit -> per base unit (8 decimal places)."""
     if unit is None or unit == "" or cost == 0:
-        return quantize(cost, COST_PLACES)
+        if not fits_scale(cost, COST_PLACES):
+            raise BadQuantity(f"unit cost has more than {COST_PLACES} decimal places",
+                              details={"field": "unit_cost"})
+        return cost
     try:
         base_per_unit = item.units.to_base(Decimal(1), unit)
     except UnitError as exc:
@@ -130,9 +145,11 @@ def partner(name, *, supplier: bool = False, customer: bool = False) -> Partner 
         select(Partner).where(func.lower(Partner.name) == name.lower())
     ).scalar()
     if found is None:
-        found = Partner(name=name)
-        db.session.add(found)
-        db.session.flush()  # the next line naming it finds it, even without autoflush
+        # Two first receipts from a new supplier at once: one inserts, both then read it.
+        table = Partner.__table__
+        db.session.execute(upsert(table).values(name=name, is_supplier=False, is_customer=False)
+                           .on_conflict_do_nothing(index_elements=[table.c.name]))
+        found = db.session.execute(select(Partner).where(Partner.name == name)).scalar_one()
     found.is_supplier = found.is_supplier or supplier
     found.is_customer = found.is_customer or customer
     return found

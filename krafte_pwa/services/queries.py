@@ -55,13 +55,34 @@ def _usable(today: date):
     return and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
 
 
+def _open_reservations():
+    from ..models import ProductionOrder, Reservation
+
+    return (select(Reservation.item_id, func.sum(Reservation.quantity))
+            .join(ProductionOrder, ProductionOrder.id == Reservation.order_id)
+            .where(ProductionOrder.status.in_(("planned", "in_progress")))
+            .group_by(Reservation.item_id))
+
+
+def reserved_by_item() -> dict[int, Decimal]:
+    """What open production orders still hold back from others, per item."""
+    return {i: _dec(q) for i, q in db.session.execute(_open_reservations()).all()}
+
+
 def reserved_quantity(item_id: int) -> Decimal:
-    """Reserved by open production orders and shipments being picked (none yet)."""
-    return ZERO
+    from ..models import Reservation
+
+    row = db.session.execute(_open_reservations().where(Reservation.item_id == item_id)).first()
+    return _dec(row[1]) if row else ZERO
+
+
+def on_order_by_item() -> dict[int, Decimal]:
+    """Ordered from suppliers and not received yet, per item."""
+    return {}
 
 
 def on_order_quantity(item_id: int) -> Decimal:
-    return ZERO
+    return on_order_by_item().get(item_id, ZERO)
 
 
 def item_stock(item: Item, today: date | None = None) -> ItemStock:

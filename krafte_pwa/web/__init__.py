@@ -9,7 +9,7 @@ from . import i18n
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, errors, items, labels, pages, stock
+    from . import api, auth, errors, floor, items, labels, pages, production, pwa, stock
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
@@ -17,6 +17,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(stock.bp)
     app.register_blueprint(labels.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(pwa.bp)
+    app.register_blueprint(floor.bp)
+    app.register_blueprint(production.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
     errors.register(app)
     auth.register_loaders(login_manager)

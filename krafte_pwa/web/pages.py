@@ -1,21 +1,32 @@
-"""Home: what needs doing."""
+"""Home: what needs doing — low stock, lots expiring or expired, quarantine (the alerts
+of SPEC §6), open production orders — and the shop-floor tasks one tap away."""
 
 from flask import Blueprint, render_template
 from flask_login import login_required
 from sqlalchemy import func, select
 
+from .. import models
 from ..extensions import db
-from ..models import Item, Lot
+from ..services import alerts as alert_service
 
 bp = Blueprint("pages", __name__)
+SHOWN = 5
+
+
+def _open_orders():
+    if not hasattr(models, "ProductionOrder"):
+        return 0, []
+    order = models.ProductionOrder
+    where = order.status.in_(("planned", "in_progress"))
+    count = db.session.execute(select(func.count(order.id)).where(where)).scalar_one()
+    rows = db.session.execute(select(order).where(where).order_by(order.created_at, order.id)
+                              .limit(SHOWN)).scalars().all() if count else []
+    return count, rows
 
 
 @bp.get("/")
 @login_required
 def home():
-    counts = {
-        "items": db.session.execute(select(func.count(Item.id))).scalar_one(),
-        "quarantine": db.session.execute(
-            select(func.count(Lot.id)).where(Lot.status == "quarantine")).scalar_one(),
-    }
-    return render_template("pages/home.html", counts=counts)
+    orders, open_orders = _open_orders()
+    return render_template("pages/home.html", alerts=alert_service.alerts(), orders=orders,
+                           open_orders=open_orders, shown=SHOWN)

@@ -306,3 +306,18 @@ def test_quantities_travel_as_strings(client, manager, workshop):
     fine = post(client, "/api/v1/receipts", manager, {"location": "STORE", "lines": [
         {"item": "WAX", "quantity": "0.0000001234", "unit": "kg", "unit_cost": "0.123456789"}]})
     assert fine.status_code == 201 and fine.json["lots"][0]["quantity"] == "0.000123"
+
+
+def test_csv_import_by_api_dry_run_then_write(client, manager, operator, workshop):
+    data = "sku;name;kind;unit\nJAR;Pot 50 ml;material;pcs\nBAD;;material;pcs\n"
+    refused = client.post("/api/v1/imports/items", data=data.encode(), headers=manager)
+    assert refused.status_code == 422
+    assert refused.json["problems"] == [{"line": 3, "column": "name",
+                                         "reason": "name is required"}]
+    good = "sku;name;kind;unit\nJAR;Pot 50 ml;material;pcs\n"
+    dry = client.post("/api/v1/imports/items?dry_run=1", data=good, headers=manager)
+    assert dry.status_code == 200 and dry.json["written"] is False
+    assert client.get("/api/v1/items/JAR", headers=manager).status_code == 404
+    done = client.post("/api/v1/imports/items", data=good, headers=manager)
+    assert done.status_code == 201 and done.json["created"] == ["JAR"]
+    assert client.post("/api/v1/imports/items", data=good, headers=operator).status_code == 403

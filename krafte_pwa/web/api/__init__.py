@@ -71,4 +71,4 @@ def dumps(data) -> str:
     return json.dumps(data)
 
 
-from . import items, openapi, scan, stock, tokens  # noqa: E402,F401  (routes register on bp)
+from . import imports, items, openapi, production, scan, stock, tokens  # noqa: E402,F401  (routes register on bp)

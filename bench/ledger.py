@@ -1,0 +1,378 @@
+"""Measure ledger reads and a receipt as history grows: 10,000 then 1,000,000 movements.
+
+    .venv/bin/python bench/ledger.py            # the full run (1,000,000 movements)
+    .venv/bin/python bench/ledger.py --scale 0.1
+
+Builds, in an SQLite file under a temporary directory, a workshop with 300 items and
+5 locations, then lots with about ten movements each (receipt, transfers, partial takes;
+most older lots used up to zero, as in a real workshop), with balances that are exactly
+the sum of their movements. Rows go in with Core bulk inserts in big transactions, with
+quantities and costs already scaled to the integers the exact columns store.
+
+At 1,000 lots / 10,000 movements and at 100,000 lots / 1,000,000 movements it prints
+the median and 95th percentile, in process, of:
+  lot lookup     services.queries.lot_detail (the lot, its balances per location)
+  availability   services.queries.item_by_sku + item_stock (on hand, usable, available)
+  receipt        services.stock.receive_goods with one line (one transaction, committed)
+Reads run as a GET request would (plain BEGIN, rolled back); the receipt as a POST does.
+Target: lot lookup and availability medians under 2 ms at 1,000,000 movements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+from krafte_pwa import create_app  # noqa: E402
+from krafte_pwa.db_session import write_intent  # noqa: E402
+from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
+from krafte_pwa.extensions import db  # noqa: E402
+from krafte_pwa.models import Balance, Lot, Movement, MovementKind  # noqa: E402
+from krafte_pwa.services import queries, stock  # noqa: E402
+from krafte_pwa.services._ledger import ledger_sum  # noqa: E402
+
+ITEMS = 300
+LOCATIONS = ["STORE", "SHELF-A", "SHELF-B", "COLD", "DISPATCH"]
+MOVES_PER_LOT = 10
+TARGET_MS = 2.0
+Q = 10 ** QUANTITY_PLACES  # stored quantity = base units x Q
+C = 10 ** COST_PLACES
+TODAY = date.today()
+HISTORY_DAYS = 1100
+
+
+class Builder:
+    """Generates lots with consistent movements and balances, and bulk-inserts them."""
+
+    def __init__(self, seed: int = 7):
+        self.rng = random.Random(seed)
+        self.next_lot = 1
+        self.per_day: dict[date, int] = {}
+        self.lot_codes: list[str] = []
+        self.movements = 0
+        # some items have far more lots than others (a few base materials dominate)
+        self.item_weights = [1 / (i + 1) ** 0.6 for i in range(ITEMS)]
+
+    def catalogue(self, conn) -> None:
+        now = _ts(datetime.now())
+        units = ["g", "ml", "pcs", "kg"]
+        kinds = ["material"] * 6 + ["intermediate"] * 2 + ["product"] * 2
+        conn.exec_driver_sql(
+            "INSERT INTO location (id, code, name, kind, archived) VALUES (?, ?, ?, ?, ?)",
+            [(i + 1, code, code.title(), "storage", False) for i, code in enumerate(LOCATIONS)])
+        conn.exec_driver_sql(
+            "INSERT INTO partner (id, name, is_supplier, is_customer) VALUES (?, ?, ?, ?)",
+            [(i + 1, f"Supplier {i + 1}", True, False) for i in range(12)])
+        conn.exec_driver_sql(
+            "INSERT INTO item (id, sku, name, kind, unit, reorder_point, reorder_quantity, "
+            "requires_qc, archived, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i + 1, f"SKU{i + 1:03d}", f"Item {i + 1}", kinds[i % 10], units[i % 4],
+              0, 0, False, False, now) for i in range(ITEMS)])
+
+    def lots(self, count: int, first_day: int, last_day: int):
+        """`count` lots dated from `first_day` to `last_day` days ago, oldest first."""
+        rng = self.rng
+        lots, moves, balances = [], [], []
+        for n in range(count):
+            lot_id = self.next_lot
+            self.next_lot += 1
+            age = first_day - (first_day - last_day) * n // max(count - 1, 1)
+            on = TODAY - timedelta(days=age)
+            seq = self.per_day[on] = self.per_day.get(on, 0) + 1
+            code = f"R{on:%y%m%d}-{seq:03d}"
+            self.lot_codes.append(code)
+            item = rng.choices(range(1, ITEMS + 1), weights=self.item_weights)[0]
+            cost = rng.randrange(0, 50 * C)
+            expiry = on + timedelta(days=rng.randrange(180, 900)) if rng.random() < 0.6 else None
+            status = rng.choices(["released", "quarantine", "blocked"], [0.94, 0.04, 0.02])[0]
+            lots.append((lot_id, code, item, "receipt", rng.randrange(1, 13), None, str(on),
+                         str(expiry) if expiry else None, status, cost, _ts(on)))
+            # the newest lots still have stock; older ones were used up
+            used_up = rng.random() < (0.97 if age > 120 else 0.3)
+            stamp = datetime.combine(on, datetime.min.time()) + timedelta(hours=8)
+            totals: dict[int, int] = {}
+            for location, quantity, kind in self._history(used_up):
+                stamp += timedelta(hours=rng.randrange(1, 30))
+                moves.append((lot_id, location, item, quantity, cost, kind, code, None,
+                              _ts(stamp)))
+                totals[location] = totals.get(location, 0) + quantity
+            balances.extend((lot_id, loc, item, q) for loc, q in totals.items())
+        self.movements += len(moves)
+        return lots, moves, balances
+
+    def _history(self, used_up: bool) -> list[tuple[int, int, int]]:
+        """Exactly MOVES_PER_LOT movements: receipt, transfers, partial takes, and for a
+        used-up lot the takes that empty every location; never below zero."""
+        rng = self.rng
+        start = rng.randrange(1, len(LOCATIONS) + 1)
+        received = rng.randrange(1, 100_000) * Q + rng.randrange(Q)
+        here = {start: received}
+        moves = [(start, received, MovementKind.RECEIPT)]
+
+        def left() -> int:
+            holding = sum(1 for q in here.values() if q) if used_up else 0
+            return MOVES_PER_LOT - len(moves) - holding
+
+        while left() > 0:
+            stocked = [loc for loc, q in here.items() if q > 1]
+            source = rng.choice(stocked)
+            if left() >= 3 and rng.random() < 0.35:
+                target = rng.choice([x for x in range(1, len(LOCATIONS) + 1) if x != source])
+                quantity = rng.randrange(1, here[source])
+                moves += [(source, -quantity, MovementKind.TRANSFER_OUT),
+                          (target, quantity, MovementKind.TRANSFER_IN)]
+                here[source] -= quantity
+                here[target] = here.get(target, 0) + quantity
+            else:
+                quantity = rng.randrange(1, max(2, here[source] // 3))
+                moves.append((source, -quantity, MovementKind.CONSUME))
+                here[source] -= quantity
+        if used_up:
+            moves += [(loc, -q, MovementKind.CONSUME) for loc, q in here.items() if q]
+        assert len(moves) == MOVES_PER_LOT
+        return moves
+
+    def insert(self, conn, lots, moves, balances) -> None:
+        conn.exec_driver_sql(
+            "INSERT INTO lot (id, code, item_id, origin, supplier_id, supplier_lot, lot_date, "
+            "expiry, status, unit_cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            lots)
+        conn.exec_driver_sql(
+            "INSERT INTO movement (lot_id, location_id, item_id, quantity, unit_cost, kind, "
+            "document, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", moves)
+        conn.exec_driver_sql(
+            "INSERT INTO balance (lot_id, location_id, item_id, quantity) VALUES (?, ?, ?, ?)",
+            balances)
+
+
+def _ts(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return f"{value:%Y-%m-%d} 00:00:00.000000"
+
+
+def grow(builder: Builder, lots: int, first_day: int, last_day: int, batch: int = 10_000):
+    """Add `lots` lots in transactions of `batch` lots (100,000 movements)."""
+    done = 0
+    while done < lots:
+        size = min(batch, lots - done)
+        span = (first_day - last_day) * size // lots
+        start = first_day - (first_day - last_day) * done // lots
+        rows = builder.lots(size, start, max(last_day, start - span))
+        with db.engine.begin() as conn:
+            builder.insert(conn, *rows)
+        done += size
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
+def check_consistency(builder: Builder, samples: int = 300) -> None:
+    """Balances are the ledger: in total, and one by one for a sample."""
+    with db.engine.connect() as conn:
+        total_balances = conn.exec_driver_sql("SELECT SUM(quantity) FROM balance").scalar()
+        total_moves = conn.exec_driver_sql("SELECT SUM(quantity) FROM movement").scalar()
+        negative = conn.exec_driver_sql("SELECT COUNT(*) FROM balance WHERE quantity < 0"
+                                        ).scalar()
+    assert total_balances == total_moves and negative == 0
+    rows = db.session.execute(select(Balance.lot_id, Balance.location_id, Balance.quantity)
+                              .order_by(func.random()).limit(samples)).all()
+    for lot_id, location_id, quantity in rows:
+        assert ledger_sum(lot_id, location_id) == quantity
+    db.session.rollback()
+
+
+def measure(fn: Callable[[], object], runs: int, *, write: bool) -> list[float]:
+    times = []
+    token = write_intent.set(write)
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            fn()
+            if not write:
+                db.session.rollback()  # end the read transaction, as a request would
+            times.append((time.perf_counter() - started) * 1000)
+            db.session.expunge_all()  # a request starts with an empty session
+    finally:
+        write_intent.reset(token)
+    return times
+
+
+def figures(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1,
+                                                   round(0.95 * (len(ordered) - 1)))]
+
+
+def run_reads(builder: Builder, runs: int, receipts: int) -> dict[str, tuple[float, float]]:
+    rng = random.Random(11)
+    codes = builder.lot_codes
+    skus = [f"SKU{i + 1:03d}" for i in range(ITEMS)]
+    results = {}
+    # warm the caches once, as a running server would be
+    measure(lambda: queries.lot_detail(rng.choice(codes)), 50, write=False)
+    results["lot lookup"] = figures(measure(
+        lambda: queries.lot_detail(rng.choice(codes)), runs, write=False))
+    results["availability"] = figures(measure(
+        lambda: queries.item_stock(queries.item_by_sku(rng.choice(skus))), runs, write=False))
+    heavy = max(range(ITEMS), key=lambda i: builder.item_weights[i])
+    results["availability, busiest item"] = figures(measure(
+        lambda: queries.item_stock(queries.item_by_sku(skus[heavy])), runs, write=False))
+    results["receipt (1 line)"] = figures(measure(lambda: stock.receive_goods(
+        supplier="Supplier 1", location=rng.choice(LOCATIONS),
+        lines=[{"item": rng.choice(skus), "quantity": "12,5", "unit_cost": "0.42"}]),
+        receipts, write=True))
+    return results
+
+
+def report(label: str, results: dict[str, tuple[float, float]]) -> None:
+    counts = db.session.execute(select(func.count(Movement.id))).scalar_one()
+    lots = db.session.execute(text("SELECT COUNT(*) FROM lot")).scalar_one()
+    db.session.rollback()
+    print(f"\n{label}: {lots:,} lots, {counts:,} movements")
+    print(f"  {'operation':<28}{'median ms':>10}{'p95 ms':>10}")
+    for name, (median, p95) in results.items():
+        print(f"  {name:<28}{median:>10.3f}{p95:>10.3f}")
+
+
+def explain(sql_of: Callable[[], object]) -> None:
+    """Print SQLite's plan for the statements a call runs."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        sql_of()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+        db.session.rollback()
+    with db.engine.connect() as conn:
+        for statement, parameters in statements:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            print("    " + " ".join(statement.split())[:140])
+            for row in plan:
+                print("      plan:", row[-1])
+
+
+def item_sums(item_id: int, today: date, *, stocked_only: bool) -> tuple:
+    """The sums of queries.item_stock; `stocked_only` adds `quantity > 0`: used-up lots'
+    zero balances change no sum, and with an index on (item_id, quantity) are not visited."""
+    from sqlalchemy import and_, case, or_
+
+    from krafte_pwa.models import Location
+
+    usable = and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
+    query = (
+        select(func.sum(Balance.quantity), func.sum(case((usable, Balance.quantity), else_=0)))
+        .join(Lot, Lot.id == Balance.lot_id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.item_id == item_id, Location.kind == "storage")
+    )
+    if stocked_only:
+        query = query.where(Balance.quantity > 0)
+    return db.session.execute(query).one()
+
+
+def propose(builder: Builder, runs: int) -> None:
+    """Availability reads every balance row of the item, used-up lots included: measure the
+    proposed query and index on the same data (the sums query alone, each way)."""
+    busiest = 1 + max(range(ITEMS), key=lambda i: builder.item_weights[i])
+    with db.engine.connect() as conn:
+        rows, stocked = conn.exec_driver_sql(
+            "SELECT COUNT(*), SUM(quantity > 0) FROM balance WHERE item_id = ?", (busiest,)
+        ).one()
+    print(f"\nwhy availability varies: the busiest item has {rows:,} balance rows, "
+          f"{stocked:,} of them with stock; item_stock's SUM joins every one to its lot")
+    rng = random.Random(5)
+    today = date.today()
+
+    def both(stocked_only: bool) -> list[tuple[float, float]]:
+        def timed(pick: Callable[[], int]) -> tuple[float, float]:
+            return figures(measure(lambda: item_sums(pick(), today, stocked_only=stocked_only),
+                                   runs, write=False))
+
+        return [timed(lambda: rng.randrange(1, ITEMS + 1)), timed(lambda: busiest)]
+
+    variants = {"now (no filter)": both(False), "+ quantity > 0": both(True)}
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE INDEX ix_balance_item_quantity ON balance "
+                             "(item_id, quantity)")
+        conn.exec_driver_sql("ANALYZE")
+    variants["+ index (item_id, quantity)"] = both(True)
+    print("proposed: item_stock adds `Balance.quantity > 0` and balance gets an index on "
+          "(item_id, quantity)\n  sums query only, median / p95 ms:")
+    print(f"  {'variant':<30}{'any item':>18}{'busiest item':>18}")
+    for name, ((m1, p1), (m2, p2)) in variants.items():
+        print(f"  {name:<30}{m1:>9.3f} /{p1:>6.3f}{m2:>11.3f} /{p2:>6.3f}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="fraction of the 1,000,000-movement history to build")
+    parser.add_argument("--runs", type=int, default=2000, help="timed calls per read")
+    parser.add_argument("--receipts", type=int, default=300, help="timed receipts")
+    parser.add_argument("--explain", action="store_true", help="print query plans")
+    args = parser.parse_args(argv)
+    big_lots = int(100_000 * args.scale)
+
+    with tempfile.TemporaryDirectory(prefix="krafte-bench-") as tmp:
+        url = "sqlite:///" + str(Path(tmp) / "ledger.db")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        with app.app_context():
+            db.create_all()
+            builder = Builder()
+            with db.engine.begin() as conn:
+                builder.catalogue(conn)
+            started = time.perf_counter()
+            grow(builder, 1_000, HISTORY_DAYS, 1)
+            check_consistency(builder)
+            print(f"built 1,000 lots in {time.perf_counter() - started:.1f} s ({url})")
+            small = run_reads(builder, args.runs, args.receipts)
+            report("small history", small)
+            if args.explain:
+                explain(lambda: queries.item_stock(queries.item_by_sku("SKU001")))
+
+            started = time.perf_counter()
+            # a hundred times the history: more lots over the same years, 10 movements each
+            builder.next_lot = db.session.execute(select(func.max(Lot.id))).scalar() + 1
+            db.session.rollback()
+            grow(builder, big_lots - 1_000, HISTORY_DAYS, 1)
+            check_consistency(builder)
+            print(f"\ngrew to {big_lots:,} lots in {time.perf_counter() - started:.1f} s")
+            large = run_reads(builder, args.runs, args.receipts)
+            report("large history", large)
+            if args.explain:
+                explain(lambda: queries.lot_detail(builder.lot_codes[-1]))
+                explain(lambda: queries.item_stock(queries.item_by_sku("SKU001")))
+
+            propose(builder, max(100, args.runs // 4))
+            missed = [name for name in ("lot lookup", "availability")
+                      if large[name][0] >= TARGET_MS]
+            print(f"\ntarget: lot lookup and availability medians < {TARGET_MS} ms at the "
+                  f"large history: {'MISSED ' + ', '.join(missed) if missed else 'met'}")
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+    return 1 if missed and args.scale >= 1 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,220 @@
+"""Production at scale: plan, start and complete an order of 10 components with 1,000 lots
+per component in the database, and a 5-level trace over 1,000,000 movements.
+
+    .venv/bin/python bench/production.py [--lots 1000] [--movements 1000000] [--rounds 40]
+
+The data is built in a temporary SQLite file: catalogue and recipes through the services,
+lots, balances and movements by bulk inserts (receipts, plus pairs of +1/-1 adjustments
+that leave each balance equal to the sum of its movements, which is checked). Targets:
+complete under 30 ms median, trace under 50 ms.
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+from krafte_pwa import create_app  # noqa: E402
+from krafte_pwa.extensions import db  # noqa: E402
+from krafte_pwa.models import Item, Location, MovementKind  # noqa: E402
+from krafte_pwa.services import catalog, production, recipes, trace, users  # noqa: E402
+
+TODAY = date.today()
+COMPONENTS = [f"C{i:02d}" for i in range(10)]
+LEVELS = ["L1", "L2", "L3", "L4", "L5"]
+Q, C = 10**6, 10**8  # scales of quantities and costs
+
+
+def build(lots_per_component: int, movements: int) -> None:
+    catalog.create_location(code="STORE", name="Store")
+    catalog.create_location(code="FG", name="Finished goods")
+    for sku in COMPONENTS:
+        catalog.create_item(sku=sku, name=f"Component {sku}", kind="material", unit="g")
+    for sku in LEVELS[:-1]:
+        catalog.create_item(sku=sku, name=f"Intermediate {sku}", kind="intermediate", unit="g",
+                            shelf_life_days=365)
+    catalog.create_item(sku="L5", name="Product L5", kind="product", unit="pcs",
+                        shelf_life_days=365)
+    catalog.create_item(sku="P10", name="Ten-component product", kind="product", unit="pcs",
+                        shelf_life_days=365)
+    recipes.save_recipe(item="P10", yield_quantity=1, labour_minutes=1, labour_rate=30,
+                        overhead="0.1", overhead_percent=5,
+                        lines=[{"item": c, "quantity": 10, "loss_percent": 1}
+                               for c in COMPONENTS])
+    # a 5-level chain: L1 from five components, each next level from the previous + one
+    recipes.save_recipe(item="L1", yield_quantity=1000,
+                        lines=[{"item": c, "quantity": 200} for c in COMPONENTS[:5]])
+    for prev, sku, extra in zip(LEVELS[:-1], LEVELS[1:], COMPONENTS[5:9], strict=True):
+        per = 100 if sku != "L5" else 50
+        recipes.save_recipe(item=sku, yield_quantity=1000 if sku != "L5" else 1,
+                            lines=[{"item": prev, "quantity": per * (10 if sku != "L5"
+                                                                     else 1)},
+                                   {"item": extra, "quantity": per}])
+    _bulk_stock(lots_per_component, movements)
+
+
+def _bulk_stock(lots_per_component: int, movements: int) -> None:
+    rng = random.Random(7)
+    store = db.session.execute(select(Location.id).where(Location.code == "STORE")).scalar()
+    items = dict(db.session.execute(select(Item.sku, Item.id)
+                                    .where(Item.sku.in_(COMPONENTS))).all())
+    now = datetime.now().strftime("%Y-%m-%d %H:%M:%S.%f")
+    lots, balances, moves = [], [], []
+    lot_id = 1_000_000
+    for sku in COMPONENTS:
+        for n in range(lots_per_component):
+            lot_id += 1
+            quantity = 500 * Q
+            expiry = (TODAY + timedelta(days=rng.randint(20, 900))).isoformat() \
+                if n % 7 else None
+            cost = rng.randint(100_000, 2_000_000)  # 0.001 to 0.02 per g
+            lot_date = (TODAY - timedelta(days=rng.randint(1, 400))).isoformat()
+            lots.append((lot_id, f"R{sku}-{n:05d}", items[sku], "receipt", lot_date, expiry,
+                         "released", cost, now))
+            balances.append((lot_id, store, items[sku], quantity))
+            moves.append((lot_id, store, items[sku], quantity, cost, MovementKind.RECEIPT,
+                           "BENCH", now))
+    filler = max(movements - len(moves), 0)
+    for k in range(filler // 2):  # +1 g then -1 g: history grows, balances do not move
+        lot, loc, item, _q = balances[k % len(balances)]
+        cost = lots[k % len(lots)][7]
+        moves.append((lot, loc, item, Q, cost, MovementKind.ADJUSTMENT, None, now))
+        moves.append((lot, loc, item, -Q, cost, MovementKind.ADJUSTMENT, None, now))
+    db.session.remove()  # release the session's transaction: the bulk load writes alone
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN")  # the engine's connections run in autocommit: one transaction
+        cur.executemany("INSERT INTO lot (id, code, item_id, origin, lot_date, expiry, status,"
+                        " unit_cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", lots)
+        cur.executemany("INSERT INTO balance (lot_id, location_id, item_id, quantity) "
+                        "VALUES (?, ?, ?, ?)", balances)
+        cur.executemany("INSERT INTO movement (lot_id, location_id, item_id, quantity, "
+                        "unit_cost, kind, document, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        moves)
+        cur.execute("COMMIT")
+        cur.execute("ANALYZE")
+    finally:
+        raw.close()
+
+
+def timed(call) -> float:
+    db.session.remove()  # each call starts like a request: an empty session
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def report(name: str, samples: list[float], target: float | None = None) -> None:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    median = statistics.median(ordered)
+    verdict = "" if target is None else ("  OK" if median < target else "  OVER TARGET")
+    print(f"{name:<34} median {median:7.2f} ms   p95 {p95:7.2f} ms   (n={len(ordered)})"
+          + (f"   target < {target:g} ms{verdict}" if target else ""))
+
+
+def run_orders(rounds: int) -> None:
+    plan, start, complete = [], [], []
+    number = {}
+
+    def do_plan():
+        number["n"] = production.plan_order(item="P10", quantity=100).number
+
+    for _ in range(rounds):
+        plan.append(timed(do_plan))
+        start.append(timed(lambda: production.start_order(number=number["n"])))
+        complete.append(timed(lambda: production.complete_order(
+            number=number["n"], quantity=98, location="FG")))
+    report("plan (10 components)", plan)
+    report("start (FEFO picks into WIP)", start)
+    report("complete (consume, output, cost)", complete, 30)
+
+
+def build_chain() -> tuple[str, str]:
+    """Make L1 … L5 through real orders; returns (an L5 lot, a component lot in L1)."""
+    output = None
+    for sku, quantity in (("L1", 2000), ("L2", 2000), ("L3", 2000), ("L4", 2000), ("L5", 20)):
+        order = production.plan_order(item=sku, quantity=quantity)
+        production.start_order(number=order.number)
+        output = production.complete_order(number=order.number, quantity=quantity,
+                                           location="STORE").output_lot.code
+    first = db.session.execute(text(
+        "SELECT l.code FROM genealogy g JOIN lot l ON l.id = g.input_lot_id "
+        "JOIN item i ON i.id = l.item_id JOIN production_order o ON o.id = g.order_id "
+        "JOIN item made ON made.id = o.item_id WHERE i.sku = 'C00' AND made.sku = 'L1' "
+        "ORDER BY g.id LIMIT 1")).scalar()
+    return output, first
+
+
+def run_traces(rounds: int, client, headers) -> None:
+    top, bottom = build_chain()
+    back = trace.trace_lot(top, "backward")
+    depth = _depth(back.root)
+    forward = trace.trace_lot(bottom, "forward")
+    print(f"trace trees: backward {back.lots} lots over {depth} levels of production, "
+          f"forward {forward.lots} lots over {_depth(forward.root)} levels")
+    report("trace backward, 5 levels (service)",
+           [timed(lambda: trace.trace_lot(top, "backward")) for _ in range(rounds)], 50)
+    report("trace forward, 5 levels (service)",
+           [timed(lambda: trace.trace_lot(bottom, "forward")) for _ in range(rounds)], 50)
+    report("GET /lots/<code>/trace (API)",
+           [timed(lambda: client.get(f"/api/v1/lots/{top}/trace", headers=headers))
+            for _ in range(rounds)], 50)
+
+
+def _depth(node) -> int:
+    return 0 if not node.children else 1 + max(_depth(c) for c in node.children)
+
+
+def check_consistency() -> None:
+    mismatches = db.session.execute(text(
+        "SELECT COUNT(*) FROM balance b LEFT JOIN (SELECT lot_id, location_id, "
+        "SUM(quantity) AS total FROM movement GROUP BY lot_id, location_id) m "
+        "ON m.lot_id = b.lot_id AND m.location_id = b.location_id "
+        "WHERE COALESCE(m.total, 0) <> b.quantity")).scalar()
+    count = db.session.execute(select(func.count()).select_from(text("movement"))).scalar()
+    print(f"movements: {count:,}; balances equal to the sum of their movements: "
+          f"{'yes' if mismatches == 0 else f'NO ({mismatches} differ)'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lots", type=int, default=1000, help="lots per component")
+    parser.add_argument("--movements", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=40)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/bench.db"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                          "WTF_CSRF_ENABLED": False})
+        with app.app_context():
+            db.create_all()
+            started = time.perf_counter()
+            build(args.lots, args.movements)
+            print(f"built {len(COMPONENTS)} components × {args.lots} lots and "
+                  f"{args.movements:,} movements in {time.perf_counter() - started:.1f} s "
+                  f"(SQLite, {db.engine.dialect.server_version_info})")
+            check_consistency()
+            users.create_user(username="bench", password="bench-password", role="manager")
+            client = app.test_client()
+            token = client.post("/api/v1/tokens", json={"username": "bench",
+                                                        "password": "bench-password"})
+            headers = {"Authorization": "Bearer " + token.json["token"]}
+            run_orders(args.rounds)
+            run_traces(args.rounds, client, headers)
+            check_consistency()
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Alerts (SPEC §6): low stock, lots expiring soon, expired lots still in stock, lots in
+quarantine. Materials first: knowing a key ingredient runs out before it does."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import case, func, or_, select
+
+from ..extensions import db
+from ..models import Balance, Item, Location, Lot
+from .queries import on_order_by_item, reserved_by_item
+from .settings import get_setting
+
+ZERO = Decimal(0)
+KIND_ORDER = {"material": 0, "intermediate": 1, "product": 2}
+
+
+@dataclass
+class LowStock:
+    item: Item
+    available: Decimal
+    on_order: Decimal
+    reorder_point: Decimal
+    suggested: Decimal  # to order now
+
+
+@dataclass
+class LotAlert:
+    lot: Lot
+    quantity: Decimal
+    days_left: int | None
+
+
+@dataclass
+class Alerts:
+    low_stock: list[LowStock] = field(default_factory=list)
+    expiring: list[LotAlert] = field(default_factory=list)
+    expired: list[LotAlert] = field(default_factory=list)
+    quarantine: list[LotAlert] = field(default_factory=list)
+    days: int = 30
+
+
+def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
+                    quantity: Decimal) -> Decimal:
+    """The reorder quantity, or more when that would not lift stock back over the point."""
+    return max(quantity, point - available - on_order)
+
+
+def _usable_by_item(today: date) -> dict[int, Decimal]:
+    usable = case(((Lot.status == "released") & or_(Lot.expiry.is_(None), Lot.expiry >= today),
+                   Balance.quantity), else_=0)
+    rows = db.session.execute(
+        select(Balance.item_id, func.sum(usable))
+        .join(Lot, Lot.id == Balance.lot_id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Location.kind == "storage")
+        .group_by(Balance.item_id)
+    ).all()
+    return {item_id: Decimal(total or 0) for item_id, total in rows}
+
+
+def low_stock(today: date) -> list[LowStock]:
+    items = db.session.execute(
+        select(Item).where(Item.archived.is_(False), Item.reorder_point > 0)
+    ).scalars().all()
+    usable = _usable_by_item(today)
+    reserved = reserved_by_item()
+    on_order = on_order_by_item()
+    found = []
+    for item in items:
+        available = usable.get(item.id, ZERO) - reserved.get(item.id, ZERO)
+        ordered = on_order.get(item.id, ZERO)
+        if available + ordered < item.reorder_point:
+            found.append(LowStock(item, available, ordered, item.reorder_point,
+                                  suggested_order(available, ordered, item.reorder_point,
+                                                  item.reorder_quantity)))
+    found.sort(key=lambda a: (KIND_ORDER[a.item.kind],
+                              (a.available + a.on_order) / a.reorder_point, a.item.sku))
+    return found
+
+
+def _lots_in_stock(*conditions):
+    quantity = func.sum(Balance.quantity)
+    return db.session.execute(
+        select(Lot, quantity)
+        .join(Balance, Balance.lot_id == Lot.id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Location.kind == "storage", Balance.quantity > 0, *conditions)
+        .group_by(Lot.id)
+        .order_by(Lot.expiry, Lot.code)
+    ).all()
+
+
+def alerts(today: date | None = None, days: int | None = None) -> Alerts:
+    today = today or date.today()
+    days = days or int(get_setting("expiry_warning_days"))
+    horizon = today + timedelta(days=days)
+
+    def lot_alerts(*conditions):
+        return [LotAlert(lot, Decimal(q), (lot.expiry - today).days if lot.expiry else None)
+                for lot, q in _lots_in_stock(*conditions)]
+
+    return Alerts(
+        low_stock=low_stock(today),
+        expiring=lot_alerts(Lot.expiry >= today, Lot.expiry <= horizon,
+                            Lot.status != "blocked"),
+        expired=lot_alerts(Lot.expiry < today),
+        quarantine=lot_alerts(Lot.status == "quarantine"),
+        days=days,
+    )

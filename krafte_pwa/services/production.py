@@ -1,0 +1,404 @@
+"""Production orders: plan, start, complete, cancel. Each call is one transaction.
+
+plan reserves what the recipe needs per item (never refused for a shortage: it shows
+it); start picks lots into the order's WIP location; complete consumes, returns or
+writes off what was picked and creates the output lot with its cost and genealogy;
+cancel releases reservations and returns WIP to stock. A refusal changes nothing.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload
+
+from ..domain.recipes import (
+    IN_PROGRESS,
+    PLANNED,
+    TransitionError,
+    batch_cost,
+    material_value,
+    money,
+    next_status,
+    output_expiry,
+    unit_cost,
+)
+from ..errors import (
+    BadInput,
+    BadQuantity,
+    Conflict,
+    Forbidden,
+    InsufficientStock,
+    InvalidTransition,
+    LotNotUsable,
+    NotFound,
+)
+from ..extensions import db
+from ..models import (
+    Genealogy,
+    Location,
+    Lot,
+    MovementKind,
+    Pick,
+    ProductionOrder,
+    Reservation,
+    User,
+)
+from ..models.types import utcnow
+from . import _inputs as read
+from . import _production as prod
+from ._ledger import Posting, on_hand, post
+from ._sequences import document_number
+from ._tx import commit
+from .stock import new_lot_code
+
+ZERO = Decimal(0)
+
+
+def _transition(order: ProductionOrder, action: str) -> str:
+    try:
+        return next_status(order.status, action)
+    except TransitionError as exc:
+        raise InvalidTransition(f"{order.number}: {exc}",
+                                details={"order": order.number, "status": order.status,
+                                         "action": action}) from None
+
+
+# ---------------------------------------------------------------- plan
+
+def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
+               today: date | None = None) -> ProductionOrder:
+    today = today or date.today()
+    the_item = read.item(item)
+    if the_item.archived:
+        raise BadInput(f"item {the_item.sku} is archived")
+    amount = read.base_quantity(the_item, quantity, unit)
+    recipe = prod.active_recipe(the_item.id)
+    if recipe is None:
+        raise NotFound(f"no recipe for {the_item.sku}", code="no_recipe")
+    needs = prod.requirements(recipe, amount)
+    prod.lock_items([the_item.id, *(c.id for c, _ in needs)])
+    free = prod.available([c.id for c, _ in needs], today)
+    material, _unpriced = prod.materials_cost(needs, today)
+    cost = batch_cost(material, amount, recipe.yield_quantity,
+                      labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
+                      overhead_per_batch=recipe.overhead_per_batch,
+                      overhead_percent=recipe.overhead_percent)
+    prod.check_money(cost.material, cost.labour, cost.overhead, cost.total)
+    order = ProductionOrder(
+        number=document_number("MO", today.year), item=the_item, recipe=recipe,
+        planned_quantity=amount, status=PLANNED, planned_material_cost=money(material),
+        planned_labour_cost=cost.labour, planned_overhead_cost=cost.overhead,
+        note=read.text(note, "note", required=False, max_length=2000), user_id=user_id)
+    db.session.add(order)
+    for position, (component, need) in enumerate(needs, start=1):
+        hold = min(need, max(free.get(component.id, ZERO), ZERO))
+        order.reservations.append(Reservation(position=position, item=component,
+                                              required=need, quantity=hold))
+    db.session.flush()
+    commit()
+    return order
+
+
+# ---------------------------------------------------------------- start
+
+def start_order(*, number, picks=None, override_reason=None, user_id=None,
+                today: date | None = None) -> ProductionOrder:
+    """Pick lots into the order's WIP: the given picks for their items, the FEFO
+    suggestion for the others. Refused (changing nothing) for a blocked or quarantined
+    lot, an expired lot without a manager's override reason, or missing stock."""
+    today = today or date.today()
+    order = prod.order_for_update(number)
+    _transition(order, "start")
+    needs = {r.item_id: r for r in order.reservations}
+    prod.lock_items(needs)
+    reason = read.text(override_reason, "override_reason", required=False, max_length=500)
+    chosen = _explicit_takes(prod.object_list(picks, "picks"), needs, reason, user_id, today)
+    explicit_items = {take.lot.item_id for take, _ in chosen}
+    short = []
+    for item_id, res in needs.items():
+        if item_id in explicit_items:
+            continue
+        found, missing = prod.fefo_takes(item_id, res.required, today)
+        if missing > 0:
+            short.append({"item": res.item.sku, "required": str(res.required),
+                          "missing": str(missing)})
+        chosen.extend((take, False) for take in found)
+    if short:
+        raise InsufficientStock(
+            "not enough usable stock to start: " + ", ".join(
+                f"{s['item']} short of {s['missing']}" for s in short),
+            details={"shortages": short})
+    _check_reservations_of_others(order, chosen, needs, today)
+    wip = _wip_location(order)
+    merged: dict[tuple[int, int], list] = {}
+    for take, overridden in chosen:
+        key = (take.lot.id, take.location.id)
+        if key in merged:
+            merged[key][2] += take.quantity
+        else:
+            merged[key] = [take.lot, take.location, take.quantity, overridden]
+    postings, rows = [], []
+    for lot, location, qty, overridden in merged.values():
+        why = f"override: {reason}" if overridden else None
+        postings.append(Posting(lot, location.id, -qty, MovementKind.PICK_OUT, order.number, why))
+        postings.append(Posting(lot, wip.id, qty, MovementKind.PICK_IN, order.number, why))
+        rows.append({"order_id": order.id, "lot_id": lot.id, "location_id": location.id,
+                     "quantity": qty, "consumed": ZERO, "returned": ZERO, "wasted": ZERO,
+                     "overridden": overridden, "created_at": utcnow()})
+    post(postings, user_id)
+    db.session.execute(insert(Pick), rows)  # one executemany, no RETURNING
+    db.session.expire(order, ["picks"])
+    for res in order.reservations:
+        res.quantity = ZERO
+    if any(m[3] for m in merged.values()):
+        order.override_reason, order.override_user_id = reason, user_id
+    order.status, order.started_at, order.wip_location = IN_PROGRESS, utcnow(), wip
+    db.session.flush()
+    commit()
+    return order
+
+
+def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.Take, bool]]:
+    result: list[tuple[prod.Take, bool]] = []
+    taken: dict[int, Decimal] = defaultdict(Decimal)
+    for index, entry in enumerate(entries):
+        field = f"picks[{index}]"
+        lot = read.lot(entry.get("lot"))
+        if lot.item_id not in needs:
+            raise BadInput(f"{field}: lot {lot.code} is {lot.item.sku}, which this order does "
+                           "not use", code="not_in_recipe", details={"lot": lot.code})
+        overridden = _check_usable(lot, reason, user_id, today)
+        if entry.get("location") not in (None, ""):
+            where = read.location(entry.get("location"))
+            sources = [(where, on_hand(lot.id, where.id))]
+        else:
+            sources = prod.lot_storage_balances(lot.id)
+        if entry.get("quantity") in (None, ""):  # a scanned lot: what is still needed
+            in_storage = sum((q for _, q in sources), ZERO)
+            qty = min(needs[lot.item_id].required - taken[lot.item_id], in_storage)
+            if qty <= 0:
+                raise BadQuantity(f"{field}: give a quantity for lot {lot.code}",
+                                  details={"field": f"{field}.quantity"})
+        else:
+            qty = read.base_quantity(lot.item, entry.get("quantity"), entry.get("unit"),
+                                     f"{field}.quantity")
+        taken[lot.item_id] += qty
+        remaining = qty
+        for location, have in sources:
+            take = min(have, remaining)
+            if take > 0:
+                result.append((prod.Take(lot, location, take), overridden))
+                remaining -= take
+        if remaining > 0:
+            raise InsufficientStock(f"lot {lot.code} has less than {qty} {lot.item.unit} in "
+                                    "store", details={"lot": lot.code, "requested": str(qty)})
+    return result
+
+
+def _check_usable(lot: Lot, reason: str | None, user_id: int | None, today: date) -> bool:
+    """True when the lot is expired and a manager overrides; raises when it cannot be used."""
+    if lot.status in ("blocked", "quarantine"):
+        raise LotNotUsable(f"lot {lot.code} is {lot.status}: it cannot be used",
+                           code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
+                           details={"lot": lot.code, "status": lot.status})
+    if not prod.is_expired(lot, today):
+        return False
+    if not reason:
+        raise LotNotUsable(f"lot {lot.code} expired on {lot.expiry.isoformat()}: a manager may "
+                           "use it with an override reason", code="lot_expired",
+                           details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.has_role("manager"):
+        raise Forbidden("only a manager may override an expired lot", code="override_forbidden")
+    return True
+
+
+def _check_reservations_of_others(order, chosen, needs, today) -> None:
+    """Picks of usable stock may take this order's share and what nobody holds, not what
+    other open orders have reserved."""
+    picked: dict[int, Decimal] = defaultdict(Decimal)
+    for take, overridden in chosen:
+        if not overridden:
+            picked[take.lot.item_id] += take.quantity
+    free = prod.available(list(picked), today, exclude_order_id=order.id)
+    for item_id, qty in picked.items():
+        if qty > free[item_id]:
+            sku = needs[item_id].item.sku
+            raise InsufficientStock(
+                f"{sku}: only {max(free[item_id], ZERO)} can be used once other orders' "
+                f"reservations are kept, the picks need {qty}",
+                details={"item": sku, "available": str(max(free[item_id], ZERO)),
+                         "requested": str(qty)})
+
+
+def _wip_location(order: ProductionOrder) -> Location:
+    if db.session.execute(select(Location.id).where(Location.code == order.number)).first():
+        raise Conflict(f"a location named {order.number} exists already",
+                       code="duplicate_location")
+    wip = Location(code=order.number, name=f"WIP {order.number}", kind="wip")
+    db.session.add(wip)
+    db.session.flush()
+    return wip
+
+
+# ---------------------------------------------------------------- complete
+
+def complete_order(*, number, quantity, location=None, unit=None, consumed=None, waste=None,
+                   return_location=None, user_id=None, today: date | None = None
+                   ) -> ProductionOrder:
+    """Consume (default: everything picked), write off waste with a reason, return the
+    rest to where it was picked; create the output lot with its exact cost, expiry and
+    genealogy. One transaction."""
+    today = today or date.today()
+    order = prod.order_for_update(number)
+    _transition(order, "complete")
+    output = order.item
+    amount = read.base_quantity(output, quantity, unit)
+    if location not in (None, ""):
+        dest = read.location(location)
+    elif output.default_location is not None:
+        dest = output.default_location
+    else:
+        raise BadInput("location is required: where does the output go?",
+                       details={"field": "location"})
+    back = read.location(return_location) if return_location not in (None, "") else None
+    picks = _picks(order)
+    lots = {p.lot_id: p.lot for p in picks}
+    picked: dict[int, Decimal] = defaultdict(Decimal)
+    for p in picks:
+        picked[p.lot_id] += p.quantity
+    use = dict(picked) if consumed is None else _amounts(consumed, "consumed", lots)
+    wasted, reasons = _waste(waste, lots)
+    for lot_id, total in picked.items():
+        if use.get(lot_id, ZERO) + wasted.get(lot_id, ZERO) > total:
+            raise BadQuantity(f"lot {lots[lot_id].code}: consumed and wasted exceed the "
+                              f"{total} picked", details={"lot": lots[lot_id].code})
+    if not any(q > 0 for q in use.values()):
+        raise BadInput("nothing consumed: an output lot needs inputs", code="nothing_consumed")
+    for lot_id, qty in use.items():
+        if qty > 0 and lots[lot_id].status == "blocked":
+            raise LotNotUsable(f"lot {lots[lot_id].code} was blocked since it was picked",
+                               code="lot_blocked", details={"lot": lots[lot_id].code})
+    postings = _settle_picks(order, picks, use, wasted, reasons, back)
+    recipe = order.recipe
+    material = material_value((q, lots[i].unit_cost) for i, q in use.items())
+    cost = batch_cost(material, order.planned_quantity, recipe.yield_quantity,
+                      labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
+                      overhead_per_batch=recipe.overhead_per_batch,
+                      overhead_percent=recipe.overhead_percent)
+    prod.check_money(cost.material, cost.labour, cost.overhead, cost.total,
+                     cost.total / amount)
+    expiry = output_expiry(today, output.shelf_life_days,
+                           [lots[i].expiry for i, q in use.items() if q > 0],
+                           cap_by_inputs=recipe.cap_expiry)
+    lot = Lot(code=new_lot_code("production", today, output.sku), item=output,
+              origin="production", lot_date=today, expiry=expiry,
+              unit_cost=unit_cost(cost.total, amount),
+              status="quarantine" if output.requires_qc else "released")
+    db.session.add(lot)
+    db.session.flush()
+    postings.append(Posting(lot, dest.id, amount, MovementKind.OUTPUT, order.number))
+    post(postings, user_id)
+    db.session.execute(insert(Genealogy), [  # one executemany, no RETURNING
+        {"order_id": order.id, "output_lot_id": lot.id, "input_lot_id": lot_id, "quantity": qty}
+        for lot_id, qty in use.items() if qty > 0])
+    order.status, order.completed_at = next_status(order.status, "complete"), utcnow()
+    order.actual_quantity, order.output_lot, order.output_location = amount, lot, dest
+    order.actual_material_cost = money(material)
+    order.actual_labour_cost, order.actual_overhead_cost = cost.labour, cost.overhead
+    order.wip_location.archived = True
+    db.session.flush()
+    commit()
+    return order
+
+
+def _picks(order: ProductionOrder) -> list[Pick]:
+    """The order's picks with their lots, in one query."""
+    return list(db.session.execute(
+        select(Pick).options(joinedload(Pick.lot)).where(Pick.order_id == order.id)
+        .order_by(Pick.id)).scalars())
+
+
+def _amounts(entries, field: str, lots: dict[int, Lot]) -> dict[int, Decimal]:
+    result: dict[int, Decimal] = defaultdict(Decimal)
+    for index, entry in enumerate(prod.object_list(entries, field)):
+        lot = read.lot(entry.get("lot"))
+        if lot.id not in lots:
+            raise BadInput(f"{field}[{index}]: lot {lot.code} was not picked for this order",
+                           code="not_picked", details={"lot": lot.code})
+        result[lot.id] += read.base_quantity(lot.item, entry.get("quantity"), entry.get("unit"),
+                                             f"{field}[{index}].quantity", allow_zero=True)
+    return result
+
+
+def _waste(entries, lots) -> tuple[dict[int, Decimal], dict[int, str]]:
+    amounts = _amounts(entries, "waste", lots)
+    reasons: dict[int, str] = {}
+    for index, entry in enumerate(entries or []):
+        lot = read.lot(entry.get("lot"))
+        reasons[lot.id] = read.text(entry.get("reason"), f"waste[{index}].reason",
+                                    max_length=500)
+    return amounts, reasons
+
+
+def _settle_picks(order, picks, use, wasted, reasons, back) -> list[Posting]:
+    """Share each lot's consumption and waste over its pick rows; the rest goes back."""
+    use, wasted = dict(use), dict(wasted)
+    wip_id = order.wip_location_id
+    postings = []
+    for pick in picks:
+        left = pick.quantity - pick.consumed - pick.returned - pick.wasted
+        c = min(left, use.get(pick.lot_id, ZERO))
+        use[pick.lot_id] = use.get(pick.lot_id, ZERO) - c
+        w = min(left - c, wasted.get(pick.lot_id, ZERO))
+        wasted[pick.lot_id] = wasted.get(pick.lot_id, ZERO) - w
+        r = left - c - w
+        pick.consumed += c
+        pick.wasted += w
+        pick.returned += r
+        if c:
+            postings.append(Posting(pick.lot, wip_id, -c, MovementKind.CONSUME, order.number))
+        if w:
+            pick.waste_reason = reasons.get(pick.lot_id)
+            postings.append(Posting(pick.lot, wip_id, -w, MovementKind.WASTE, order.number,
+                                    pick.waste_reason))
+        if r:
+            postings.extend(_return(order, pick, r, back))
+    return postings
+
+
+def _return(order, pick, quantity, back=None) -> list[Posting]:
+    to = back.id if back is not None else pick.location_id
+    return [Posting(pick.lot, order.wip_location_id, -quantity, MovementKind.RETURN_OUT,
+                    order.number),
+            Posting(pick.lot, to, quantity, MovementKind.RETURN_IN, order.number)]
+
+
+# ---------------------------------------------------------------- cancel
+
+def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
+    order = prod.order_for_update(number)
+    was = order.status
+    new = _transition(order, "cancel")
+    why = read.text(reason, "reason", required=False, max_length=500)
+    for res in order.reservations:
+        res.quantity = ZERO
+    if was == IN_PROGRESS:
+        postings = []
+        for pick in _picks(order):
+            left = pick.quantity - pick.consumed - pick.returned - pick.wasted
+            if left > 0:
+                pick.returned += left
+                postings.extend(_return(order, pick, left))
+        if postings:
+            post(postings, user_id)
+        order.wip_location.archived = True
+    order.status, order.cancelled_at = new, utcnow()
+    if why:
+        order.note = f"{order.note}\n" if order.note else ""
+        order.note += f"cancelled: {why}"
+    db.session.flush()
+    commit()
+    return order

@@ -1,0 +1,105 @@
+"""Read-only questions about production orders: lists, requirements with FEFO suggestions,
+planned against actual cost and quantity."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..domain.recipes import ORDER_STATUSES, PLANNED, allowed_actions, unit_cost
+from ..errors import BadInput
+from ..extensions import db
+from ..models import Item, ProductionOrder
+from . import _inputs as read
+from . import _production as prod
+from .queries import Page, paging
+
+ZERO = Decimal(0)
+
+
+def get_order(number) -> ProductionOrder:
+    return prod.order_by_number(number)
+
+
+def list_orders(*, status=None, item=None, page=1, per_page=50) -> Page:
+    page, per_page = paging(page, per_page)
+    query = select(ProductionOrder)
+    if status:
+        wanted = [s.strip() for s in str(status).split(",") if s.strip()]
+        if not set(wanted) <= set(ORDER_STATUSES) or not wanted:
+            raise BadInput(f"status must be among {', '.join(ORDER_STATUSES)}")
+        query = query.where(ProductionOrder.status.in_(wanted))
+    if item:
+        query = query.where(ProductionOrder.item_id == read.item(item).id)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(ProductionOrder.created_at.desc(), ProductionOrder.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return Page(rows, total, page, per_page)
+
+
+@dataclass
+class Requirement:
+    item: Item
+    required: Decimal
+    reserved: Decimal
+    picked: Decimal = ZERO
+    consumed: Decimal = ZERO
+    suggested: list = field(default_factory=list)  # [_production.Take] while planned
+    missing: Decimal = ZERO  # what the suggestion cannot cover
+
+
+def requirements(order: ProductionOrder, today: date | None = None,
+                 suggest: bool = True) -> list[Requirement]:
+    today = today or date.today()
+    picked: dict[int, list[Decimal]] = {}
+    for pick in order.picks:
+        p = picked.setdefault(pick.lot.item_id, [ZERO, ZERO])
+        p[0] += pick.quantity
+        p[1] += pick.consumed
+    result = []
+    for res in order.reservations:
+        row = Requirement(res.item, res.required, res.quantity,
+                          *picked.get(res.item_id, (ZERO, ZERO)))
+        if order.status == PLANNED and suggest:
+            row.suggested, row.missing = prod.fefo_takes(res.item_id, res.required, today)
+        result.append(row)
+    return result
+
+
+@dataclass
+class Costs:
+    material: Decimal
+    labour: Decimal
+    overhead: Decimal
+    total: Decimal
+    quantity: Decimal
+    per_unit: Decimal
+
+
+@dataclass
+class Variance:
+    planned: Costs
+    actual: Costs | None
+    cost: Decimal | None  # actual total - planned total
+    quantity: Decimal | None  # actual output - planned
+
+
+def variance(order: ProductionOrder) -> Variance:
+    planned = Costs(order.planned_material_cost, order.planned_labour_cost,
+                    order.planned_overhead_cost, order.planned_total_cost,
+                    order.planned_quantity,
+                    unit_cost(order.planned_total_cost, order.planned_quantity))
+    actual = None
+    if order.actual_quantity is not None and order.output_lot is not None:
+        actual = Costs(order.actual_material_cost, order.actual_labour_cost,
+                       order.actual_overhead_cost, order.actual_total_cost,
+                       order.actual_quantity, order.output_lot.unit_cost)
+    return Variance(planned, actual,
+                    actual.total - planned.total if actual else None,
+                    actual.quantity - planned.quantity if actual else None)
+
+
+def actions(order: ProductionOrder) -> list[str]:
+    return allowed_actions(order.status)

@@ -1,0 +1,168 @@
+"""Traceability through the genealogy, any number of levels.
+
+Backward: the order that made a lot, the lots it consumed, down to receipts (supplier,
+supplier lot, date). Forward: the orders that consumed a lot, the lots they made, up to
+shipments. One query per level plus a few bulk lookups: never a walk of the ledger.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..errors import BadInput
+from ..extensions import db
+from ..models import (
+    Genealogy,
+    Lot,
+    Movement,
+    MovementKind,
+    Partner,
+    ProductionOrder,
+    Receipt,
+    ReceiptLine,
+)
+from . import _inputs as read
+
+MAX_NODES = 5000
+DIRECTIONS = ("backward", "forward")
+
+
+@dataclass
+class TraceNode:
+    lot: Lot
+    quantity: Decimal | None  # the root: made or received; below: what went in (or out)
+    order: str | None = None  # backward: the order that made it; forward: that consumed it
+    children: list["TraceNode"] = field(default_factory=list)
+    receipts: list[dict] | None = None
+    shipments: list[dict] | None = None
+
+
+@dataclass
+class Trace:
+    root: TraceNode
+    direction: str
+    lots: int  # distinct lots in the tree
+    truncated: bool = False
+
+
+def trace_lot(code, direction: str = "backward") -> Trace:
+    direction = direction or "backward"
+    if direction not in DIRECTIONS:
+        raise BadInput("direction must be backward or forward", details={"field": "direction"})
+    root = read.lot(code)
+    back = direction == "backward"
+    edges: dict[int, list[tuple[int, Decimal, int]]] = {}  # lot -> [(other lot, qty, order)]
+    seen = {root.id}
+    frontier = [root.id]
+    truncated = False
+    while frontier:
+        here, there = ((Genealogy.output_lot_id, Genealogy.input_lot_id) if back
+                       else (Genealogy.input_lot_id, Genealogy.output_lot_id))
+        rows = db.session.execute(
+            select(here, there, Genealogy.quantity, Genealogy.order_id)
+            .where(here.in_(frontier)).order_by(here, there)).all()
+        frontier = []
+        for source, target, qty, order_id in rows:
+            edges.setdefault(source, []).append((target, qty, order_id))
+            if target not in seen:
+                if len(seen) >= MAX_NODES:
+                    truncated = True
+                    continue
+                seen.add(target)
+                frontier.append(target)
+    lots = {lot.id: lot for lot in db.session.execute(
+        select(Lot).options(joinedload(Lot.item)).where(Lot.id.in_(seen))).scalars()}
+    made_by = _orders_by_output(seen)
+    order_numbers = _order_numbers({o for targets in edges.values() for _, _, o in targets})
+    receipts = _receipts(seen) if back else {}
+    shipments = _shipments(seen) if not back else {}
+
+    built = [0]  # a lot reached by two paths appears twice: cap the tree, not only the lots
+
+    def build(lot_id: int, quantity, order_number, path: frozenset) -> TraceNode:
+        nonlocal truncated
+        built[0] += 1
+        node = TraceNode(lots[lot_id], quantity, order_number)
+        if back:
+            node.order = made_by.get(lot_id, (None, None))[0]
+            node.receipts = receipts.get(lot_id, []) if lots[lot_id].origin == "receipt" else None
+        else:
+            node.shipments = shipments.get(lot_id, [])
+        for target, qty, order_id in edges.get(lot_id, []):
+            if built[0] >= 2 * MAX_NODES:
+                truncated = True
+                break
+            if target in lots and target not in path:
+                child = build(target, qty, order_numbers.get(order_id), path | {target})
+                node.children.append(child)
+        return node
+
+    tree = build(root.id, _made_or_received(root, made_by), None, frozenset({root.id}))
+    return Trace(tree, direction, len(seen), truncated)
+
+
+def _orders_by_output(lot_ids) -> dict[int, tuple[str, Decimal]]:
+    rows = db.session.execute(
+        select(ProductionOrder.output_lot_id, ProductionOrder.number,
+               ProductionOrder.actual_quantity)
+        .where(ProductionOrder.output_lot_id.in_(lot_ids))).all()
+    return {lot_id: (number, qty) for lot_id, number, qty in rows}
+
+
+def _order_numbers(order_ids) -> dict[int, str]:
+    if not order_ids:
+        return {}
+    return dict(db.session.execute(select(ProductionOrder.id, ProductionOrder.number)
+                                   .where(ProductionOrder.id.in_(order_ids))).all())
+
+
+def _made_or_received(lot: Lot, made_by) -> Decimal | None:
+    if lot.id in made_by:
+        return made_by[lot.id][1]
+    if lot.origin == "receipt":
+        return db.session.execute(select(ReceiptLine.quantity)
+                                  .where(ReceiptLine.lot_id == lot.id)).scalar()
+    total = db.session.execute(select(func.sum(Movement.quantity)).where(
+        Movement.lot_id == lot.id, Movement.kind == MovementKind.OPENING)).scalar()
+    return total
+
+
+def _receipts(lot_ids) -> dict[int, list[dict]]:
+    rows = db.session.execute(
+        select(Lot.id, Receipt.number, Partner.name, Lot.supplier_lot, Lot.lot_date,
+               ReceiptLine.quantity)
+        .join(Receipt, Receipt.id == Lot.receipt_id)
+        .outerjoin(Partner, Partner.id == Receipt.supplier_id)
+        .outerjoin(ReceiptLine, ReceiptLine.lot_id == Lot.id)
+        .where(Lot.id.in_(lot_ids), Lot.origin == "receipt")).all()
+    result: dict[int, list[dict]] = {}
+    for lot_id, number, supplier, supplier_lot, on, qty in rows:
+        result.setdefault(lot_id, []).append(
+            {"number": number, "supplier": supplier, "supplier_lot": supplier_lot,
+             "date": on, "quantity": qty})
+    return result
+
+
+def _shipments(lot_ids) -> dict[int, list[dict]]:
+    """Shipment movements of these lots (the shipment document gives the customer once
+    shipments exist as documents)."""
+    rows = db.session.execute(
+        select(Movement.lot_id, Movement.document, Movement.quantity, Movement.created_at)
+        .where(Movement.lot_id.in_(lot_ids), Movement.kind == MovementKind.SHIPMENT)
+        .order_by(Movement.created_at)).all()
+    result: dict[int, list[dict]] = {}
+    for lot_id, document, qty, at in rows:
+        result.setdefault(lot_id, []).append(
+            {"document": document, "customer": None, "quantity": -qty,
+             "date": at.date() if at else None})
+    return result
+
+
+def flatten(node: TraceNode, depth: int = 0):
+    """(depth, node) pairs in display order, for pages."""
+    yield depth, node
+    for child in node.children:
+        yield from flatten(child, depth + 1)
+

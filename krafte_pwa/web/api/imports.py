@@ -1,0 +1,27 @@
+"""POST /api/v1/imports/items and /imports/opening-stock: CSV in, every problem row out."""
+
+from flask import request
+
+from ...errors import BadInput
+from ...services import imports
+from ..auth import role_required
+from . import bp, user_id
+
+RUNNERS = {"items": imports.import_items, "opening-stock": imports.import_opening_stock}
+
+
+@bp.post("/imports/<any(items, 'opening-stock'):kind>")
+@role_required("manager")
+def import_csv(kind):
+    upload = request.files.get("file")
+    data = upload.read() if upload else request.get_data()
+    if not data:
+        raise BadInput("send the CSV as the body or as multipart field 'file'", code="no_file")
+    dry_run = request.args.get("dry_run") in ("1", "true")
+    run = RUNNERS[kind]
+    extra = {"user_id": user_id()} if kind == "opening-stock" else {}
+    report = run(data, dry_run=dry_run, **extra)
+    body = {"rows": report.rows, "written": report.written, "created": report.created,
+            "problems": [{"line": p.line, "column": p.column, "reason": p.reason}
+                         for p in report.problems]}
+    return body, (422 if report.problems else (200 if dry_run else 201))
