@@ -3,6 +3,7 @@ quarantine), two locations and demo users. Built through the services, like real
 
 from datetime import date, timedelta
 
+from .demo_production import load_production_demo
 from .services import catalog, stock, users
 
 DEMO_USERS = (("admin", "admin", "krafte-admin"), ("manager", "manager", "krafte-demo"),
@@ -94,6 +95,7 @@ def load_demo(today: date | None = None) -> str:
                         lines=[{"item": "FO-VAN", "quantity": "750", "supplier_lot": "AP-OLD-17",
                                 "expiry": (today - timedelta(days=3)).isoformat(),
                                 "unit_cost": "0.105"}], today=today - timedelta(days=400))
+    production = load_production_demo(today)
     return (f"demo loaded: {len(MATERIALS) + len(INTERMEDIATES) + len(PRODUCTS)} items, "
-            f"{lots + 1} lots; log in as manager / krafte-demo (or operator / krafte-floor, "
-            "admin / krafte-admin)")
+            f"{lots + 1} received lots; {production}; log in as manager / krafte-demo "
+            "(or operator / krafte-floor, admin / krafte-admin)")

@@ -5,15 +5,13 @@ from decimal import Decimal as D
 from sqlalchemy import func, select
 
 from krafte_pwa.demo import load_demo
-from krafte_pwa.demo_production import load_production_demo
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Location, ProductionOrder, Recipe
 from krafte_pwa.services import recipes, trace
 
 
 def test_demo_production_loads_recipes_and_orders(app):
-    load_demo()
-    summary = load_production_demo()
+    summary = load_demo()  # the foundation's demo ends with the production demo
     assert "4 recipes" in summary
     statuses = dict(db.session.execute(
         select(ProductionOrder.status, func.count()).group_by(ProductionOrder.status)).all())

@@ -61,6 +61,8 @@ def _page(schema):
 
 
 def document() -> dict:
+    from . import openapi_production  # builds on the helpers above
+
     return {
         "openapi": "3.1.0",
         "info": {"title": "Krafte PWA API", "version": "1",
@@ -76,7 +78,8 @@ def document() -> dict:
             },
             "schemas": {"Error": _obj({"error": _obj({"code": {"type": "string"},
                                                       "message": {"type": "string"}},
-                                                     ["code", "message"])}, ["error"])},
+                                                     ["code", "message"])}, ["error"]),
+                        **openapi_production.schemas()},
         },
         "paths": {
             "/tokens": {"post": {**_op("Get a bearer token", status="201",
@@ -157,6 +160,7 @@ def document() -> dict:
                            "quantity": NUM_IN, "reason": {"type": "string"},
                            "unit": {"type": "string"}},
                           ["lot", "location", "quantity", "reason"]))},
+            **openapi_production.paths(),
         },
     }
 
