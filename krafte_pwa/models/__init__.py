@@ -28,3 +28,13 @@ __all__ += [
     "ORDER_STATUSES", "Genealogy", "Pick", "ProductionOrder", "Recipe", "RecipeLine",
     "Reservation",
 ]
+
+# Purchasing, sales and counts (issue 6).
+from .counts import COUNT_STATUSES, StockCount, StockCountLine  # noqa: E402
+from .purchasing import PO_STATUSES, PurchaseOrder, PurchaseOrderLine  # noqa: E402
+from .sales import SHIPMENT_STATUSES, Shipment, ShipmentLine, ShipmentLot  # noqa: E402
+
+__all__ += [
+    "COUNT_STATUSES", "PO_STATUSES", "SHIPMENT_STATUSES", "PurchaseOrder", "PurchaseOrderLine",
+    "Shipment", "ShipmentLine", "ShipmentLot", "StockCount", "StockCountLine",
+]

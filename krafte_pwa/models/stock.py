@@ -118,7 +118,8 @@ class Balance(db.Model):
 
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="not_negative"),
-        Index("ix_balance_item", "item_id"),
+        # availability sums the rows with stock of one item
+        Index("ix_balance_item_quantity", "item_id", "quantity"),
         Index("ix_balance_location", "location_id"),
     )
 

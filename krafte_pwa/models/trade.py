@@ -1,4 +1,4 @@
-"""Documents with partners: receipts (purchase orders and shipments come later)."""
+"""Receipts of goods, each line possibly against a purchase order line."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -15,6 +15,7 @@ class Receipt(db.Model):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     supplier_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
+    purchase_order_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order.id"))
     note: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -34,6 +35,8 @@ class ReceiptLine(db.Model):
     entered_quantity: Mapped[Decimal] = mapped_column(Quantity())
     entered_unit: Mapped[str] = mapped_column(String(20))
     unit_cost: Mapped[Decimal] = mapped_column(Money())  # per base unit
+    po_line_id: Mapped[int | None] = mapped_column(ForeignKey("purchase_order_line.id"),
+                                                   index=True)
 
     receipt = relationship(Receipt, back_populates="lines")
     lot = relationship("Lot")

@@ -77,8 +77,24 @@ def reserved_quantity(item_id: int) -> Decimal:
 
 
 def on_order_by_item() -> dict[int, Decimal]:
-    """Ordered from suppliers and not received yet, per item."""
-    return {}
+    """Ordered from suppliers and not received yet, per item (never below zero per line:
+    receiving more than ordered does not cancel another line's order)."""
+    from ..models import PurchaseOrder, PurchaseOrderLine, ReceiptLine
+
+    received = (select(ReceiptLine.po_line_id, func.sum(ReceiptLine.quantity).label("q"))
+                .where(ReceiptLine.po_line_id.is_not(None))
+                .group_by(ReceiptLine.po_line_id).subquery())
+    rows = db.session.execute(
+        select(PurchaseOrderLine.item_id, PurchaseOrderLine.quantity, received.c.q)
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
+        .outerjoin(received, received.c.po_line_id == PurchaseOrderLine.id)
+        .where(PurchaseOrder.status.in_(("ordered", "partial")))
+    ).all()
+    totals: dict[int, Decimal] = {}
+    for item_id, ordered, got in rows:
+        open_quantity = max(ordered - _dec(got), ZERO)
+        totals[item_id] = totals.get(item_id, ZERO) + open_quantity
+    return totals
 
 
 def on_order_quantity(item_id: int) -> Decimal:
@@ -94,7 +110,7 @@ def item_stock(item: Item, today: date | None = None) -> ItemStock:
         )
         .join(Lot, Lot.id == Balance.lot_id)
         .join(Location, Location.id == Balance.location_id)
-        .where(Balance.item_id == item.id, Location.kind == "storage")
+        .where(Balance.item_id == item.id, Balance.quantity > 0, Location.kind == "storage")
     ).one()
     on_hand = _dec(row[0])
     usable = _dec(row[1])
