@@ -53,16 +53,21 @@ def run_once(user_id: int, key: str, print_: str, action):
     stored = _stored(user_id, key, print_)
     if stored:
         return stored.status, stored.body, True
-    record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_)
-    db.session.add(record)
     try:
-        db.session.flush()
+        return _run(user_id, key, print_, action)
     except IntegrityError:
+        # A concurrent request with the same key committed first: answer as it did.
         db.session.rollback()
         stored = _stored(user_id, key, print_)
-        if stored:
-            return stored.status, stored.body, True
-        raise
+        if stored is None:
+            raise
+        return stored.status, stored.body, True
+
+
+def _run(user_id: int, key: str, print_: str, action):
+    record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_)
+    db.session.add(record)
+    db.session.flush()  # a duplicate waits here on the unique key, before doing anything
     db.session.info[DEFER_KEY] = True
     try:
         status, body = action()
@@ -73,12 +78,5 @@ def run_once(user_id: int, key: str, print_: str, action):
         db.session.info.pop(DEFER_KEY, None)
     text = json.dumps(body)
     record.status_code, record.response_body = status, text
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        stored = _stored(user_id, key, print_)
-        if stored:
-            return stored.status, stored.body, True
-        raise
+    db.session.commit()
     return status, text, False
