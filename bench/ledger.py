@@ -271,58 +271,6 @@ def explain(sql_of: Callable[[], object]) -> None:
                 print("      plan:", row[-1])
 
 
-def item_sums(item_id: int, today: date, *, stocked_only: bool) -> tuple:
-    """The sums of queries.item_stock; `stocked_only` adds `quantity > 0`: used-up lots'
-    zero balances change no sum, and with an index on (item_id, quantity) are not visited."""
-    from sqlalchemy import and_, case, or_
-
-    from krafte_pwa.models import Location
-
-    usable = and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
-    query = (
-        select(func.sum(Balance.quantity), func.sum(case((usable, Balance.quantity), else_=0)))
-        .join(Lot, Lot.id == Balance.lot_id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Balance.item_id == item_id, Location.kind == "storage")
-    )
-    if stocked_only:
-        query = query.where(Balance.quantity > 0)
-    return db.session.execute(query).one()
-
-
-def propose(builder: Builder, runs: int) -> None:
-    """Availability reads every balance row of the item, used-up lots included: measure the
-    proposed query and index on the same data (the sums query alone, each way)."""
-    busiest = 1 + max(range(ITEMS), key=lambda i: builder.item_weights[i])
-    with db.engine.connect() as conn:
-        rows, stocked = conn.exec_driver_sql(
-            "SELECT COUNT(*), SUM(quantity > 0) FROM balance WHERE item_id = ?", (busiest,)
-        ).one()
-    print(f"\nwhy availability varies: the busiest item has {rows:,} balance rows, "
-          f"{stocked:,} of them with stock; item_stock's SUM joins every one to its lot")
-    rng = random.Random(5)
-    today = date.today()
-
-    def both(stocked_only: bool) -> list[tuple[float, float]]:
-        def timed(pick: Callable[[], int]) -> tuple[float, float]:
-            return figures(measure(lambda: item_sums(pick(), today, stocked_only=stocked_only),
-                                   runs, write=False))
-
-        return [timed(lambda: rng.randrange(1, ITEMS + 1)), timed(lambda: busiest)]
-
-    variants = {"now (no filter)": both(False), "+ quantity > 0": both(True)}
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE INDEX ix_balance_item_quantity ON balance "
-                             "(item_id, quantity)")
-        conn.exec_driver_sql("ANALYZE")
-    variants["+ index (item_id, quantity)"] = both(True)
-    print("proposed: item_stock adds `Balance.quantity > 0` and balance gets an index on "
-          "(item_id, quantity)\n  sums query only, median / p95 ms:")
-    print(f"  {'variant':<30}{'any item':>18}{'busiest item':>18}")
-    for name, ((m1, p1), (m2, p2)) in variants.items():
-        print(f"  {name:<30}{m1:>9.3f} /{p1:>6.3f}{m2:>11.3f} /{p2:>6.3f}")
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0,
@@ -363,7 +311,6 @@ def main(argv=None) -> int:
                 explain(lambda: queries.lot_detail(builder.lot_codes[-1]))
                 explain(lambda: queries.item_stock(queries.item_by_sku("SKU001")))
 
-            propose(builder, max(100, args.runs // 4))
             missed = [name for name in ("lot lookup", "availability")
                       if large[name][0] >= TARGET_MS]
             print(f"\ntarget: lot lookup and availability medians < {TARGET_MS} ms at the "
