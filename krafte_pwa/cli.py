@@ -70,15 +70,17 @@ def backup_command(target):
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(["items", "stock"]))
+@click.argument("kind", type=click.Choice(["items", "stock", "recipes"]))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row, write nothing.")
 def import_command(kind, path, dry_run):
-    """Import items or opening stock from a CSV file (UTF-8 or a French spreadsheet's)."""
+    """Import items, opening stock or recipes from a CSV file (UTF-8 or a French
+    spreadsheet's)."""
     from .services import imports
 
     data = Path(path).read_bytes()
-    run = imports.import_items if kind == "items" else imports.import_opening_stock
+    run = {"items": imports.import_items, "stock": imports.import_opening_stock,
+           "recipes": imports.import_recipes}[kind]
     try:
         report = run(data, dry_run=dry_run)
     except KrafteError as exc:

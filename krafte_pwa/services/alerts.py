@@ -88,7 +88,7 @@ def _lots_in_stock(*conditions):
         .join(Location, Location.id == Balance.location_id)
         .where(Location.kind == "storage", Balance.quantity > 0, *conditions)
         .group_by(Lot.id)
-        .order_by(Lot.expiry, Lot.code)
+        .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
     ).all()
 
 

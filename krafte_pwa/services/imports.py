@@ -1,5 +1,5 @@
-"""CSV import of items and opening stock: a dry run lists every problem row, and nothing
-is written until the whole file is valid (SPEC §10).
+"""CSV import of items, opening stock and recipes: a dry run lists every problem row, and
+nothing is written until the whole file is valid (SPEC §10).
 
 Reads UTF-8 (with or without BOM) and what French spreadsheets save: semicolons,
 decimal commas, Windows-1252, dates as 31/12/2026.
@@ -7,6 +7,7 @@ decimal commas, Windows-1252, dates as 31/12/2026.
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..domain.numbers import COST_PLACES, quantize
-from ..errors import BadInput, KrafteError
+from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
 from ..models import Item, Lot, MovementKind
 from . import _inputs as read
@@ -22,6 +23,7 @@ from ._ledger import Posting, post
 from ._sequences import document_number
 from ._tx import commit
 from .catalog import build_item
+from .recipes import build_recipe, recipe_line
 from .stock import new_lot_code
 
 MAX_ROWS = 50_000
@@ -30,6 +32,10 @@ ITEM_COLUMNS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantit
                 "default_location", "default_supplier", "description")
 STOCK_COLUMNS = ("item", "quantity", "unit", "location", "expiry", "unit_cost",
                  "supplier", "supplier_lot", "status", "date")
+# One row per recipe line; the recipe's own fields may repeat on each row or be given once.
+RECIPE_FIELDS = ("yield_quantity", "yield_unit", "labour_minutes", "labour_rate", "overhead",
+                 "overhead_percent", "instructions")
+RECIPE_COLUMNS = ("item", *RECIPE_FIELDS, "component", "quantity", "unit", "loss_percent")
 # French headers a spreadsheet may carry, mapped to ours.
 ALIASES = {
     "référence": "sku", "reference": "sku", "ref": "sku", "nom": "name", "désignation": "name",
@@ -38,6 +44,10 @@ ALIASES = {
     "emplacement": "location", "péremption": "expiry", "peremption": "expiry", "dluo": "expiry",
     "dlc": "expiry", "coût unitaire": "unit_cost", "cout unitaire": "unit_cost",
     "fournisseur": "supplier", "lot fournisseur": "supplier_lot", "statut": "status",
+    "composant": "component", "rendement": "yield_quantity", "unité rendement": "yield_unit",
+    "unite rendement": "yield_unit", "perte %": "loss_percent", "perte": "loss_percent",
+    "minutes": "labour_minutes", "taux horaire": "labour_rate", "frais par lot": "overhead",
+    "frais %": "overhead_percent",
 }
 KIND_ALIASES = {"matière": "material", "matiere": "material", "semi-fini": "intermediate",
                 "produit": "product"}
@@ -203,6 +213,89 @@ def _save_opening(lines: list[_OpeningLine], report: ImportReport, user_id, toda
     post([Posting(lot, entry.location_id, entry.quantity, MovementKind.OPENING, document)
           for lot, entry in postings], user_id)
     report.created = [lot.code for lot, _ in postings]
+
+
+def import_recipes(data, *, dry_run: bool = False, user_id=None) -> ImportReport:
+    """Rows grouped by output item, one row per line. Each recipe is saved as the item's
+    recipe would be from the form (a new version if an order used the current one)."""
+    rows = read_rows(data, RECIPE_COLUMNS)
+    report = ImportReport(rows=len(rows))
+    groups: dict[str, list[tuple[int, dict]]] = {}
+    for line, row in rows:
+        if not row.get("item"):
+            report.problems.append(Problem(line, "item", "item is required"))
+        else:
+            groups.setdefault(row["item"], []).append((line, row))
+    created = []
+    for sku, entries in groups.items():
+        bad_rows = _recipe_problems(sku, entries, report)
+        fields = _recipe_fields(entries, report)
+        if bad_rows or fields is None:
+            continue
+        lines = [{"item": r.get("component"), "quantity": r.get("quantity"),
+                  "unit": r.get("unit") or None, "loss_percent": r.get("loss_percent") or None}
+                 for _, r in entries]
+        try:
+            recipe = build_recipe(item=sku, lines=lines, user_id=user_id, **fields)
+        except KrafteError as exc:
+            report.problems.append(_problem(entries[0][0], exc))
+            continue
+        created.append(f"{sku} v{recipe.version}")
+    report.problems.sort(key=lambda p: p.line)
+    return _finish(report, dry_run, lambda: setattr(report, "created", created))
+
+
+_LINE_FIELD = re.compile(r"lines\[\d+\]\.")
+
+
+def _recipe_problems(sku: str, entries, report: ImportReport) -> bool:
+    """Check the output item and every line on its own, so each bad row is reported."""
+    before = len(report.problems)
+    try:
+        output = read.item(sku)
+    except KrafteError as exc:
+        report.problems.append(_problem(entries[0][0], exc))
+        return True
+    for position, (line, row) in enumerate(entries, start=1):
+        entry = {"item": row.get("component"), "quantity": row.get("quantity"),
+                 "unit": row.get("unit") or None, "loss_percent": row.get("loss_percent") or None}
+        try:
+            with db.session.no_autoflush:
+                recipe_line(output, position, entry)
+        except KrafteError as exc:
+            problem = _problem(line, exc)
+            problem.reason = _LINE_FIELD.sub("", problem.reason)
+            if isinstance(exc, UnitMismatch) and row.get("unit"):
+                problem.column = "unit"
+            elif problem.column in (None, "item"):
+                problem.column = "component"
+            report.problems.append(problem)
+    return len(report.problems) > before
+
+
+def _recipe_fields(entries, report: ImportReport) -> dict | None:
+    """The recipe's own fields: given once, or the same on every row that gives them."""
+    fields: dict[str, str | None] = {}
+    first_line: dict[str, int] = {}
+    clash = False
+    for line, row in entries:
+        for name in RECIPE_FIELDS:
+            value = row.get(name) or None
+            if value is None:
+                continue
+            if name not in fields or fields[name] is None:
+                fields[name], first_line[name] = value, line
+            elif value != fields[name]:
+                report.problems.append(Problem(line, name, f"{name} differs from line "
+                                               f"{first_line[name]} of the same recipe"))
+                clash = True
+    if clash:
+        return None
+    if not fields.get("yield_quantity"):
+        report.problems.append(Problem(entries[0][0], "yield_quantity",
+                                       "yield_quantity is required"))
+        return None
+    return {name: fields.get(name) for name in RECIPE_FIELDS}
 
 
 def _finish(report: ImportReport, dry_run: bool, save) -> ImportReport:

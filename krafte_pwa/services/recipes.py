@@ -34,6 +34,20 @@ def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=
                 cap_expiry=True, user_id=None) -> Recipe:
     """Create the item's recipe, or edit it: in place while no order has used the current
     version, else as the next version (orders keep the version they were planned with)."""
+    recipe = build_recipe(item=item, yield_quantity=yield_quantity, lines=lines,
+                          yield_unit=yield_unit, labour_minutes=labour_minutes,
+                          labour_rate=labour_rate, overhead=overhead,
+                          overhead_percent=overhead_percent, instructions=instructions,
+                          cap_expiry=cap_expiry, user_id=user_id)
+    commit()
+    return recipe
+
+
+def build_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=None,
+                 labour_rate=None, overhead=None, overhead_percent=None, instructions=None,
+                 cap_expiry=True, user_id=None) -> Recipe:
+    """save_recipe without the commit: checked and flushed (shared by the form, the API
+    and the CSV import, which commits once for the whole file)."""
     the_item = read.item(item)
     if the_item.kind == "material":
         raise BadInput(f"{the_item.sku} is a material: recipes are for intermediates and "
@@ -80,7 +94,6 @@ def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=
         setattr(recipe, key, value)
     recipe.lines.extend(new_lines)
     db.session.flush()
-    commit()
     return recipe
 
 
@@ -99,6 +112,11 @@ def preview_cost(*, item, yield_quantity, lines, yield_unit=None, labour_minutes
         overhead_percent=prod.scaled(overhead_percent, "overhead_percent", QUANTITY_PLACES))
     recipe.lines = [_line(the_item, n, e) for n, e in enumerate(entries, start=1)]
     return recipe_cost(recipe)
+
+
+def recipe_line(output: Item, position: int, entry: dict) -> RecipeLine:
+    """One checked line (unsaved); errors name the field `lines[position - 1].…`."""
+    return _line(output, position, entry)
 
 
 def _line(output: Item, position: int, entry: dict) -> RecipeLine:

@@ -1,6 +1,6 @@
 """Stock operations: receive goods, transfer, adjust, change a lot's status."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -10,6 +10,7 @@ from ..errors import BadInput, Conflict
 from ..extensions import db
 from ..models import LOT_STATUSES, Lot, LotEvent, MovementKind, Receipt, ReceiptLine
 from . import _inputs as read
+from . import _purchasing as po
 from ._ledger import Posting, post
 from ._sequences import document_number, next_value
 from ._tx import commit
@@ -27,6 +28,8 @@ class ReceivedLot:
 class ReceiptResult:
     number: str
     lots: list[ReceivedLot]
+    purchase_orders: list[tuple[str, str]] = field(default_factory=list)  # (number, status)
+    over_received: list[po.OverReceipt] = field(default_factory=list)
 
 
 def new_lot_code(origin: str, on: date, sku: str) -> str:
@@ -35,32 +38,65 @@ def new_lot_code(origin: str, on: date, sku: str) -> str:
     return format_code(pattern, origin, on, seq, sku)
 
 
-def receive_goods(*, supplier, location, lines, user_id=None, note=None,
+def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=None, note=None,
                   today: date | None = None) -> ReceiptResult:
-    """One receipt: one lot per line, in the order of the lines."""
+    """One receipt: one lot per line, in the order of the lines. Against a purchase order
+    (`purchase_order`, lines naming their order `line`), the order moves to partial or
+    received; receiving more than ordered is allowed and reported."""
     today = today or date.today()
     if not isinstance(lines, list) or not lines:
         raise BadInput("a receipt needs at least one line", details={"field": "lines"})
     if len(lines) > 500:
         raise BadInput("a receipt has at most 500 lines", details={"field": "lines"})
     where = read.location(location)
+    order = (po.order_by_number(purchase_order, for_update=True)
+             if purchase_order not in (None, "") else None)
+    if order is not None:
+        po.check_receivable(order)
     partner = read.partner(supplier, supplier=True)
+    if order is not None:
+        if partner is None:
+            partner = order.supplier
+        elif partner.id != order.supplier_id:
+            raise BadInput(f"{order.number} is ordered from {order.supplier.name}, "
+                           f"not {partner.name}", code="supplier_mismatch",
+                           details={"field": "supplier"})
     receipt = Receipt(number=document_number("RC", today.year), supplier=partner,
                       location_id=where.id, user_id=user_id,
+                      purchase_order_id=order.id if order is not None else None,
                       note=read.text(note, "note", required=False, max_length=2000))
     db.session.add(receipt)
-    postings, received = [], []
+    postings, received, orders = [], [], {}
+    if order is not None:
+        orders[order.id] = order
     for position, line in enumerate(lines, start=1):
         if not isinstance(line, dict):
             raise BadInput(f"line {position} must be an object", details={"line": position})
         field = f"lines[{position - 1}]"
-        item = read.item(line.get("item"))
+        po_line = po.referenced_line(order, line, field)
+        if line.get("item") in (None, "") and po_line is not None:
+            item = po_line.item
+        else:
+            item = read.item(line.get("item"))
+        if po_line is not None and po_line.item_id != item.id:
+            raise BadInput(f"{field}: line {po_line.position} of {po_line.order.number} is "
+                           f"{po_line.item.sku}, not {item.sku}", code="po_line_mismatch",
+                           details={"line": position})
+        if po_line is None and order is not None:
+            po_line = po.match_by_item(order, item, field)
+        if po_line is not None and po_line.order_id not in orders:
+            the_order = po.order_by_number(po_line.order.number, for_update=True)
+            po.check_receivable(the_order)
+            orders[the_order.id] = the_order
         if item.archived:
             raise BadInput(f"{field}: item {item.sku} is archived", details={"line": position})
         unit = read.text(line.get("unit"), f"{field}.unit", required=False, max_length=20)
         quantity = read.base_quantity(item, line.get("quantity"), unit, f"{field}.quantity")
-        cost = read.cost_per_base(item, read.unit_cost(line.get("unit_cost"),
-                                                       f"{field}.unit_cost"), unit)
+        if line.get("unit_cost") in (None, "") and po_line is not None:
+            cost = po_line.unit_price  # the ordered price, per base unit
+        else:
+            cost = read.cost_per_base(item, read.unit_cost(line.get("unit_cost"),
+                                                           f"{field}.unit_cost"), unit)
         expiry = read.iso_date(line.get("expiry"), f"{field}.expiry")
         lot = Lot(code=new_lot_code("receipt", today, item.sku), item=item, origin="receipt",
                   supplier=partner, lot_date=today, expiry=expiry, unit_cost=cost,
@@ -73,12 +109,21 @@ def receive_goods(*, supplier, location, lines, user_id=None, note=None,
                                    quantity=quantity, entered_unit=unit or item.unit,
                                    entered_quantity=quantize(read.number(
                                        line.get("quantity"), f"{field}.quantity")),
-                                   unit_cost=cost))
+                                   unit_cost=cost,
+                                   po_line_id=po_line.id if po_line is not None else None))
         postings.append(Posting(lot, where.id, quantity, MovementKind.RECEIPT, receipt.number))
         received.append(ReceivedLot(lot.code, item.sku, quantity))
     post(postings, user_id)
+    if order is None and len(orders) == 1:
+        receipt.purchase_order_id = next(iter(orders))
+    over = []
+    for the_order in sorted(orders.values(), key=lambda o: o.id):
+        over.extend(po.refresh_status(the_order))
+    result = ReceiptResult(receipt.number, received,
+                           [(o.number, o.status) for o in sorted(orders.values(),
+                                                                 key=lambda o: o.id)], over)
     commit()
-    return ReceiptResult(receipt.number, received)
+    return result
 
 
 def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=None) -> Lot:

@@ -22,6 +22,9 @@ from ..models import (
     ProductionOrder,
     Receipt,
     ReceiptLine,
+    Shipment,
+    ShipmentLine,
+    ShipmentLot,
 )
 from . import _inputs as read
 
@@ -146,16 +149,22 @@ def _receipts(lot_ids) -> dict[int, list[dict]]:
 
 
 def _shipments(lot_ids) -> dict[int, list[dict]]:
-    """Shipment movements of these lots (the shipment document gives the customer once
-    shipments exist as documents)."""
+    """Where each lot went: shipment, customer, quantity (its locations summed), date."""
     rows = db.session.execute(
-        select(Movement.lot_id, Movement.document, Movement.quantity, Movement.created_at)
-        .where(Movement.lot_id.in_(lot_ids), Movement.kind == MovementKind.SHIPMENT)
-        .order_by(Movement.created_at)).all()
+        select(ShipmentLot.lot_id, Shipment.number, Partner.name, Shipment.shipped_at,
+               func.sum(ShipmentLot.quantity))
+        .join(ShipmentLine, ShipmentLine.id == ShipmentLot.line_id)
+        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+        .join(Partner, Partner.id == Shipment.customer_id)
+        .where(ShipmentLot.lot_id.in_(lot_ids), Shipment.status == "shipped")
+        .group_by(ShipmentLot.lot_id, Shipment.id, Shipment.number, Partner.name,
+                  Shipment.shipped_at)
+        .order_by(Shipment.shipped_at, Shipment.id)).all()
     result: dict[int, list[dict]] = {}
-    for lot_id, document, qty, at in rows:
+    for lot_id, number, customer, at, qty in rows:
+        quantity = qty if isinstance(qty, Decimal) else Decimal(qty)
         result.setdefault(lot_id, []).append(
-            {"document": document, "customer": None, "quantity": -qty,
+            {"document": number, "customer": customer, "quantity": quantity,
              "date": at.date() if at else None})
     return result
 

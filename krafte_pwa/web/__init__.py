@@ -20,6 +20,16 @@ def register(app: Flask) -> None:
     app.register_blueprint(pwa.bp)
     app.register_blueprint(floor.bp)
     app.register_blueprint(production.bp)
+    from . import counts, exports, reports  # issue 6: counts, reports, CSV exports
+
+    app.register_blueprint(counts.bp)
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(exports.bp)
+    from . import purchasing, recall, shipments  # issue 6: buying, selling, recalls
+
+    app.register_blueprint(purchasing.bp)
+    app.register_blueprint(shipments.bp)
+    app.register_blueprint(recall.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
     errors.register(app)
     auth.register_loaders(login_manager)
@@ -33,10 +43,12 @@ def register(app: Flask) -> None:
     def _reset(_exc=None):
         token = getattr(request, "_write_token", None)
         if token is not None:
+            request._write_token = None  # a streamed answer tears the request down twice
             write_intent.reset(token)
 
     app.jinja_env.filters.update(
         qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
+        movement=i18n.movement_label,
     )
     app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
     app.extensions["krafte_db"] = db

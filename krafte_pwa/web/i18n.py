@@ -49,3 +49,17 @@ def fmt_date(value) -> str:
     from flask_babel import format_date
 
     return format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
+
+
+def movement_label(kind_name: str) -> str:
+    """A movement kind as people say it, in their language."""
+    from flask_babel import gettext as _
+
+    labels = {
+        "opening": _("opening stock"), "receipt": _("received"), "transfer_out": _("moved out"),
+        "transfer_in": _("moved in"), "adjustment": _("adjusted"), "count": _("counted"),
+        "pick_out": _("picked for production"), "pick_in": _("into production"),
+        "consume": _("consumed"), "output": _("produced"), "return_out": _("returned from WIP"),
+        "return_in": _("returned to stock"), "waste": _("waste"), "shipment": _("shipped"),
+    }
+    return labels.get(kind_name, kind_name)

@@ -4,12 +4,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from ..errors import KrafteError
 from ..extensions import db
 from ..models import LOT_STATUSES, Item, Location
 from ..services import queries, stock
 from .auth import role_required
+from .purchasing import status_names as po_status_names
 
 bp = Blueprint("stock", __name__)
 
@@ -86,6 +88,30 @@ def status(code):
     return _back_to_lot(code)
 
 
+def _from_purchase_order(number) -> MultiDict:
+    """The receive form filled from a purchase order: its supplier, and each line still
+    expected with its open quantity (in the item's base unit)."""
+    from ..services import purchasing
+    from .floor import plain_quantity
+
+    order = purchasing.get_purchase_order(number)
+    form = MultiDict([("supplier", order.supplier.name), ("purchase_order", order.number)])
+    for p in purchasing.progress(order):
+        if p.open > 0:
+            form.add("item", p.line.item.sku)
+            form.add("quantity", plain_quantity(p.open))
+            form.add("line", str(p.line.position))
+    return form
+
+
+def _receive_page(items, form, status=200):
+    from ..services import purchasing
+
+    return render_template("stock/receive.html", items=items, form=form,
+                           locations=_storage_locations(),
+                           purchase_orders=purchasing.receivable_orders()), status
+
+
 @bp.route("/receive", methods=["GET", "POST"])
 @login_required
 def receive():
@@ -98,18 +124,29 @@ def receive():
         for i in range(len(form.getlist("item"))):
             values = {k: (form.getlist(k)[i] if i < len(form.getlist(k)) else "")
                       for k in ("item", "quantity", "unit", "supplier_lot", "expiry",
-                                "unit_cost")}
+                                "unit_cost", "line")}
             if values["item"] or values["quantity"]:
                 lines.append({k: v for k, v in values.items() if v != ""})
         try:
             result = stock.receive_goods(supplier=form.get("supplier"),
                                          location=form.get("location"), lines=lines,
+                                         purchase_order=form.get("purchase_order") or None,
                                          user_id=current_user.id)
         except KrafteError as exc:
+            db.session.rollback()
             flash(exc.message, "error")
-            return render_template("stock/receive.html", items=items, form=form,
-                                   locations=_storage_locations()), 400
+            return _receive_page(items, form, 400)
         flash(_("Receipt %(number)s saved.", number=result.number), "success")
+        for number, status in result.purchase_orders:
+            flash(_("Purchase order %(number)s: %(status)s.", number=number,
+                    status=po_status_names()[status]), "success")
+        for over in result.over_received:
+            flash(_("More received than ordered on %(number)s line %(line)d (%(item)s).",
+                    number=over.order, line=over.line, item=over.item), "warn")
         return render_template("stock/received.html", result=result)
-    return render_template("stock/receive.html", items=items, form=form,
-                           locations=_storage_locations())
+    if request.args.get("po"):
+        try:
+            form = _from_purchase_order(request.args["po"])
+        except KrafteError as exc:
+            flash(exc.message, "error")
+    return _receive_page(items, form)

@@ -70,7 +70,7 @@
   form.addEventListener("submit", async (event) => {
     if (navigator.onLine) return;  // online: the ordinary post, then the labels page
     event.preventDefault();
-    const names = ["item", "quantity", "unit", "supplier_lot", "expiry", "unit_cost"];
+    const names = ["item", "quantity", "unit", "supplier_lot", "expiry", "unit_cost", "line"];
     const rows = lines().map((line) => {
       const row = {};
       for (const name of names) {
@@ -81,6 +81,7 @@
     }).filter((row) => row.item || row.quantity);
     const payload = {supplier: form.elements.supplier.value, location: form.elements.location.value,
                      lines: rows};
+    if (form.elements.purchase_order) payload.purchase_order = form.elements.purchase_order.value;
     const entry = await K.queue.add(form.dataset.receipt, payload, "receipt_label",
                                     {n: rows.length, location: payload.location});
     const result = await K.queue.send(entry);

@@ -71,4 +71,18 @@ def dumps(data) -> str:
     return json.dumps(data)
 
 
-from . import imports, items, openapi, production, scan, stock, tokens  # noqa: E402,F401  (routes register on bp)
+from . import (  # noqa: E402,F401  (routes register on bp)
+    alerts,
+    counts,
+    imports,
+    items,
+    openapi,
+    production,
+    purchasing,
+    recall,
+    reports,
+    scan,
+    shipments,
+    stock,
+    tokens,
+)

@@ -1,4 +1,5 @@
-"""POST /api/v1/imports/items and /imports/opening-stock: CSV in, every problem row out."""
+"""POST /api/v1/imports/items, /imports/opening-stock and /imports/recipes: CSV in, every
+problem row out."""
 
 from flask import request
 
@@ -7,10 +8,11 @@ from ...services import imports
 from ..auth import role_required
 from . import bp, user_id
 
-RUNNERS = {"items": imports.import_items, "opening-stock": imports.import_opening_stock}
+RUNNERS = {"items": imports.import_items, "opening-stock": imports.import_opening_stock,
+           "recipes": imports.import_recipes}
 
 
-@bp.post("/imports/<any(items, 'opening-stock'):kind>")
+@bp.post("/imports/<any(items, 'opening-stock', recipes):kind>")
 @role_required("manager")
 def import_csv(kind):
     upload = request.files.get("file")
@@ -19,7 +21,7 @@ def import_csv(kind):
         raise BadInput("send the CSV as the body or as multipart field 'file'", code="no_file")
     dry_run = request.args.get("dry_run") in ("1", "true")
     run = RUNNERS[kind]
-    extra = {"user_id": user_id()} if kind == "opening-stock" else {}
+    extra = {"user_id": user_id()} if kind != "items" else {}
     report = run(data, dry_run=dry_run, **extra)
     body = {"rows": report.rows, "written": report.written, "created": report.created,
             "problems": [{"line": p.line, "column": p.column, "reason": p.reason}

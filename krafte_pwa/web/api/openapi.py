@@ -61,7 +61,7 @@ def _page(schema):
 
 
 def document() -> dict:
-    from . import openapi_production  # builds on the helpers above
+    from . import openapi_production, openapi_reports, openapi_trade  # build on the helpers above
 
     return {
         "openapi": "3.1.0",
@@ -128,8 +128,13 @@ def document() -> dict:
                                 "unit": {"type": "string"},
                                 "supplier_lot": {"type": "string"},
                                 "expiry": {"type": "string", "format": "date"},
-                                "unit_cost": {**NUM_IN, "description": "per `unit` given"}},
-                               ["item", "quantity"])}},
+                                "unit_cost": {**NUM_IN, "description": "per `unit` given; "
+                                              "against a purchase order, its price"},
+                                "line": {"type": "integer",
+                                         "description": "the purchase order line received"}},
+                               ["quantity"])},
+                           "purchase_order": {"type": "string",
+                                              "description": "received against this order"}},
                           ["location", "lines"]),
                 answer=_obj({"number": {"type": "string"}, "lots": {"type": "array", "items": _obj(
                     {"code": {"type": "string"}, "item": {"type": "string"},
@@ -161,6 +166,8 @@ def document() -> dict:
                            "unit": {"type": "string"}},
                           ["lot", "location", "quantity", "reason"]))},
             **openapi_production.paths(),
+            **openapi_reports.paths(),
+            **openapi_trade.paths(),
         },
     }
 

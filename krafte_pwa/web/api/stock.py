@@ -15,10 +15,15 @@ def create_receipt():
     data = body()
     result = stock.receive_goods(supplier=data.get("supplier"), location=data.get("location"),
                                  lines=data.get("lines"), note=data.get("note"),
-                                 user_id=user_id())
-    return {"number": result.number,
-            "lots": [{"code": r.code, "item": r.item, "quantity": to_str(r.quantity)}
-                     for r in result.lots]}, 201
+                                 purchase_order=data.get("purchase_order"), user_id=user_id())
+    answer = {"number": result.number,
+              "lots": [{"code": r.code, "item": r.item, "quantity": to_str(r.quantity)}
+                       for r in result.lots]}
+    if result.purchase_orders:  # received against purchase orders
+        answer["purchase_orders"] = [{"number": n, "status": s}
+                                     for n, s in result.purchase_orders]
+        answer["over_received"] = [o.as_dict() for o in result.over_received]
+    return answer, 201
 
 
 @bp.get("/lots")

@@ -1,0 +1,293 @@
+"""Measure the stock valuation, now and at past dates, over 1,000,000 movements.
+
+    .venv/bin/python bench/reports.py              # the full run (1,000,000 movements)
+    .venv/bin/python bench/reports.py --scale 0.1  # 100,000 movements
+
+Builds, in an SQLite file under a temporary directory, a workshop with 300 items
+(materials, intermediates, products), 5 storage locations and one WIP location per
+production order (about 3,000 orders over the year, the last 15 still open with stock in
+their WIP), then lots with about ten movements each spread over the last 365 days:
+receipts or production output, transfers, issues to production (pick out, pick in,
+consumption in WIP), shipments of products, adjustments, counts, waste; most lots older
+than four months used up. Each movement carries its lot's unit cost; balances are exactly
+the sum of their movements. Rows go in with Core bulk inserts in big transactions.
+
+Prints the median and 95th percentile, in process, of services.reports.valuation:
+  now                 Σ balance × lot cost, by category
+  at D days ago       recomputed from the ledger (reads the shorter side of history:
+                      movements before D, or now minus the movements after D)
+Reads run as a GET request would (plain BEGIN, rolled back).
+Targets: valuation now under 200 ms median; the past dates "reasonable".
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+from krafte_pwa import create_app  # noqa: E402
+from krafte_pwa.db_session import write_intent  # noqa: E402
+from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
+from krafte_pwa.extensions import db  # noqa: E402
+from krafte_pwa.models import Movement  # noqa: E402
+from krafte_pwa.models import MovementKind as K  # noqa: E402
+from krafte_pwa.services import reports  # noqa: E402
+
+ITEMS = 300
+STORAGE = ["STORE", "SHELF-A", "SHELF-B", "COLD", "DISPATCH"]
+ORDERS = 3000
+OPEN_ORDERS = 15
+MOVEMENTS = 1_000_000
+DAYS = 365
+TARGET_MS = 200.0
+Q = 10 ** QUANTITY_PLACES  # stored quantity = base units × Q
+C = 10 ** COST_PLACES
+NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0) - timedelta(minutes=5)
+
+
+class Builder:
+    """Lots with consistent movements and balances, bulk-inserted."""
+
+    def __init__(self, seed: int = 7):
+        self.rng = random.Random(seed)
+        self.next_lot = 1
+        self.movements = 0
+        self.kinds = (["material"] * 6 + ["intermediate"] * 2 + ["product"] * 2)
+        self.item_kind = {i + 1: self.kinds[i % 10] for i in range(ITEMS)}
+        self.weights = [1 / (i + 1) ** 0.6 for i in range(ITEMS)]
+        self.storage_ids = list(range(1, len(STORAGE) + 1))
+        first_wip = len(STORAGE) + 1
+        self.wip_ids = list(range(first_wip, first_wip + ORDERS))
+        self.open_wip = self.wip_ids[-OPEN_ORDERS:]
+
+    def catalogue(self, conn) -> None:
+        now = _ts(NOW)
+        conn.exec_driver_sql(
+            "INSERT INTO location (id, code, name, kind, archived) VALUES (?, ?, ?, ?, ?)",
+            [(i + 1, code, code.title(), "storage", False) for i, code in enumerate(STORAGE)]
+            + [(loc, f"MO-{n:05d}", f"WIP MO-{n:05d}", "wip", loc not in self.open_wip)
+               for n, loc in enumerate(self.wip_ids, start=1)])
+        conn.exec_driver_sql(
+            "INSERT INTO partner (id, name, is_supplier, is_customer) VALUES (?, ?, ?, ?)",
+            [(i + 1, f"Partner {i + 1}", True, True) for i in range(12)])
+        conn.exec_driver_sql(
+            "INSERT INTO item (id, sku, name, kind, unit, reorder_point, reorder_quantity, "
+            "requires_qc, archived, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(i, f"SKU{i:03d}", f"Item {i}", kind, ("g", "ml", "pcs", "kg")[i % 4], 0, 0,
+              False, False, now) for i, kind in self.item_kind.items()])
+
+    def lots(self, count: int, first_age: float, last_age: float):
+        """`count` lots made from `first_age` to `last_age` days ago, oldest first."""
+        rng = self.rng
+        lots, moves, balances = [], [], []
+        for n in range(count):
+            lot_id = self.next_lot
+            self.next_lot += 1
+            age = first_age - (first_age - last_age) * n / max(count - 1, 1)
+            made = NOW - timedelta(days=age)
+            item = rng.choices(range(1, ITEMS + 1), weights=self.weights)[0]
+            kind = self.item_kind[item]
+            cost = rng.randrange(1, 50 * C)
+            origin = "receipt" if kind == "material" else "production"
+            lots.append((lot_id, f"L{lot_id:07d}", item, origin, None, made.date().isoformat(),
+                         None, "released", cost, _ts(made)))
+            totals: dict[int, int] = {}
+            stamp = made
+            span = max(age, 0.01) * 86400  # the lot's life so far, in seconds
+            history = self._history(kind, used_up=rng.random() < (0.97 if age > 120 else 0.3),
+                                    recent=age < 20)
+            step = span / (len(history) + 1)
+            for location, quantity, move_kind in history:
+                stamp += timedelta(seconds=rng.uniform(0.2, 1.0) * step)
+                moves.append((lot_id, location, item, quantity, cost, move_kind, None, None,
+                              _ts(stamp)))
+                totals[location] = totals.get(location, 0) + quantity
+            balances.extend((lot_id, loc, item, q) for loc, q in totals.items())
+        self.movements += len(moves)
+        return lots, moves, balances
+
+    def _history(self, kind: str, used_up: bool, recent: bool) -> list[tuple[int, int, int]]:
+        """About ten movements, never below zero at any location."""
+        rng = self.rng
+        start = rng.choice(self.storage_ids)
+        received = rng.randrange(1, 50_000) * Q + rng.randrange(Q)
+        here = {start: received}
+        first = K.RECEIPT if kind == "material" else K.OUTPUT
+        moves = [(start, received, first)]
+        target = rng.randrange(6, 13)
+        while len(moves) < target:
+            stocked = [loc for loc, q in here.items() if q > 1 and loc in self.storage_ids]
+            if not stocked:
+                break
+            source = rng.choice(stocked)
+            roll = rng.random()
+            quantity = rng.randrange(1, max(2, here[source] // 3))
+            if roll < 0.25:
+                other = rng.choice([x for x in self.storage_ids if x != source])
+                moves += [(source, -quantity, K.TRANSFER_OUT), (other, quantity, K.TRANSFER_IN)]
+                here[other] = here.get(other, 0) + quantity
+            elif roll < 0.6 and kind != "product":
+                open_order = recent and rng.random() < 0.3
+                wip = rng.choice(self.open_wip if open_order else self.wip_ids[:-OPEN_ORDERS])
+                moves += [(source, -quantity, K.PICK_OUT), (wip, quantity, K.PICK_IN)]
+                if not open_order:
+                    moves.append((wip, -quantity, K.CONSUME))
+                else:
+                    here[wip] = here.get(wip, 0) + quantity
+            elif roll < 0.85:
+                out = K.SHIPMENT if kind == "product" else K.CONSUME
+                moves.append((source, -quantity, out))
+            else:
+                moves.append((source, -quantity, rng.choice([K.ADJUSTMENT, K.COUNT, K.WASTE])))
+            here[source] -= quantity
+        if used_up:
+            moves += [(loc, -q, K.SHIPMENT if kind == "product" else K.CONSUME)
+                      for loc, q in here.items() if q and loc in self.storage_ids]
+        return moves
+
+    def insert(self, conn, lots, moves, balances) -> None:
+        conn.exec_driver_sql(
+            "INSERT INTO lot (id, code, item_id, origin, supplier_id, lot_date, expiry, status, "
+            "unit_cost, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lots)
+        conn.exec_driver_sql(
+            "INSERT INTO movement (lot_id, location_id, item_id, quantity, unit_cost, kind, "
+            "document, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", moves)
+        conn.exec_driver_sql(
+            "INSERT INTO balance (lot_id, location_id, item_id, quantity) VALUES (?, ?, ?, ?)",
+            balances)
+
+
+def _ts(value: datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def build(builder: Builder, movements: int) -> None:
+    """Lots in time order until `movements` are written, ages following the movements
+    written so far (so history covers the year evenly), 100,000 movements a transaction."""
+    with db.engine.begin() as conn:
+        builder.catalogue(conn)
+    pending: list[list] = [[], [], []]
+    per_lot, lots_made = 10.0, 0
+    while builder.movements < movements:
+        size = 500
+        first = DAYS * (1 - builder.movements / movements)
+        last = DAYS * (1 - (builder.movements + size * per_lot) / movements)
+        rows = builder.lots(size, max(first, 0.02), max(last, 0.01))
+        lots_made += size
+        per_lot = builder.movements / lots_made
+        for into, part in zip(pending, rows, strict=True):
+            into.extend(part)
+        if len(pending[1]) >= 100_000 or builder.movements >= movements:
+            with db.engine.begin() as conn:
+                builder.insert(conn, *pending)
+            pending = [[], [], []]
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
+def check_consistency() -> None:
+    """Balances are the ledger, in total and per (lot, location); none is negative."""
+    with db.engine.connect() as conn:
+        mismatched = conn.exec_driver_sql(
+            "SELECT COUNT(*) FROM (SELECT lot_id, location_id, SUM(quantity) AS q FROM movement "
+            "GROUP BY lot_id, location_id) m JOIN balance b USING (lot_id, location_id) "
+            "WHERE b.quantity != m.q").scalar()
+        negative = conn.exec_driver_sql("SELECT COUNT(*) FROM balance WHERE quantity < 0"
+                                        ).scalar()
+    assert mismatched == 0 and negative == 0, (mismatched, negative)
+
+
+def measure(fn: Callable[[], object], runs: int) -> list[float]:
+    times = []
+    token = write_intent.set(False)
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            fn()
+            db.session.rollback()  # end the read transaction, as a request would
+            times.append((time.perf_counter() - started) * 1000)
+            db.session.expunge_all()
+    finally:
+        write_intent.reset(token)
+    return times
+
+
+def figures(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1,
+                                                   round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", help="build the database in this folder and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or scratch
+        url = "sqlite:///" + str(Path(folder) / "bench.db")
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        with app.app_context():
+            db.create_all()
+            builder = Builder()
+            started = time.perf_counter()
+            build(builder, int(MOVEMENTS * args.scale))
+            check_consistency()
+            built = time.perf_counter() - started
+            movements = db.session.execute(select(func.count(Movement.id))).scalar_one()
+            lots = db.session.execute(text("SELECT COUNT(*) FROM lot")).scalar_one()
+            stocked = db.session.execute(text("SELECT COUNT(*) FROM balance WHERE quantity > 0")
+                                         ).scalar_one()
+            db.session.rollback()
+            print(f"{lots:,} lots, {movements:,} movements, {stocked:,} balances with stock "
+                  f"over {DAYS} days (built and checked in {built:.0f} s)")
+            now = reports.valuation()
+            print("valuation now: " + ", ".join(f"{k} {v:.2f}" for k, v in now.as_dict().items()))
+            check_past_equals_forward()
+            cases: dict[str, Callable[[], object]] = {"now": lambda: reports.valuation()}
+            for days in (7, 30, 90, 180, 270, 330):
+                at = (NOW - timedelta(days=days)).isoformat()
+                cases[f"at {days} days ago"] = (lambda at=at: reports.valuation(at))
+            at = (date.today() - timedelta(days=180)).isoformat()
+            cases["at 180 days ago, forward only"] = (
+                lambda: reports.valuation(at, strategy="forward"))
+            measure(cases["now"], 3)  # warm the page cache, as a running server would be
+            print(f"\n  {'valuation':<32}{'median ms':>10}{'p95 ms':>10}")
+            results = {}
+            for name, fn in cases.items():
+                runs = args.runs if name == "now" else max(5, args.runs // 3)
+                results[name] = figures(measure(fn, runs))
+                median, p95 = results[name]
+                print(f"  {name:<32}{median:>10.1f}{p95:>10.1f}")
+            median = results["now"][0]
+            verdict = "met" if median < TARGET_MS else "MISSED"
+            print(f"\ntarget: valuation now under {TARGET_MS:.0f} ms median: {verdict} "
+                  f"({median:.1f} ms)")
+
+
+def check_past_equals_forward() -> None:
+    """The two ways of reading history agree at a few instants (exact decimals)."""
+    for days in (3, 100, 200):
+        bound = reports.moment((NOW - timedelta(days=days)).isoformat())
+        forward = reports._past_values(bound, "forward")
+        backward = reports._past_values(bound, "backward")
+        keys = set(forward) | set(backward)
+        assert all(forward.get(k, 0) == backward.get(k, 0) for k in keys), days
+    db.session.rollback()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Private helpers shared by the purchasing service and receipts. Never commits.
+
+A receipt line may fulfil a purchase order line: named by its position in the order
+(`line`, with the order given for the whole receipt) or by its id (`po_line`). Without
+either, a line of a receipt against an order is matched by item when the order has
+exactly one line of that item; otherwise it is an extra, received without a link.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from ..domain.numbers import to_str
+from ..errors import BadInput, InvalidTransition, NotFound
+from ..extensions import db
+from ..models import Item, PurchaseOrder, PurchaseOrderLine, ReceiptLine
+from . import _inputs as read
+
+ZERO = Decimal(0)
+RECEIVABLE = ("ordered", "partial", "received")
+OPEN = ("ordered", "partial")
+
+
+@dataclass
+class OverReceipt:
+    order: str
+    line: int
+    item: str
+    ordered: Decimal
+    received: Decimal
+
+    def as_dict(self) -> dict:
+        return {"purchase_order": self.order, "line": self.line, "item": self.item,
+                "ordered": to_str(self.ordered), "received": to_str(self.received)}
+
+
+def order_by_number(number, *, for_update: bool = False) -> PurchaseOrder:
+    number = read.text(number, "purchase_order", max_length=20)
+    query = select(PurchaseOrder).where(PurchaseOrder.number == number)
+    if for_update:
+        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
+    order = db.session.execute(query).scalar()
+    if order is None:
+        raise NotFound(f"no purchase order '{number}'", code="unknown_purchase_order",
+                       details={"field": "purchase_order"})
+    return order
+
+
+def check_receivable(order: PurchaseOrder) -> None:
+    if order.status == "draft":
+        raise InvalidTransition(f"{order.number} is a draft: mark it ordered before receiving "
+                                "against it", details={"purchase_order": order.number,
+                                                       "status": order.status})
+    if order.status not in RECEIVABLE:
+        raise InvalidTransition(f"{order.number} is {order.status}: nothing can be received "
+                                "against it", details={"purchase_order": order.number,
+                                                       "status": order.status})
+
+
+def received_by_line(line_ids) -> dict[int, Decimal]:
+    ids = list(set(line_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(ReceiptLine.po_line_id, func.sum(ReceiptLine.quantity))
+        .where(ReceiptLine.po_line_id.in_(ids)).group_by(ReceiptLine.po_line_id)).all()
+    return {line_id: _dec(total) for line_id, total in rows}
+
+
+def _dec(value) -> Decimal:
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def referenced_line(order: PurchaseOrder | None, entry: dict, field: str
+                    ) -> PurchaseOrderLine | None:
+    """The order line a receipt line names explicitly (`line` position or `po_line` id)."""
+    position = entry.get("line")
+    line_id = entry.get("po_line")
+    if position not in (None, ""):
+        if order is None:
+            raise BadInput(f"{field}.line needs the receipt's purchase_order",
+                           details={"field": f"{field}.line"})
+        number = _whole(position, f"{field}.line")
+        found = next((ln for ln in order.lines if ln.position == number), None)
+        if found is None:
+            raise NotFound(f"{order.number} has no line {number}", code="unknown_po_line",
+                           details={"field": f"{field}.line"})
+        return found
+    if line_id not in (None, ""):
+        found = db.session.get(PurchaseOrderLine, _whole(line_id, f"{field}.po_line"))
+        if found is None or (order is not None and found.order_id != order.id):
+            raise NotFound(f"{field}.po_line: no such line"
+                           + (f" in {order.number}" if order is not None else ""),
+                           code="unknown_po_line", details={"field": f"{field}.po_line"})
+        return found
+    return None
+
+
+def match_by_item(order: PurchaseOrder, item: Item, field: str) -> PurchaseOrderLine | None:
+    same = [ln for ln in order.lines if ln.item_id == item.id]
+    if len(same) > 1:
+        raise BadInput(f"{field}: {order.number} has {len(same)} lines of {item.sku}; "
+                       "say which with `line`", code="ambiguous_po_line",
+                       details={"field": f"{field}.line"})
+    return same[0] if same else None
+
+
+def _whole(value, field: str) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise BadInput(f"{field} must be a whole number", details={"field": field}) from None
+    if number < 1:
+        raise BadInput(f"{field} must be at least 1", details={"field": field})
+    return number
+
+
+def refresh_status(order: PurchaseOrder) -> list[OverReceipt]:
+    """After receipts were flushed: ordered → partial → received; over-receipts listed."""
+    got = received_by_line(ln.id for ln in order.lines)
+    over = [OverReceipt(order.number, ln.position, ln.item.sku, ln.quantity, got[ln.id])
+            for ln in order.lines if got.get(ln.id, ZERO) > ln.quantity]
+    if order.status in OPEN:
+        if all(got.get(ln.id, ZERO) >= ln.quantity for ln in order.lines):
+            order.status = "received"
+        elif any(got.get(ln.id, ZERO) > 0 for ln in order.lines):
+            order.status = "partial"
+    return over

@@ -1,0 +1,252 @@
+"""Shipments to customers (SPEC §5): each line takes the given lot, or the FEFO lots;
+blocked, quarantined and expired lots are refused; stock other orders have reserved is
+not taken. The stock leaves storage locations (movements SHIPMENT) and each lot that left
+is recorded per line with its unit cost (cost of goods sold). One transaction.
+
+Shipping is immediate: a shipment is recorded as shipped at once (no picking step, so
+nothing is reserved for shipments in between). The page shows the FEFO suggestion first
+and the person confirms it by scanning the lots (`suggest`, then `ship`).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..domain.recipes import material_value
+from ..errors import BadInput, InsufficientStock, LotNotUsable, NotFound
+from ..extensions import db
+from ..models import Item, Lot, MovementKind, Partner, Shipment, ShipmentLine, ShipmentLot
+from ..models.types import utcnow
+from . import _inputs as read
+from . import _production as prod
+from ._ledger import Posting, on_hand, post
+from ._sequences import document_number
+from ._tx import commit
+from .queries import Page, paging
+
+ZERO = Decimal(0)
+MAX_LINES = 200
+
+
+@dataclass
+class Wanted:
+    item: Item
+    quantity: Decimal
+    lot: Lot | None = None
+    location: object = None  # Location, when the lot is to be taken from one place
+
+
+@dataclass
+class WantedLine:
+    item: Item
+    quantity: Decimal
+    parts: list[Wanted]  # one without a lot (FEFO), or the lots confirmed for the line
+
+
+@dataclass
+class Suggestion:
+    item: Item
+    quantity: Decimal
+    takes: list = field(default_factory=list)  # [_production.Take]
+    missing: Decimal = ZERO
+
+
+def _read_lines(lines) -> list[WantedLine]:
+    """Lines of {item, quantity, unit?, lot?, location?}; a line may instead list the lots
+    confirmed for it, {item, lots: [{lot, quantity, location?}]} (the shipment page)."""
+    entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
+    if not entries:
+        raise BadInput("a shipment needs at least one line", details={"field": "lines"})
+    wanted = []
+    for index, entry in enumerate(entries):
+        name = f"lines[{index}]"
+        if entry.get("lots") not in (None, []):
+            item = read.item(entry.get("item"))
+            parts = [_read_part(item, part, f"{name}.lots[{n}]")
+                     for n, part in enumerate(prod.object_list(entry.get("lots"),
+                                                               f"{name}.lots"))]
+            total = sum((p.quantity for p in parts), ZERO)
+            if entry.get("quantity") not in (None, "") and read.base_quantity(
+                    item, entry.get("quantity"), entry.get("unit"), f"{name}.quantity") != total:
+                raise BadInput(f"{name}: the lots add up to {total} {item.unit}, not the "
+                               "line's quantity", code="lots_do_not_add_up",
+                               details={"field": f"{name}.lots"})
+            wanted.append(WantedLine(item, total, parts))
+            continue
+        lot = read.lot(entry.get("lot")) if entry.get("lot") not in (None, "") else None
+        item = lot.item if entry.get("item") in (None, "") and lot else read.item(
+            entry.get("item"))
+        part = _read_part(item, entry, name)
+        wanted.append(WantedLine(item, part.quantity, [part]))
+    return wanted
+
+
+def _read_part(item: Item, entry: dict, name: str) -> Wanted:
+    lot = read.lot(entry.get("lot")) if entry.get("lot") not in (None, "") else None
+    if lot is not None and lot.item_id != item.id:
+        raise BadInput(f"{name}: lot {lot.code} is {lot.item.sku}, not {item.sku}",
+                       code="lot_item_mismatch", details={"field": f"{name}.lot"})
+    quantity = read.base_quantity(item, entry.get("quantity"), entry.get("unit"),
+                                  f"{name}.quantity")
+    where = (read.location(entry.get("location"))
+             if entry.get("location") not in (None, "") else None)
+    return Wanted(item, quantity, lot, where)
+
+
+def _check_lot(lot: Lot, today: date) -> None:
+    if lot.status in ("blocked", "quarantine"):
+        raise LotNotUsable(f"lot {lot.code} is {lot.status}: it cannot be shipped",
+                           code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
+                           details={"lot": lot.code, "status": lot.status})
+    if prod.is_expired(lot, today):
+        raise LotNotUsable(f"lot {lot.code} expired on {lot.expiry.isoformat()}: it cannot be "
+                           "shipped", code="lot_expired",
+                           details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
+
+
+def _lot_takes(want: Wanted) -> list[prod.Take]:
+    lot = want.lot
+    if want.location is not None:
+        sources = [(want.location, on_hand(lot.id, want.location.id))]
+    else:
+        sources = prod.lot_storage_balances(lot.id)
+    takes, remaining = [], want.quantity
+    for location, have in sources:
+        take = min(have, remaining)
+        if take > 0:
+            takes.append(prod.Take(lot, location, take))
+            remaining -= take
+    if remaining > 0:
+        have = sum((q for _, q in sources), ZERO)
+        raise InsufficientStock(
+            f"lot {lot.code} has {have} {lot.item.unit} in store, cannot ship {want.quantity}",
+            details={"lot": lot.code, "on_hand": str(have), "requested": str(want.quantity)})
+    return takes
+
+
+def _takes(part: Wanted, today: date) -> list:
+    if part.lot is not None:
+        _check_lot(part.lot, today)
+        return _lot_takes(part)
+    takes, missing = prod.fefo_takes(part.item.id, part.quantity, today)
+    if missing > 0:
+        usable = part.quantity - missing
+        raise InsufficientStock(
+            f"{part.item.sku}: {usable} {part.item.unit} usable in store, cannot ship "
+            f"{part.quantity}", details={"item": part.item.sku, "available": str(usable),
+                                         "requested": str(part.quantity)})
+    return takes
+
+
+def ship(*, customer, lines, note=None, user_id=None, today: date | None = None) -> Shipment:
+    """Ship now: `lines` [{item, quantity, unit?, lot?, location?}] (or {item, lots}).
+    Refused, changing nothing, for an unusable lot, stock short, or stock held by
+    production orders."""
+    today = today or date.today()
+    who = read.partner(customer, customer=True)
+    if who is None:
+        raise BadInput("customer is required", details={"field": "customer"})
+    wanted = _read_lines(lines)
+    # Item rows locked (PostgreSQL) as production starts and recall blocks lock them:
+    # a lot blocked by a recall committing first is seen blocked here, never shipped.
+    prod.lock_items(w.item.id for w in wanted)
+    named = {p.lot.id for w in wanted for p in w.parts if p.lot is not None}
+    if named:  # their status as it is now that the items are locked
+        db.session.execute(select(Lot).where(Lot.id.in_(named))
+                           .execution_options(populate_existing=True)).all()
+    shipment = Shipment(number=document_number("SH", today.year), customer=who,
+                        status="shipped", user_id=user_id, shipped_at=utcnow(),
+                        note=read.text(note, "note", required=False, max_length=2000))
+    db.session.add(shipment)
+    for position, want in enumerate(wanted, start=1):
+        takes = []
+        for part in want.parts:
+            takes.extend(_takes(part, today))
+        free = prod.available([want.item.id], today)[want.item.id]
+        if want.quantity > free:
+            raise InsufficientStock(
+                f"{want.item.sku}: only {max(free, ZERO)} {want.item.unit} can be shipped once "
+                f"production orders' reservations are kept, the line needs {want.quantity}",
+                details={"item": want.item.sku, "available": str(max(free, ZERO)),
+                         "requested": str(want.quantity)})
+        line = ShipmentLine(position=position, item=want.item, quantity=want.quantity)
+        shipment.lines.append(line)
+        post([Posting(t.lot, t.location.id, -t.quantity, MovementKind.SHIPMENT, shipment.number)
+              for t in takes], user_id)
+        for take in takes:
+            line.lots.append(ShipmentLot(lot=take.lot, location=take.location,
+                                         quantity=take.quantity, unit_cost=take.lot.unit_cost))
+    db.session.flush()
+    commit()
+    return shipment
+
+
+# ---------------------------------------------------------------- reading
+
+def suggest(lines, today: date | None = None) -> list[Suggestion]:
+    """What `ship` would take for lines without a lot (FEFO then FIFO), changing nothing.
+    Lines of one item share its stock, in line order."""
+    today = today or date.today()
+    result, asked = [], {}
+    for want in _read_lines(lines):
+        if any(p.lot is not None for p in want.parts):
+            raise BadInput("suggestions are for lines without a lot", details={"field": "lines"})
+        before = asked.get(want.item.id, ZERO)
+        asked[want.item.id] = before + want.quantity
+        takes, missing = prod.fefo_takes(want.item.id, before + want.quantity, today)
+        result.append(Suggestion(want.item, want.quantity, _skip(takes, before), missing))
+    return result
+
+
+def _skip(takes, quantity: Decimal) -> list:
+    """Drop the first `quantity` of a FEFO walk (what earlier lines of the item took)."""
+    kept = []
+    for take in takes:
+        if quantity >= take.quantity:
+            quantity -= take.quantity
+            continue
+        kept.append(prod.Take(take.lot, take.location, take.quantity - quantity))
+        quantity = ZERO
+    return kept
+
+
+def answer_lines(shipment: Shipment) -> list[tuple[str, str, Decimal]]:
+    """(item, lot, quantity): one per lot used, in line order (locations merged)."""
+    rows = []
+    for line in shipment.lines:
+        per_lot: dict[str, Decimal] = {}
+        for sl in line.lots:
+            per_lot[sl.lot.code] = per_lot.get(sl.lot.code, ZERO) + sl.quantity
+        rows.extend((line.item.sku, code, qty) for code, qty in per_lot.items())
+    return rows
+
+
+def line_cost(line: ShipmentLine) -> Decimal:
+    """Cost of goods sold of a line: Σ quantity × the lot's unit cost, exact."""
+    return material_value((sl.quantity, sl.unit_cost) for sl in line.lots)
+
+
+def get_shipment(number) -> Shipment:
+    number = read.text(number, "number", max_length=20)
+    found = db.session.execute(
+        select(Shipment).where(Shipment.number == number)
+        .options(selectinload(Shipment.lines).selectinload(ShipmentLine.lots))).scalar()
+    if found is None:
+        raise NotFound(f"no shipment '{number}'", code="unknown_shipment")
+    return found
+
+
+def list_shipments(*, customer=None, page=1, per_page=50) -> Page:
+    page, per_page = paging(page, per_page)
+    query = select(Shipment)
+    if customer:
+        query = query.join(Partner, Partner.id == Shipment.customer_id).where(
+            func.lower(Partner.name) == str(customer).strip().lower())
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(Shipment.created_at.desc(), Shipment.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return Page(rows, total, page, per_page)

@@ -1,0 +1,109 @@
+"""Stock count pages: the list (scan a location to start or resume its count) and the
+count page (scan a lot, enter the quantity found, see what is still missing, confirm).
+Plain forms: a hardware scanner types the label into the focused field and presses Enter."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..errors import KrafteError
+from ..services import counts, queries
+from .api.counts import scanned_code
+from .csv_export import csv_response, wants_csv
+from .i18n import fmt_quantity
+
+bp = Blueprint("counts", __name__, url_prefix="/counts")
+
+
+@bp.get("/")
+@login_required
+def index():
+    args = request.args
+    if wants_csv():
+        rows = counts.list_counts(status=args.get("status") or None, per_page=500).rows
+        return csv_response("counts.csv", ["number", "location", "status", "created_at",
+                                           "posted_at", "lines"],
+                            ([c.number, c.location.code, c.status, c.created_at, c.posted_at,
+                              len(c.lines)] for c in rows))
+    page = counts.list_counts(status=args.get("status") or None, page=args.get("page"))
+    open_counts = counts.list_counts(status="open", per_page=100).rows
+    return render_template("counts/index.html", page=page, open_counts=open_counts,
+                           status=args.get("status", ""))
+
+
+@bp.post("/")
+@login_required
+def start():
+    try:
+        count, resumed = counts.open_count(
+            location=scanned_code(request.form.get("location", "").strip(), "location"),
+            user_id=current_user.id)
+    except KrafteError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("counts.index"))
+    if resumed:
+        flash(_("Count %(number)s resumed.", number=count.number), "success")
+    return redirect(url_for("counts.show", number=count.number))
+
+
+@bp.get("/<number>")
+@login_required
+def show(number):
+    view = counts.count_view(number)
+    if wants_csv():
+        rows = [[r.lot.code, r.lot.item.sku, r.lot.item.name, r.lot.item.unit, r.line.counted,
+                 r.on_hand, r.difference] for r in view.lines]
+        rows += [[m.lot.code, m.lot.item.sku, m.lot.item.name, m.lot.item.unit, None,
+                  m.on_hand, None] for m in view.missing]
+        return csv_response(f"{view.count.number}.csv", ["lot", "item", "item_name", "unit",
+                                                         "counted", "expected", "difference"],
+                            rows)
+    chosen = None
+    code = request.args.get("lot")
+    if code and view.count.status == "open":
+        chosen = next((r for r in view.lines if r.lot.code == code), None) or \
+            next((m for m in view.missing if m.lot.code == code), None) or code
+    return render_template("counts/count.html", view=view, count=view.count, chosen=chosen,
+                           chosen_code=code if chosen else None)
+
+
+@bp.post("/<number>/lines")
+@login_required
+def record(number):
+    form = request.form
+    try:
+        code = scanned_code(form.get("lot", "").strip(), "lot")
+        if not form.get("quantity", "").strip():
+            counts.count_view(number)  # an unknown count fails here, not on the next page
+            queries.lot_detail(code)  # an unknown lot is said now, before the quantity
+            return redirect(url_for("counts.show", number=number, lot=code))
+        line = counts.record_line(number=number, lot=code, quantity=form.get("quantity"),
+                                  user_id=current_user.id)
+        flash(_("%(lot)s: %(quantity)s counted.", lot=line.lot.code,
+                quantity=fmt_quantity(line.counted, line.lot.item.unit)), "success")
+    except KrafteError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("counts.show", number=number))
+
+
+@bp.post("/<number>/confirm")
+@login_required
+def confirm(number):
+    try:
+        done = counts.confirm_count(number=number, user_id=current_user.id)
+        flash(_("Count confirmed: %(n)d adjustment(s) posted.", n=len(done.movements)),
+              "success")
+    except KrafteError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("counts.show", number=number))
+
+
+@bp.post("/<number>/cancel")
+@login_required
+def cancel(number):
+    try:
+        counts.cancel_count(number=number, user_id=current_user.id)
+        flash(_("Count cancelled."), "success")
+    except KrafteError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("counts.show", number=number))
