@@ -291,3 +291,8 @@ def check_past_equals_forward() -> None:
 
 if __name__ == "__main__":
     main()
+    # Recall times over 1,000,000 movements: bench/recall.py builds its own genealogy.
+    print("\n== recall (bench/recall.py)", flush=True)
+    from recall import main as recall_main
+
+    sys.exit(recall_main([]))
