@@ -74,6 +74,7 @@ class RequestClient(FlaskClient):
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
         g.pop("bearer", None)
+        g.pop("_flask_babel", None)
         return super().open(*args, **kwargs)
 
 

@@ -54,7 +54,7 @@ def _usable_by_item(today: date) -> dict[int, Decimal]:
         select(Balance.item_id, func.sum(usable))
         .join(Lot, Lot.id == Balance.lot_id)
         .join(Location, Location.id == Balance.location_id)
-        .where(Location.kind == "storage")
+        .where(Location.kind == "storage", Balance.quantity > 0)
         .group_by(Balance.item_id)
     ).all()
     return {item_id: Decimal(total or 0) for item_id, total in rows}

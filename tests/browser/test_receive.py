@@ -1,0 +1,94 @@
+"""A whole receipt on a phone in French: scan the supplier's barcodes, a quantity with a
+decimal comma, scan the shelf, save; the lots exist and their labels open."""
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from krafte_pwa.models import Balance, Location, Lot
+from tests.browser.conftest import GTIN_BEESWAX, PHONE
+
+# GS1-128 as a wedge types it without the FNC1 flag: GTIN, expiry 2027-06-30,
+# net weight 12.50 kg, batch BX-2291 (variable length, so last).
+GS1 = "01" + "0" + GTIN_BEESWAX + "17270630" + "3102001250" + "10BX-2291"
+
+
+def test_receipt_on_a_phone_in_french(live, shop, new_page):
+    page = new_page("operator", viewport=PHONE, locale="fr-FR", next_path="/receive")
+    assert page.locator("h1").inner_text() == "Réception de marchandises"
+    wedge = page.locator("#receive-scan-text")
+    form = page.locator("#receive-form")
+    lines = form.locator("[data-line]")
+    assert lines.count() == 1  # one line on a phone; more on demand
+
+    # A plain EAN-13 from the supplier's bag: the item of the line in progress.
+    wedge.fill(GTIN_BEESWAX)
+    wedge.press("Enter")
+    expect(lines.nth(0).locator("select[name=item]")).to_have_value("WAX-BEE")
+    expect(page.locator("#receive-scan [data-status]")).to_have_class(re.compile(r"\bok\b"))
+    lines.nth(0).locator("input[name=quantity]").fill("2,5")
+    lines.nth(0).locator("input[name=unit]").fill("kg")
+
+    # A GS1-128: a second line with item, batch, expiry and net quantity (in French: 12,50).
+    wedge.fill(GS1)
+    wedge.press("Enter")
+    expect(lines).to_have_count(2)
+    second = lines.nth(1)
+    expect(second.locator("select[name=item]")).to_have_value("WAX-BEE")
+    expect(second.locator("input[name=supplier_lot]")).to_have_value("BX-2291")
+    expect(second.locator("input[name=expiry]")).to_have_value("2027-06-30")
+    expect(second.locator("input[name=quantity]")).to_have_value("12,50")
+    expect(second.locator("input[name=unit]")).to_have_value("kg")
+
+    # The shelf's label.
+    wedge.fill(f"{live.url}/loc/SHELF")
+    wedge.press("Enter")
+    expect(form.locator("select[name=location]")).to_have_value("SHELF")
+    form.locator("input[name=supplier]").fill("Ruchers de Provence")
+    with page.expect_navigation():
+        form.get_by_role("button", name="Enregistrer la réception").click()
+
+    assert page.locator("h1").inner_text().startswith("Réception RC-")
+    codes = [a.get_attribute("data-label") for a in page.locator("[data-label]").all()]
+    assert len(codes) == 2
+    with live.db() as session:
+        rows = session.execute(
+            select(Lot, Balance.quantity, Location.code).join(Balance, Balance.lot_id == Lot.id)
+            .join(Location, Location.id == Balance.location_id)
+            .where(Lot.code.in_(codes)).order_by(Lot.code)).all()
+        assert [(lot.item.sku, quantity, where) for lot, quantity, where in rows] == [
+            ("WAX-BEE", Decimal("2500"), "SHELF"), ("WAX-BEE", Decimal("12500"), "SHELF")]
+        second_lot = rows[1][0]
+        assert second_lot.supplier_lot == "BX-2291" and second_lot.expiry == date(2027, 6, 30)
+        assert second_lot.supplier.name == "Ruchers de Provence"
+
+    for link in page.locator("[data-label]").all() + [page.locator("[data-print-all]")]:
+        response = page.request.get(link.get_attribute("href"))
+        assert response.status == 200
+        assert response.headers["content-type"] == "application/pdf"
+        assert response.body().startswith(b"%PDF")
+
+
+def test_a_receipt_saved_offline_is_sent_when_the_network_returns(live, shop, new_page):
+    page = new_page("operator", viewport=PHONE, next_path="/receive")
+    page.context.set_offline(True)
+    form = page.locator("#receive-form")
+    line = form.locator("[data-line]").first
+    line.locator("select[name=item]").select_option("WICK")
+    line.locator("input[name=quantity]").fill("250")
+    line.locator("input[name=supplier_lot]").fill("W-77")
+    form.locator("select[name=location]").select_option("SHELF")
+    form.locator("input[name=supplier]").fill("Mèches & Co")
+    form.get_by_role("button", name="Save receipt").click()
+    page.locator(".flash.queued").wait_for()
+    expect(page.locator("[data-queue-count]").first).to_have_text("1")
+    with live.db() as session:
+        assert session.execute(select(Lot).where(Lot.supplier_lot == "W-77")).first() is None
+    page.context.set_offline(False)
+    expect(page.locator("header [data-queue-link]")).to_be_hidden()
+    with live.db() as session:
+        lot = session.execute(select(Lot).where(Lot.supplier_lot == "W-77")).scalar_one()
+        assert lot.item.sku == "WICK" and lot.supplier.name == "Mèches & Co"
