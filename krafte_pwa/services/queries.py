@@ -167,7 +167,7 @@ def lot_movements(lot: Lot, limit: int = 200) -> list[Movement]:
     ).scalars().all()
 
 
-def location_contents(code) -> tuple[Location, list]:
+def location_contents(code, limit: int | None = None) -> tuple[Location, list]:
     location = read.location(code, storage_only=False)
     rows = db.session.execute(
         select(Lot, Item, Balance.quantity)
@@ -175,6 +175,7 @@ def location_contents(code) -> tuple[Location, list]:
         .join(Item, Item.id == Lot.item_id)
         .where(Balance.location_id == location.id, Balance.quantity > 0)
         .order_by(Item.sku, Lot.code)
+        .limit(limit)
     ).all()
     return location, rows
 
@@ -188,9 +189,18 @@ def list_lots(*, item=None, location=None, status=None, expiring_before=None, pa
     """Lots in FEFO order with their total on hand (storage and WIP)."""
     page, per_page = paging(page, per_page)
     qty = func.coalesce(func.sum(Balance.quantity), 0).label("quantity")
-    query = select(Lot, qty).outerjoin(Balance, Balance.lot_id == Lot.id).group_by(Lot.id)
+    if include_empty:
+        query = select(Lot, qty).outerjoin(Balance, Balance.lot_id == Lot.id)
+    else:
+        # Only balances with stock: the (item, quantity) index skips used-up lots.
+        query = select(Lot, qty).join(Balance, and_(Balance.lot_id == Lot.id,
+                                                    Balance.quantity > 0))
+    query = query.group_by(Lot.id)
     if item:
-        query = query.where(Lot.item_id == read.item(item).id)
+        item_id = read.item(item).id
+        query = query.where(Lot.item_id == item_id)
+        if not include_empty:
+            query = query.where(Balance.item_id == item_id)
     if location:
         where = read.location(location, storage_only=False)
         query = query.where(Balance.location_id == where.id)
@@ -201,8 +211,6 @@ def list_lots(*, item=None, location=None, status=None, expiring_before=None, pa
     if expiring_before:
         limit = read.iso_date(expiring_before, "expiring_before")
         query = query.where(Lot.expiry.is_not(None), Lot.expiry < limit)
-    if not include_empty:
-        query = query.having(func.sum(Balance.quantity) > 0)
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(*fefo_order()).limit(per_page).offset((page - 1) * per_page)

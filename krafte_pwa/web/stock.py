@@ -14,6 +14,7 @@ from .auth import role_required
 from .purchasing import status_names as po_status_names
 
 bp = Blueprint("stock", __name__)
+PAGE_ROWS = 300
 
 
 def _storage_locations():
@@ -34,8 +35,10 @@ def lot(code):
 @bp.get("/loc/<code>")
 @login_required
 def location(code):
-    where, rows = queries.location_contents(code)
-    return render_template("stock/location.html", location=where, rows=rows)
+    # A shelf page lists at most PAGE_ROWS lots: a phone cannot show thousands usefully.
+    where, rows = queries.location_contents(code, limit=PAGE_ROWS + 1)
+    return render_template("stock/location.html", location=where, rows=rows[:PAGE_ROWS],
+                           more=len(rows) > PAGE_ROWS)
 
 
 @bp.get("/locations")
