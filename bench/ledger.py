@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -34,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
+from timing import figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
-from krafte_pwa.db_session import write_intent  # noqa: E402
 from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
 from krafte_pwa.models import Balance, Lot, Movement, MovementKind  # noqa: E402
@@ -193,42 +192,20 @@ def check_consistency(builder: Builder, samples: int = 300) -> None:
     db.session.rollback()
 
 
-def measure(fn: Callable[[], object], runs: int, *, write: bool) -> list[float]:
-    times = []
-    token = write_intent.set(write)
-    try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            fn()
-            if not write:
-                db.session.rollback()  # end the read transaction, as a request would
-            times.append((time.perf_counter() - started) * 1000)
-            db.session.expunge_all()  # a request starts with an empty session
-    finally:
-        write_intent.reset(token)
-    return times
-
-
-def figures(times: list[float]) -> tuple[float, float]:
-    ordered = sorted(times)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1,
-                                                   round(0.95 * (len(ordered) - 1)))]
-
-
 def run_reads(builder: Builder, runs: int, receipts: int) -> dict[str, tuple[float, float]]:
     rng = random.Random(11)
     codes = builder.lot_codes
     skus = [f"SKU{i + 1:03d}" for i in range(ITEMS)]
     results = {}
     # warm the caches once, as a running server would be
-    measure(lambda: queries.lot_detail(rng.choice(codes)), 50, write=False)
+    measure(lambda: queries.lot_detail(rng.choice(codes)), 50)
     results["lot lookup"] = figures(measure(
-        lambda: queries.lot_detail(rng.choice(codes)), runs, write=False))
+        lambda: queries.lot_detail(rng.choice(codes)), runs))
     results["availability"] = figures(measure(
-        lambda: queries.item_stock(queries.item_by_sku(rng.choice(skus))), runs, write=False))
+        lambda: queries.item_stock(queries.item_by_sku(rng.choice(skus))), runs))
     heavy = max(range(ITEMS), key=lambda i: builder.item_weights[i])
     results["availability, busiest item"] = figures(measure(
-        lambda: queries.item_stock(queries.item_by_sku(skus[heavy])), runs, write=False))
+        lambda: queries.item_stock(queries.item_by_sku(skus[heavy])), runs))
     results["receipt (1 line)"] = figures(measure(lambda: stock.receive_goods(
         supplier="Supplier 1", location=rng.choice(LOCATIONS),
         lines=[{"item": rng.choice(skus), "quantity": "12,5", "unit_cost": "0.42"}]),

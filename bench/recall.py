@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -40,9 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
+from timing import figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
-from krafte_pwa.db_session import write_intent  # noqa: E402
 from krafte_pwa.domain.numbers import QUANTITY_PLACES  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
 from krafte_pwa.models import (  # noqa: E402
@@ -277,27 +275,6 @@ def check(builder: Builder) -> None:
     assert len(found.lots) == expected, (len(found.lots), expected)
     assert len(found.customers) == _level_sizes(builder.fanout)[-1] * CUSTOMERS_PER_BATCH
     db.session.rollback()
-
-
-def measure(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    token = write_intent.set(False)
-    try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            fn()
-            db.session.rollback()  # end the read transaction, as a request would
-            times.append((time.perf_counter() - started) * 1000)
-            db.session.expunge_all()  # a request starts with an empty session
-    finally:
-        write_intent.reset(token)
-    return times
-
-
-def figures(times: list[float]) -> tuple[float, float]:
-    ordered = sorted(times)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1,
-                                                   round(0.95 * (len(ordered) - 1)))]
 
 
 def main(argv=None) -> int:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -36,9 +35,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
+from timing import figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
-from krafte_pwa.db_session import write_intent  # noqa: E402
 from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
 from krafte_pwa.models import Movement  # noqa: E402
@@ -207,27 +206,6 @@ def check_consistency() -> None:
         negative = conn.exec_driver_sql("SELECT COUNT(*) FROM balance WHERE quantity < 0"
                                         ).scalar()
     assert mismatched == 0 and negative == 0, (mismatched, negative)
-
-
-def measure(fn: Callable[[], object], runs: int) -> list[float]:
-    times = []
-    token = write_intent.set(False)
-    try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            fn()
-            db.session.rollback()  # end the read transaction, as a request would
-            times.append((time.perf_counter() - started) * 1000)
-            db.session.expunge_all()
-    finally:
-        write_intent.reset(token)
-    return times
-
-
-def figures(times: list[float]) -> tuple[float, float]:
-    ordered = sorted(times)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1,
-                                                   round(0.95 * (len(ordered) - 1)))]
 
 
 def main() -> None:
