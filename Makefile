@@ -57,11 +57,11 @@ dev: migrate
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/ruff check krafte_pwa tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: venv
-	$(BIN)/ruff check krafte_pwa tests bench
+	$(BIN)/ruff check .
 
 bench: install
 	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -12,6 +12,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -121,6 +122,10 @@ class Balance(db.Model):
         # availability sums the rows with stock of one item
         Index("ix_balance_item_quantity", "item_id", "quantity"),
         Index("ix_balance_location", "location_id"),
+        # most balances of a long-lived workshop are used-up lots at zero: lists of what is
+        # in stock (alerts, exports, valuation) scan only the rows with stock
+        Index("ix_balance_in_stock", "lot_id", "location_id", "item_id", "quantity",
+              sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Balance, Item, Location, Lot
@@ -39,6 +40,7 @@ class Alerts:
     expired: list[LotAlert] = field(default_factory=list)
     quarantine: list[LotAlert] = field(default_factory=list)
     days: int = 30
+    totals: dict[str, int] = field(default_factory=dict)  # how many of each, shown or not
 
 
 def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
@@ -80,32 +82,41 @@ def low_stock(today: date) -> list[LowStock]:
     return found
 
 
-def _lots_in_stock(*conditions):
-    quantity = func.sum(Balance.quantity)
-    return db.session.execute(
-        select(Lot, quantity)
-        .join(Balance, Balance.lot_id == Lot.id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Location.kind == "storage", Balance.quantity > 0, *conditions)
-        .group_by(Lot.id)
-        .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
-    ).all()
+def _in_stock(query, conditions):
+    return (query.join(Balance, Balance.lot_id == Lot.id)
+            .join(Location, Location.id == Balance.location_id)
+            .where(Location.kind == "storage", Balance.quantity > 0, *conditions))
 
 
-def alerts(today: date | None = None, days: int | None = None) -> Alerts:
+def _lots_in_stock(conditions, limit: int | None) -> tuple[list, int]:
+    """(lot, quantity) rows in expiry order, at most `limit`, and how many there are in all
+    (a window count over the groups: one query for both)."""
+    query = (_in_stock(select(Lot, func.sum(Balance.quantity), func.count().over()),
+                       conditions)
+             .group_by(Lot.id)
+             .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
+             .options(selectinload(Lot.item)))
+    rows = db.session.execute(query.limit(limit) if limit is not None else query).all()
+    return [(lot, quantity) for lot, quantity, _ in rows], (rows[0][2] if rows else 0)
+
+
+def alerts(today: date | None = None, days: int | None = None,
+           limit: int | None = None) -> Alerts:
+    """Every alert; with `limit`, at most that many lots per list (the home page shows the
+    first few) while `totals` still counts them all."""
     today = today or date.today()
     days = days or int(get_setting("expiry_warning_days"))
     horizon = today + timedelta(days=days)
-
-    def lot_alerts(*conditions):
-        return [LotAlert(lot, Decimal(q), (lot.expiry - today).days if lot.expiry else None)
-                for lot, q in _lots_in_stock(*conditions)]
-
-    return Alerts(
-        low_stock=low_stock(today),
-        expiring=lot_alerts(Lot.expiry >= today, Lot.expiry <= horizon,
-                            Lot.status != "blocked"),
-        expired=lot_alerts(Lot.expiry < today),
-        quarantine=lot_alerts(Lot.status == "quarantine"),
-        days=days,
-    )
+    conditions = {
+        "expiring": (Lot.expiry >= today, Lot.expiry <= horizon, Lot.status != "blocked"),
+        "expired": (Lot.expiry < today,),
+        "quarantine": (Lot.status == "quarantine",),
+    }
+    found = Alerts(low_stock=low_stock(today), days=days)
+    found.totals["low_stock"] = len(found.low_stock)
+    for key, where in conditions.items():
+        rows, found.totals[key] = _lots_in_stock(where, limit)
+        setattr(found, key, [LotAlert(lot, Decimal(q),
+                                      (lot.expiry - today).days if lot.expiry else None)
+                             for lot, q in rows])
+    return found

@@ -1,8 +1,11 @@
 """Locale from the user's preference, else the browser's; number and date formatting."""
 
 from decimal import Decimal
+from functools import lru_cache
 
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_currency, parse_pattern
 from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -10,6 +13,13 @@ from flask_login import current_user
 from ..domain.numbers import normalize
 
 LOCALES = ("en", "fr")
+# parsed once: long lists format hundreds of quantities per page
+QUANTITY_PATTERN = parse_pattern("#,##0.######")
+
+
+@lru_cache(maxsize=16)
+def _babel_locale(name: str) -> Locale:
+    return Locale.parse(name)
 
 
 def select_locale() -> str:
@@ -28,8 +38,7 @@ def select_locale() -> str:
 def fmt_quantity(value, unit: str | None = None) -> str:
     if value is None:
         return ""
-    text = format_decimal(normalize(Decimal(value)), format="#,##0.######",
-                          locale=str(get_locale()))
+    text = QUANTITY_PATTERN.apply(normalize(Decimal(value)), _babel_locale(str(get_locale())))
     return f"{text} {unit}" if unit else text
 
 
@@ -39,16 +48,16 @@ def fmt_money(value, *, unit_cost: bool = False) -> str:
         return ""
     currency = current_app.config.get("CURRENCY", "EUR")
     amount = normalize(Decimal(value)) if unit_cost else Decimal(value).quantize(Decimal("0.01"))
-    return format_currency(amount, currency, locale=str(get_locale()),
+    return format_currency(amount, currency, locale=_babel_locale(str(get_locale())),
                            decimal_quantization=not unit_cost)
 
 
 def fmt_date(value) -> str:
     if value is None:
         return ""
-    from flask_babel import format_date
-
-    return format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
+    locale = str(get_locale())
+    return babel_format_date(value, "medium" if locale == "en" else "dd/MM/yyyy",
+                             locale=_babel_locale(locale))
 
 
 def movement_label(kind_name: str) -> str:

@@ -27,6 +27,12 @@ def _open_orders():
 @bp.get("/")
 @login_required
 def home():
-    orders, open_orders = _open_orders()
-    return render_template("pages/home.html", alerts=alert_service.alerts(), orders=orders,
-                           open_orders=open_orders, shown=SHOWN)
+    count, first_orders = _open_orders()
+    return render_template("pages/home.html", alerts=alert_service.alerts(limit=SHOWN),
+                           orders=count, open_orders=first_orders, shown=SHOWN)
+
+
+@bp.get("/alerts")
+@login_required
+def alerts():
+    return render_template("pages/alerts.html", alerts=alert_service.alerts())

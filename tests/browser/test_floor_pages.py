@@ -67,7 +67,7 @@ def test_an_operator_sees_no_cost_on_any_page(live, shop, batches, new_page, loc
     page = new_page("operator", viewport=TABLET, locale=locale)
     answers = []
     page.on("response", lambda r: "/api/" in r.url and answers.append((r.url, r.text())))
-    starts = ["/", "/scan", "/queue", "/receive", "/move", f"/move?lot={batches['output']}",
+    starts = ["/", "/alerts", "/scan", "/queue", "/receive", "/move", f"/move?lot={batches['output']}",
               "/station", *(f"/station/{batches[k]}" for k in ("planned", "running", "done")),
               f"/l/{batches['output']}", f"/production/trace/{batches['output']}"]
     opened = []
@@ -77,7 +77,7 @@ def test_an_operator_sees_no_cost_on_any_page(live, shop, batches, new_page, loc
         assert not found, f"{path} shows {found.group(0)!r}"
         opened.append(path)
     assert len(opened) >= 30, opened
-    for must in ("/", "/receive", "/move", "/scan", "/queue", "/station", "/items/",
+    for must in ("/", "/alerts", "/receive", "/move", "/scan", "/queue", "/station", "/items/",
                  f"/l/{shop['wax_soon']}", "/loc/STORE", f"/station/{batches['done']}"):
         assert must in opened, must
     assert answers, "the move page asked the API about the lot"

@@ -57,6 +57,42 @@ def test_live_camera_reads_a_lot_label_and_opens_the_lot(live, shop, new_page, l
     context.close()
 
 
+# Desktop Chromium on Linux has no BarcodeDetector; phones do. This stands in for the
+# browser's detector (it reports the label once the camera shows frames) to check that the
+# page uses it and sends no frame to the server.
+DETECTOR_STAND_IN = """(() => {
+  window.detectorCalls = 0;
+  window.BarcodeDetector = class {
+    static async getSupportedFormats() { return ["qr_code", "ean_13", "data_matrix"]; }
+    constructor(options) { window.detectorFormats = options.formats; }
+    async detect(source) {
+      window.detectorCalls += 1;
+      if (!(source instanceof HTMLVideoElement) || !source.videoWidth) return [];
+      return window.detectorCalls < 3 ? [] : [{rawValue: PAYLOAD, format: "qr_code"}];
+    }
+  };
+})();"""
+
+
+def test_live_camera_uses_the_browsers_barcode_detector_where_it_exists(live, shop, launch):
+    code = shop["wax_soon"]
+    browser = launch(extra_args=["--use-fake-device-for-media-stream",
+                                 "--use-fake-ui-for-media-stream"])
+    context = browser.new_context(base_url=live.url, viewport=PHONE, service_workers="block",
+                                  permissions=["camera"])
+    context.add_init_script(DETECTOR_STAND_IN.replace(
+        "PAYLOAD", json.dumps(f"https://krafte.example/l/{code}")))
+    page = context.new_page()
+    login(page, live.url, "operator", "/scan")
+    frames = []
+    page.on("request", lambda r: "/api/v1/scan/image" in r.url and frames.append(r))
+    page.get_by_role("button", name="Camera").click()
+    page.wait_for_url(re.compile(rf"/l/{code}$"))
+    assert page.locator("h1").inner_text().startswith(code)
+    assert frames == []  # decoded on the phone
+    context.close()
+
+
 def test_photo_of_a_label_routes_to_the_lot(live, shop, new_page):
     code = shop["oil"]
     page = new_page("operator", next_path="/scan")

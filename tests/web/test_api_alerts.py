@@ -152,3 +152,25 @@ def test_home_page_shows_alerts_and_a_manager_drafts_orders_in_one_click(
     form = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert '<option value="JAR" selected>' in form and 'value="CANDLE" selected' in form
     assert 'name="quantity" inputmode="decimal" autocomplete="off" value="200"' in form
+
+
+def test_home_shows_the_first_lots_with_true_totals_and_the_alerts_page_lists_all(
+        client, login_as, workshop):
+    from krafte_pwa.services.alerts import alerts
+
+    expiring = [receive("WAX", "10", expiry=in_days(n)) for n in range(1, 8)]
+    expired = receive("WAX", "10", expiry=in_days(-1))
+    used = receive("WAX", "10", expiry=in_days(3))
+    stock.adjust_stock(lot=used, location="STORE", quantity="-10", reason="spilt")
+    first = alerts(limit=5)
+    assert [a.lot.code for a in first.expiring] == expiring[:5]
+    assert first.totals == {"low_stock": 2, "expiring": 7, "expired": 1, "quarantine": 0}
+    assert alerts().totals == first.totals  # counted, not shown: the same numbers
+    login_as("operator")
+    home = client.get("/").get_data(as_text=True)
+    assert "5 shown of 7" in home and 'href="/alerts"' in home
+    assert all(code in home for code in expiring[:5]) and expiring[5] not in home
+    assert used not in home  # used up: no alert
+    full = client.get("/alerts").get_data(as_text=True)
+    assert all(code in full for code in expiring + [expired]) and used not in full
+    assert "shown of" not in full
