@@ -29,7 +29,7 @@ ICONS = {"icon-192": (192, False), "icon-512": (512, False), "maskable-192": (19
 # Pages kept for offline reading after a visit (network first), and task pages warmed
 # into that cache after login so they open offline even before a first visit.
 OFFLINE_PAGES = [r"^/$", r"^/(scan|move|queue|receive|locations|station)/?$", r"^/l/",
-                 r"^/loc/", r"^/mo/", r"^/station/", r"^/items/"]
+                 r"^/loc/", r"^/mo/", r"^/station/", r"^/items/", r"^/counts/"]
 OFFLINE_API = [r"^/api/v1/lots/[^/]+$"]
 
 
@@ -88,6 +88,7 @@ def js_strings() -> dict:
         "start_label": _("Start %(order)s with %(n)s pick(s)"),
         "complete_label": _("Complete %(order)s: %(quantity)s"),
         "plan_label": _("Plan %(quantity)s of %(item)s"),
+        "count_label": _("Count %(number)s: %(quantity)s of %(lot)s"),
         "filled_item": _("Item: %(item)s"), "filled_location": _("Location: %(code)s"),
         "wrong_kind": _("Scan a %(kind)s here."),
         "kind_lot": _("lot"), "kind_location": _("location"), "kind_item": _("item"),

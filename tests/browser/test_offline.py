@@ -172,3 +172,62 @@ def test_a_move_online_is_sent_at_once_and_a_refusal_is_shown_not_queued(live, s
         move.get_by_role("button", name="Move").click()
     assert re.search(r"Sent\. Move 1500,5 of", page.locator(".flash").first.inner_text())
     assert balance(live, wax, "SHELF") == Decimal("1500.5")
+
+
+def counted(live, number) -> dict:
+    from krafte_pwa.models import StockCount, StockCountLine
+
+    with live.db() as session:
+        rows = session.execute(
+            select(Lot.code, StockCountLine.counted).join(Lot, Lot.id == StockCountLine.lot_id)
+            .join(StockCount, StockCount.id == StockCountLine.count_id)
+            .where(StockCount.number == number)).all()
+        return dict(rows)
+
+
+def test_a_count_walked_offline_is_queued_and_each_line_recorded_once(live, shop, new_page):
+    from krafte_pwa.services import counts
+
+    wax, oil = shop["wax_soon"], shop["oil"]
+    with live.db():
+        number = counts.open_count(location="STORE")[0].number
+    page = new_page("operator", service_workers="allow")
+    assert wait_for_worker(page) == "activated"
+    page.goto(f"/counts/{number}")
+    wait_for_cached(page, f"/counts/{number}")
+
+    page.context.set_offline(True)
+    assert page.reload().from_service_worker  # the count opens without network
+    form = page.locator("form[data-queue-when]")
+    lot, quantity = form.locator("input[name=lot]"), form.locator("input[name=quantity]")
+    lot.fill(f"{live.url}/l/{wax}")  # a scanned label
+    lot.press("Enter")  # no quantity yet: offline, the quantity field takes the focus
+    expect(quantity).to_be_focused()
+    quantity.fill("7999,5")
+    form.get_by_role("button", name="OK").click()
+    page.locator(".flash.queued").wait_for()
+    expect(lot).to_be_focused()  # ready for the next lot
+    lot.fill(oil)
+    quantity.fill("3000")
+    quantity.press("Enter")
+    expect(page.locator("[data-queue-count]")).to_have_text("2")
+    assert counted(live, number) == {}
+
+    page.goto("/queue")
+    expect(queue_entries(page)).to_have_count(2)
+    assert f"Count {number}: 3000 of {oil}" in queue_entries(page).nth(1).inner_text()
+    page.context.set_offline(False)
+    expect(page.locator("[data-sent-list] li")).to_have_count(2)
+    expect(queue_entries(page)).to_have_count(0)
+    assert counted(live, number) == {wax: Decimal("7999.5"), oil: Decimal("3000")}
+
+    # Online, a lot scanned without a quantity opens its line with what is expected.
+    page.goto(f"/counts/{number}")
+    page.locator("form[data-queue-when] input[name=lot]").fill(shop["wick"])
+    page.locator("form[data-queue-when] input[name=lot]").press("Enter")
+    page.wait_for_url(re.compile(rf"/counts/{number}\?lot="))
+    page.locator("#count-quantity").fill("49")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save").click()
+    assert counted(live, number)[shop["wick"]] == Decimal("49")
+    assert page.locator("[data-queue-link]").is_hidden()

@@ -231,8 +231,11 @@
     form.dispatchEvent(new CustomEvent("krafte:result", {detail: result}));
     if (result.outcome === "sent") {
       K.feedback(true);
-      if (form.dataset.after === "reload") { K.later(T.sent + " " + label); location.reload(); }
-      else K.toast(T.sent + " " + label);
+      const after = form.dataset.after;  // "reload", or a page to open next
+      if (after) {
+        K.later(T.sent + " " + label);
+        if (after === "reload") location.reload(); else location.assign(after);
+      } else K.toast(T.sent + " " + label);
     } else if (result.outcome === "refused") {
       await Q.remove(entry.id);
       updateBadge();
@@ -242,12 +245,21 @@
       K.feedback(true);
       K.toast(T.queued + " " + label, "queued");
       form.reset();
+      const first = form.querySelector("[autofocus]");
+      if (first) first.focus();  // ready for the next scan
     }
     return result;
   };
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!form.matches("form[data-queue]")) return;
+    const needed = form.dataset.queueWhen && form.elements[form.dataset.queueWhen];
+    if (needed && !needed.value.trim()) {
+      if (navigator.onLine) return;  // the page's own next step (a plain POST)
+      event.preventDefault();
+      needed.focus();
+      return;
+    }
     event.preventDefault();
     K.submitQueued(form);
   });
