@@ -224,6 +224,8 @@ def _parse_spec(spec: str) -> SheetLayout:
     else:
         left = (page[0] - cols * w - (cols - 1) * gx) / 2
         top = (page[1] - rows * h - (rows - 1) * gy) / 2
+        if min(left, top) < 0:  # centred labels wider than the page: say that, not "margin"
+            raise LabelError("bad_layout", "the labels do not fit on the page")
     return SheetLayout(page[0], page[1], cols, rows, w, h, left, top, gx, gy)
 
 

@@ -2,14 +2,31 @@
 
 import re
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
-from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, fits_scale, quantize
-from ..domain.units import BUILT_IN, UnitError, canonical, convert
+from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, fits_scale, quantize, to_str
+from ..domain.units import BUILT_IN, ItemUnits, UnitError, canonical, convert
 from ..errors import BadInput, Conflict
 from ..extensions import db
-from ..models import ITEM_KINDS, Item, ItemBarcode, Location, PackUnit
+from ..models import (
+    ITEM_KINDS,
+    Balance,
+    Item,
+    ItemBarcode,
+    Location,
+    PackUnit,
+    Partner,
+    ProductionOrder,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Recipe,
+    RecipeLine,
+    Reservation,
+    Shipment,
+    ShipmentLine,
+)
 from . import _inputs as read
 from ._tx import commit
 
@@ -148,7 +165,267 @@ def create_location(*, code, name, parent=None) -> Location:
         raise Conflict(f"a location with code '{code}' exists already", code="duplicate_location")
     location = Location(code=code, name=name, kind="storage")
     if parent:
-        location.parent = read.location(parent)
+        location.parent = _parent_location(parent)
     db.session.add(location)
     commit()
     return location
+
+
+def _parent_location(code) -> Location:
+    parent = read.location(code)
+    if parent.archived:
+        raise BadInput(f"location {parent.code} is archived", details={"field": "parent"})
+    return parent
+
+
+# ---------------------------------------------------------------- maintenance
+
+# What a manager may change on an item. SKU, kind and unit stay as created: lots, the
+# ledger, recipes and orders count in that unit and name the item by that SKU.
+EDITABLE_ITEM_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life_days",
+                        "requires_qc", "gtin", "density", "default_location",
+                        "default_supplier", "sale_price", "description")
+_FIXED_ITEM_FIELDS = ("kind", "unit")
+OPEN_ORDER_STATUSES = ("planned", "in_progress")
+OPEN_PURCHASE_STATUSES = ("draft", "ordered", "partial")
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def update_item(*, sku, **fields) -> Item:
+    """Change the given fields of an item; a field left out stays as it is, an empty one
+    is cleared (a reorder point or quantity goes back to 0). Everything is checked before
+    anything changes: a refusal changes nothing."""
+    item = read.item(sku)
+    for field in fields:
+        if field in _FIXED_ITEM_FIELDS:
+            value = fields[field]
+            if field == "unit" and isinstance(value, str):
+                value = canonical(value)
+            if value is not None and str(value).strip() != getattr(item, field):
+                raise BadInput(f"the {field} of an item cannot be changed once it is created: "
+                               "its stock and recipes depend on it",
+                               code="not_editable", details={"field": field})
+        elif field not in EDITABLE_ITEM_FIELDS:
+            raise BadInput(f"{field} cannot be changed on an item", code="not_editable",
+                           details={"field": field})
+    changes = {}
+    if "name" in fields:
+        changes["name"] = read.text(fields["name"], "name")
+    for field in ("reorder_point", "reorder_quantity"):
+        if field in fields:
+            changes[field] = _optional_quantity(fields[field], field)
+    if "shelf_life_days" in fields:
+        changes["shelf_life_days"] = _shelf_life(fields["shelf_life_days"])
+    if "requires_qc" in fields:
+        changes["requires_qc"] = _flag(fields["requires_qc"], "requires_qc")
+    if "gtin" in fields:
+        gtin = _gtin(fields["gtin"])
+        if gtin and db.session.execute(
+                select(Item.id).where(Item.gtin == gtin, Item.id != item.id)).first():
+            raise Conflict(f"GTIN {gtin} belongs to another item", code="duplicate_gtin",
+                           details={"field": "gtin"})
+        changes["gtin"] = gtin
+    if "density" in fields:
+        density = None
+        if not _blank(fields["density"]):
+            density = read.number(fields["density"], "density").quantize(
+                Decimal(1).scaleb(-COST_PLACES))
+        _check_pack_units(item, density)
+        changes["density"] = density
+    if "sale_price" in fields:
+        changes["sale_price"] = (None if _blank(fields["sale_price"]) else
+                                 quantize(read.unit_cost(fields["sale_price"], "sale_price"),
+                                          COST_PLACES))
+    if "description" in fields:
+        changes["description"] = read.text(fields["description"], "description",
+                                           required=False, max_length=4000)
+    if "default_location" in fields:
+        changes["default_location"] = (None if _blank(fields["default_location"]) else
+                                       _default_location(fields["default_location"]))
+    if "default_supplier" in fields:
+        supplier = fields["default_supplier"]
+        read.text(supplier, "default_supplier", required=False, max_length=120)
+        # last: naming an unknown supplier creates it (SPEC §1), once all else is valid
+        changes["default_supplier"] = (None if _blank(supplier) else
+                                       read.partner(supplier, supplier=True))
+    for field, value in changes.items():
+        setattr(item, field, value)
+    commit()
+    return item
+
+
+def _default_location(code) -> Location:
+    location = read.location(code)
+    if location.archived:
+        raise BadInput(f"location {location.code} is archived",
+                       details={"field": "default_location"})
+    return location
+
+
+def _check_pack_units(item: Item, density: Decimal | None) -> None:
+    """A pack unit in another dimension (drum = 200 l of an item stocked in kg) needs the
+    density: it cannot be removed from under it."""
+    units = ItemUnits(base=item.unit, packs=tuple((p.name, p.quantity, p.unit)
+                                                  for p in item.pack_units), density=density)
+    for pack in item.pack_units:
+        try:
+            convert(pack.quantity, pack.unit, item.unit, units)
+        except UnitError as exc:
+            raise BadInput(f"pack unit {pack.name}: {exc}", code="unit_mismatch",
+                           details={"field": "density"}) from None
+
+
+def archive_item(sku, archived: bool) -> Item:
+    """Archive (hide from lists and forms) or restore an item. Archiving is refused while
+    the item has stock anywhere (work in progress included) or an open document names it
+    (a planned or started production order, a purchase order not yet received, a shipment
+    being picked): those must be finished first. Active recipes that use it keep working
+    (see `recipes_using`); a new recipe version cannot add it."""
+    item = read.item(sku)
+    archived = _flag(archived, "archived")
+    if archived and not item.archived:
+        _check_can_archive(item)
+    item.archived = archived
+    commit()
+    return item
+
+
+def _check_can_archive(item: Item) -> None:
+    on_hand = db.session.execute(
+        select(func.sum(Balance.quantity))
+        .where(Balance.item_id == item.id, Balance.quantity > 0)).scalar()
+    if on_hand:
+        raise Conflict(f"{item.sku} still has {to_str(on_hand)} {item.unit} in stock: use it "
+                       "up or adjust it to zero before archiving", code="item_in_stock")
+    documents = open_documents(item)
+    if documents:
+        shown = ", ".join(documents[:5]) + (" …" if len(documents) > 5 else "")
+        raise Conflict(f"{item.sku} is on open orders ({shown}): complete or cancel them "
+                       "before archiving", code="item_in_use")
+
+
+def open_documents(item: Item) -> list[str]:
+    """Numbers of the open production, purchase and sales documents that name the item."""
+    orders = db.session.execute(
+        select(ProductionOrder.number)
+        .where(ProductionOrder.status.in_(OPEN_ORDER_STATUSES),
+               or_(ProductionOrder.item_id == item.id,
+                   ProductionOrder.id.in_(select(Reservation.order_id)
+                                          .where(Reservation.item_id == item.id))))
+        .order_by(ProductionOrder.number)).scalars().all()
+    purchases = db.session.execute(
+        select(PurchaseOrder.number).distinct()
+        .join(PurchaseOrderLine, PurchaseOrderLine.order_id == PurchaseOrder.id)
+        .where(PurchaseOrder.status.in_(OPEN_PURCHASE_STATUSES),
+               PurchaseOrderLine.item_id == item.id)
+        .order_by(PurchaseOrder.number)).scalars().all()
+    shipments = db.session.execute(
+        select(Shipment.number).distinct()
+        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        .where(Shipment.status == "picking", ShipmentLine.item_id == item.id)
+        .order_by(Shipment.number)).scalars().all()
+    return [*orders, *purchases, *shipments]
+
+
+def recipes_using(item: Item) -> list[Item]:
+    """The items whose active recipe uses this item as a component."""
+    return db.session.execute(
+        select(Item).distinct()
+        .join(Recipe, Recipe.item_id == Item.id)
+        .join(RecipeLine, RecipeLine.recipe_id == Recipe.id)
+        .where(Recipe.active.is_(True), RecipeLine.item_id == item.id)
+        .order_by(Item.sku)).scalars().all()
+
+
+def supplier_names() -> list[str]:
+    return db.session.execute(
+        select(Partner.name).where(Partner.is_supplier.is_(True)).order_by(Partner.name)
+    ).scalars().all()
+
+
+def get_location(code) -> Location:
+    """A storage location by code (work-in-progress locations are not maintained by hand)."""
+    return read.location(code)
+
+
+def update_location(*, code, name=None, parent=None, archived=None) -> Location:
+    """Rename, move under another parent ("" puts it at the top level) or archive/restore
+    a storage location; None leaves that field as it is. The code never changes: it is on
+    the printed labels. Refused: a parent inside the location itself (a cycle), archiving
+    a location that still holds stock or contains active locations."""
+    location = read.location(code)
+    changes = {}
+    if name is not None:
+        changes["name"] = read.text(name, "name", max_length=120)
+    if parent is not None:
+        new_parent = None
+        if not _blank(parent):
+            new_parent = _parent_location(parent)
+            ancestor, seen = new_parent, set()
+            while ancestor is not None and ancestor.id not in seen:
+                if ancestor.id == location.id:
+                    raise BadInput(f"{new_parent.code} is inside {location.code}: a location "
+                                   "cannot be placed inside itself", code="location_cycle",
+                                   details={"field": "parent"})
+                seen.add(ancestor.id)
+                ancestor = ancestor.parent
+        changes["parent"] = new_parent
+    if archived is not None:
+        archived = _flag(archived, "archived")
+        if archived and not location.archived:
+            _check_can_archive_location(location)
+        parent_after = changes.get("parent", location.parent)
+        if not archived and parent_after is not None and parent_after.archived:
+            raise Conflict(f"location {parent_after.code}, which contains {location.code}, is "
+                           "archived: restore it first", code="location_archived")
+        changes["archived"] = archived
+    for field, value in changes.items():
+        setattr(location, field, value)
+    commit()
+    return location
+
+
+def _check_can_archive_location(location: Location) -> None:
+    lots = db.session.execute(
+        select(func.count()).select_from(Balance)
+        .where(Balance.location_id == location.id, Balance.quantity > 0)).scalar_one()
+    if lots:
+        raise Conflict(f"location {location.code} still holds stock ({lots} lot(s)): move it "
+                       "out before archiving", code="location_in_use")
+    children = db.session.execute(
+        select(Location.code).where(Location.parent_id == location.id,
+                                    Location.archived.is_(False))
+        .order_by(Location.code)).scalars().all()
+    if children:
+        raise Conflict(f"location {location.code} contains {', '.join(children)}: move or "
+                       "archive them first", code="location_in_use")
+
+
+class LocationRow(NamedTuple):
+    location: Location
+    depth: int
+    path: str  # "STORE › SHELF-A": the codes of its parents and its own
+
+
+def location_tree(*, archived: bool = False) -> list[LocationRow]:
+    """Storage locations, each followed by the ones inside it (by code at each level)."""
+    rows = db.session.execute(
+        select(Location).where(Location.kind == "storage", Location.archived.is_(archived))
+        .order_by(Location.code)).scalars().all()
+    ids = {loc.id for loc in rows}
+    children: dict[int | None, list[Location]] = {}
+    for loc in rows:
+        children.setdefault(loc.parent_id if loc.parent_id in ids else None, []).append(loc)
+    result: list[LocationRow] = []
+
+    def walk(parent_id, depth, path):
+        for loc in children.get(parent_id, []):
+            own = [*path, loc.code]
+            result.append(LocationRow(loc, depth, " › ".join(own)))
+            walk(loc.id, depth + 1, own)
+
+    walk(None, 0, [])
+    return result

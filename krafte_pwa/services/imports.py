@@ -74,7 +74,12 @@ def decode_csv(data: bytes | str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("cp1252")  # what Excel in French saves by default
+    except UnicodeDecodeError:
+        raise BadInput("the file is not text in UTF-8 or Windows-1252: save it as CSV",
+                       code="not_csv") from None
 
 
 def read_rows(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, dict]]:

@@ -30,6 +30,13 @@ def register(app: Flask) -> None:
     app.register_blueprint(purchasing.bp)
     app.register_blueprint(shipments.bp)
     app.register_blueprint(recall.bp)
+    from . import imports as import_pages  # CSV imports (managers)
+    app.register_blueprint(import_pages.bp)
+    from . import settings
+
+    app.register_blueprint(settings.bp)
+    from . import users as users_pages  # settings: users (admins)
+    app.register_blueprint(users_pages.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
     errors.register(app)
     auth.register_loaders(login_manager)

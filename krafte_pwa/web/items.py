@@ -1,26 +1,39 @@
 """Items: list with search, item page with its lots and availability, new item."""
 
+from babel.numbers import get_decimal_symbol
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from ..domain.numbers import to_str
 from ..domain.units import BUILT_IN
 from ..errors import KrafteError
 from ..models import ITEM_KINDS
 from ..services import catalog, queries
 from .auth import role_required
+from .refused import refused
 
 bp = Blueprint("items", __name__, url_prefix="/items")
+
+# Fields of the item form besides SKU, kind, unit (set once) and the requires_qc checkbox.
+EDIT_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life_days", "gtin",
+               "density", "default_location", "default_supplier", "sale_price", "description")
+
+
+def _choices() -> dict:
+    return {"locations": catalog.location_tree(), "suppliers": catalog.supplier_names()}
 
 
 @bp.get("/")
 @login_required
 def index():
     args = request.args
+    archived = args.get("archived") == "1"
     page = queries.list_items(kind=args.get("kind") or None, q=args.get("q"),
-                              page=args.get("page"), per_page=50)
+                              page=args.get("page"), per_page=50, include_archived=archived)
     return render_template("items/index.html", page=page, kinds=ITEM_KINDS,
-                           kind=args.get("kind", ""), q=args.get("q", ""))
+                           kind=args.get("kind", ""), q=args.get("q", ""), archived=archived)
 
 
 @bp.get("/<sku>")
@@ -29,7 +42,9 @@ def show(sku):
     item = queries.item_by_sku(sku)
     stock = queries.item_stock(item)
     lots = queries.list_lots(item=sku, per_page=200)
-    return render_template("items/show.html", item=item, stock=stock, lots=lots)
+    used_by = catalog.recipes_using(item) if item.archived else []
+    return render_template("items/show.html", item=item, stock=stock, lots=lots,
+                           used_by=used_by)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -39,15 +54,78 @@ def new():
     if request.method == "POST":
         try:
             item = catalog.create_item(
-                sku=form.get("sku"), name=form.get("name"), kind=form.get("kind"),
-                unit=form.get("unit"), reorder_point=form.get("reorder_point"),
-                reorder_quantity=form.get("reorder_quantity"),
-                shelf_life_days=form.get("shelf_life_days"),
-                requires_qc=bool(form.get("requires_qc")), gtin=form.get("gtin") or None)
+                sku=form.get("sku"), kind=form.get("kind"), unit=form.get("unit"),
+                **{f: form.get(f) or None for f in EDIT_FIELDS},
+                requires_qc=bool(form.get("requires_qc")))
         except KrafteError as exc:
-            flash(exc.message, "error")
+            refused(exc)
             return render_template("items/new.html", kinds=ITEM_KINDS, units=BUILT_IN,
-                                   form=form), 400
+                                   form=form, **_choices()), 400
         flash(_("Item %(sku)s created.", sku=item.sku), "success")
         return redirect(url_for("items.show", sku=item.sku))
-    return render_template("items/new.html", kinds=ITEM_KINDS, units=BUILT_IN, form=form)
+    return render_template("items/new.html", kinds=ITEM_KINDS, units=BUILT_IN, form=form,
+                           **_choices())
+
+
+def _plain(value) -> str:
+    """A stored decimal to put back in an input: the locale's decimal sign, no grouping,
+    every stored place kept (a density of 0.91234567 must come back unchanged)."""
+    if value is None:
+        return ""
+    return to_str(value).replace(".", get_decimal_symbol(str(get_locale())))
+
+
+def _form_of(item) -> dict:
+    return {
+        "name": item.name, "reorder_point": _plain(item.reorder_point),
+        "reorder_quantity": _plain(item.reorder_quantity),
+        "shelf_life_days": item.shelf_life_days or "", "requires_qc": item.requires_qc,
+        "gtin": item.gtin or "", "density": _plain(item.density),
+        "default_location": item.default_location.code if item.default_location else "",
+        "default_supplier": item.default_supplier.name if item.default_supplier else "",
+        "sale_price": _plain(item.sale_price), "description": item.description or "",
+    }
+
+
+def _edit_page(sku, form=None, status=200):
+    item = queries.item_by_sku(sku)
+    return render_template("items/edit.html", item=item, form=form or _form_of(item),
+                           **_choices(), used_by=catalog.recipes_using(item)), status
+
+
+@bp.route("/<sku>/edit", methods=["GET", "POST"])
+@role_required("manager")
+def edit(sku):
+    form = request.form
+    if request.method == "POST":
+        try:
+            item = catalog.update_item(
+                sku=sku, **{f: form[f] for f in EDIT_FIELDS if f in form},
+                requires_qc=bool(form.get("requires_qc")))
+        except KrafteError as exc:
+            refused(exc)
+            return _edit_page(sku, form, 400)
+        flash(_("Item %(sku)s saved.", sku=item.sku), "success")
+        return redirect(url_for("items.show", sku=item.sku))
+    return _edit_page(sku)
+
+
+@bp.post("/<sku>/archive")
+@role_required("manager")
+def archive(sku):
+    archived = request.form.get("archived") == "1"
+    try:
+        item = catalog.archive_item(sku, archived)
+    except KrafteError as exc:
+        refused(exc)
+        return _edit_page(sku, status=400)
+    if not archived:
+        flash(_("Item %(sku)s restored.", sku=item.sku), "success")
+    else:
+        flash(_("Item %(sku)s archived.", sku=item.sku), "success")
+        used_by = catalog.recipes_using(item)
+        if used_by:
+            flash(_("Still used by the active recipes of %(items)s: they keep working, but a "
+                    "new recipe version cannot use it.",
+                    items=", ".join(i.sku for i in used_by)), "warning")
+    return redirect(url_for("items.show", sku=item.sku))

@@ -11,6 +11,7 @@ from ..labels import LabelData, LabelError, render_pdf, render_png, render_zpl
 from ..models import Item
 from ..scan.payloads import build_url
 from ..services import queries
+from ..services.settings import get_setting, label_dpi, resolve_layout
 from .i18n import fmt_date, fmt_quantity
 
 bp = Blueprint("labels", __name__, url_prefix="/labels")
@@ -63,17 +64,18 @@ BUILDERS = {"lots": lot_label, "locations": location_label, "items": item_label}
 
 def _render(labels: list[LabelData], fmt: str, *, single: bool) -> Response:
     args = request.args
+    size = args.get("size") or get_setting("label_roll_size")
     try:
         if fmt == "png":
-            return Response(render_png(labels[0], args.get("size", "62x29"),
-                                       args.get("dpi", "300")), mimetype="image/png")
+            return Response(render_png(labels[0], size, args.get("dpi") or label_dpi("png")),
+                            mimetype="image/png")
         if fmt == "zpl":
-            text = "".join(render_zpl(label, args.get("size", "62x29"), args.get("dpi", "203"))
-                           for label in labels)
+            dpi = args.get("dpi") or label_dpi("zpl")
+            text = "".join(render_zpl(label, size, dpi) for label in labels)
             return Response(text, mimetype="text/plain", headers={
                 "Content-Disposition": "inline; filename=labels.zpl"})
-        layout = args.get("layout") or ("roll-" + args.get("size", "62x29") if single
-                                        else "a4-3x8")
+        layout = ("roll-" + size if single and args.get("size") and not args.get("layout")
+                  else resolve_layout(args.get("layout"), single=single))
         start = args.get("start", "1")
         if not start.isdigit():
             raise BadInput("start must be a label position (1 = top left)")

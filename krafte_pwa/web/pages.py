@@ -36,3 +36,10 @@ def home():
 @login_required
 def alerts():
     return render_template("pages/alerts.html", alerts=alert_service.alerts())
+
+
+@bp.get("/menu")
+@login_required
+def menu():
+    """Every area of the app the user's role opens, grouped; the last link of the bar."""
+    return render_template("pages/menu.html")

@@ -9,9 +9,10 @@ from werkzeug.datastructures import MultiDict
 from ..errors import KrafteError
 from ..extensions import db
 from ..models import LOT_STATUSES, Item, Location
-from ..services import queries, stock
+from ..services import catalog, queries, stock
 from .auth import role_required
 from .purchasing import status_names as po_status_names
+from .refused import refused
 
 bp = Blueprint("stock", __name__)
 PAGE_ROWS = 300
@@ -44,7 +45,71 @@ def location(code):
 @bp.get("/locations")
 @login_required
 def locations():
-    return render_template("stock/locations.html", locations=_storage_locations())
+    manager = current_user.has_role("manager")
+    return render_template("stock/locations.html", rows=catalog.location_tree(),
+                           archived=catalog.location_tree(archived=True) if manager else [])
+
+
+def _location_form(location, form, status=200):
+    parents = catalog.location_tree()
+    if location is not None:  # not itself, nor a location inside it
+        parents = [r for r in parents if location.code not in r.path.split(" › ")]
+    return render_template("stock/location_form.html", location=location, form=form,
+                           parents=parents), status
+
+
+def _location_values(location) -> dict:
+    return {"name": location.name, "parent": location.parent.code if location.parent else ""}
+
+
+@bp.route("/locations/new", methods=["GET", "POST"])
+@role_required("manager")
+def new_location():
+    if request.method == "POST":
+        form = request.form
+        try:
+            location = catalog.create_location(code=form.get("code"), name=form.get("name"),
+                                               parent=form.get("parent") or None)
+        except KrafteError as exc:
+            refused(exc)
+            return _location_form(None, form, 400)
+        flash(_("Location %(code)s created.", code=location.code), "success")
+        return redirect(url_for("stock.location", code=location.code))
+    return _location_form(None, request.args)  # ?parent=CODE starts inside that location
+
+
+@bp.route("/locations/<code>/edit", methods=["GET", "POST"])
+@role_required("manager")
+def edit_location(code):
+    if request.method == "POST":
+        form = request.form
+        try:
+            location = catalog.update_location(code=code, name=form.get("name", ""),
+                                               parent=form.get("parent", ""))
+        except KrafteError as exc:
+            refused(exc)
+            return _location_form(catalog.get_location(code), form, 400)
+        flash(_("Location %(code)s saved.", code=location.code), "success")
+        return redirect(url_for("stock.location", code=location.code))
+    location = catalog.get_location(code)
+    return _location_form(location, _location_values(location))
+
+
+@bp.post("/locations/<code>/archive")
+@role_required("manager")
+def archive_location(code):
+    archived = request.form.get("archived") == "1"
+    try:
+        location = catalog.update_location(code=code, archived=archived)
+    except KrafteError as exc:
+        refused(exc)
+        location = catalog.get_location(code)
+        return _location_form(location, _location_values(location), 400)
+    if archived:
+        flash(_("Location %(code)s archived.", code=location.code), "success")
+    else:
+        flash(_("Location %(code)s restored.", code=location.code), "success")
+    return redirect(url_for("stock.location", code=location.code))
 
 
 def _back_to_lot(code):

@@ -67,7 +67,8 @@ def test_an_operator_sees_no_cost_on_any_page(live, shop, batches, new_page, loc
     page = new_page("operator", viewport=TABLET, locale=locale)
     answers = []
     page.on("response", lambda r: "/api/" in r.url and answers.append((r.url, r.text())))
-    starts = ["/", "/alerts", "/scan", "/queue", "/receive", "/move", f"/move?lot={batches['output']}",
+    starts = ["/", "/alerts", "/scan", "/queue", "/receive", "/move",
+              f"/move?lot={batches['output']}",
               "/station", *(f"/station/{batches[k]}" for k in ("planned", "running", "done")),
               f"/l/{batches['output']}", f"/production/trace/{batches['output']}"]
     opened = []
@@ -121,7 +122,9 @@ TOO_SMALL = """() => {
   const targets = "main button, main input:not([type=hidden]):not([type=file]), main select," +
     " main .button, header a, .list a, td a, .foot button";
   for (const el of document.querySelectorAll(targets)) {
-    const r = el.getBoundingClientRect();
+    // a check box is tapped through the label around it
+    const box = el.matches("input[type=checkbox], input[type=radio]") && el.closest("label");
+    const r = (box || el).getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || el.closest("[hidden]")) continue;  // not shown
     if (r.height < 43.5) {
       const name = (el.textContent || el.name || "").trim().slice(0, 30);

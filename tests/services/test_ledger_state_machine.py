@@ -44,6 +44,7 @@ from krafte_pwa.services import catalog, queries, stock, users
 from tests.conftest import reset_database
 
 SETTINGS = settings(max_examples=40, stateful_step_count=20, deadline=None, database=None,
+                    print_blob=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])
 

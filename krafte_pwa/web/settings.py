@@ -1,0 +1,78 @@
+"""Settings (admin): lot code pattern, expiry warning, how labels print, custom sheets."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..errors import KrafteError
+from ..labels import DPIS, ROLL_SIZES, SHEET_LAYOUTS
+from ..services import settings
+from .auth import role_required
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+GENERAL = ("lot_code_pattern", "expiry_warning_days", "label_roll_size", "label_dpi",
+           "label_sheet_layout")
+LAYOUT_FIELDS = ("name", "page", "columns", "rows", "label_width", "label_height",
+                 "margin_left", "margin_top", "gap_x", "gap_y")
+
+
+def _page(form=None, layout_form=None, status=200):
+    values = settings.all_settings()
+    if form:
+        values.update({k: form.get(k, "") for k in GENERAL})
+    try:
+        examples = settings.lot_code_examples(values["lot_code_pattern"])
+    except ValueError:  # a bad pattern being corrected: its error is already shown
+        examples = None
+    return render_template(
+        "settings/index.html", values=values, examples=examples, rolls=list(ROLL_SIZES),
+        dpis=DPIS, built_in=SHEET_LAYOUTS, saved=settings.saved_layouts(),
+        layout_form=layout_form or {}, test_codes=",".join(settings.test_sheet_codes())), status
+
+
+@bp.app_template_global()
+def has_page(endpoint: str) -> bool:
+    """Whether a page exists in this installation (menus link only to what is there)."""
+    return endpoint in current_app.view_functions
+
+
+@bp.get("/")
+@role_required("admin")
+def index():
+    return _page()
+
+
+@bp.post("/")
+@role_required("admin")
+def save():
+    try:
+        settings.update_settings({k: request.form.get(k, "") for k in GENERAL})
+    except KrafteError as exc:
+        flash(exc.message, "error")
+        return _page(form=request.form, status=400)
+    flash(_("Settings saved."), "success")
+    return redirect(url_for("settings.index"))
+
+
+@bp.post("/sheets")
+@role_required("admin")
+def save_sheet():
+    try:
+        name = request.form.get("name", "")
+        settings.save_layout(**{k: request.form.get(k) for k in LAYOUT_FIELDS})
+    except KrafteError as exc:
+        flash(exc.message, "error")
+        return _page(layout_form=request.form, status=400)
+    flash(_("Sheet %(name)s saved.", name=name.strip().lower()), "success")
+    return redirect(url_for("settings.index") + "#sheets")
+
+
+@bp.post("/sheets/<name>/delete")
+@role_required("admin")
+def delete_sheet(name):
+    try:
+        settings.delete_layout(name)
+    except KrafteError as exc:
+        flash(exc.message, "error")
+        return _page(status=400)
+    flash(_("Sheet %(name)s deleted.", name=name), "success")
+    return redirect(url_for("settings.index") + "#sheets")
