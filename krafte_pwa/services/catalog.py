@@ -184,7 +184,7 @@ def _parent_location(code) -> Location:
 # ledger, recipes and orders count in that unit and name the item by that SKU.
 EDITABLE_ITEM_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life_days",
                         "requires_qc", "gtin", "density", "default_location",
-                        "default_supplier", "sale_price", "description")
+                        "default_supplier", "sale_price", "description", "archived")
 _FIXED_ITEM_FIELDS = ("kind", "unit")
 OPEN_ORDER_STATUSES = ("planned", "in_progress")
 OPEN_PURCHASE_STATUSES = ("draft", "ordered", "partial")
@@ -245,6 +245,10 @@ def update_item(*, sku, **fields) -> Item:
     if "default_location" in fields:
         changes["default_location"] = (None if _blank(fields["default_location"]) else
                                        _default_location(fields["default_location"]))
+    if "archived" in fields:
+        changes["archived"] = _flag(fields["archived"], "archived")
+        if changes["archived"] and not item.archived:
+            _check_can_archive(item)
     if "default_supplier" in fields:
         supplier = fields["default_supplier"]
         read.text(supplier, "default_supplier", required=False, max_length=120)

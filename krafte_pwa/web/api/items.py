@@ -3,6 +3,7 @@
 from flask import request
 
 from ...domain.numbers import to_str
+from ...errors import BadInput
 from ...services import catalog, queries
 from ..auth import role_required
 from . import body, bp, idempotent
@@ -36,6 +37,20 @@ def get_item(sku):
     return item_json(item, queries.item_stock(item))
 
 
+@bp.patch("/items/<sku>")
+@role_required("manager")
+@idempotent
+def update_item(sku):
+    """Change what the body names; SKU, kind and unit stay as created. `archived` archives
+    (refused with stock or open orders) or restores."""
+    data = body()
+    if "sku" in data and data.pop("sku") != sku:
+        raise BadInput("the sku of an item cannot be changed: its lots and labels carry it",
+                       code="not_editable", details={"field": "sku"})
+    item = catalog.update_item(sku=sku, **data)
+    return item_json(item, queries.item_stock(item)), 200
+
+
 @bp.post("/locations")
 @role_required("manager")
 @idempotent
@@ -44,6 +59,23 @@ def create_location():
     location = catalog.create_location(code=data.get("code"), name=data.get("name"),
                                        parent=data.get("parent"))
     return {"code": location.code, "name": location.name, "contents": []}, 201
+
+
+@bp.patch("/locations/<code>")
+@role_required("manager")
+@idempotent
+def update_location(code):
+    data = body()
+    unknown = set(data) - {"name", "parent", "archived"}
+    if unknown:
+        raise BadInput(f"{', '.join(sorted(unknown))} cannot be changed on a location "
+                       "(the code is on the labels)", code="not_editable")
+    location = catalog.update_location(code=code, name=data.get("name"),
+                                       parent=data.get("parent"),
+                                       archived=data.get("archived"))
+    return {"code": location.code, "name": location.name,
+            "parent": location.parent.code if location.parent else None,
+            "archived": location.archived}, 200
 
 
 @bp.get("/locations/<code>")

@@ -105,15 +105,38 @@ def document() -> dict:
                 "get": _op("List items", answer=_page(ITEM),
                            params=(("kind", "query"), ("q", "query"), *PAGING)),
             },
-            "/items/{sku}": {"get": _op("An item with its stock", answer=ITEM,
-                                        params=(("sku", "path"),))},
+            "/items/{sku}": {
+                "get": _op("An item with its stock", answer=ITEM, params=(("sku", "path"),)),
+                "patch": _op(
+                    "Change an item: only the fields given; an empty value clears an optional "
+                    "one. SKU, kind and unit cannot change. `archived: true` is refused while "
+                    "the item has stock or open orders", answer=ITEM, idempotent=True,
+                    role="manager", params=(("sku", "path"),),
+                    body=_obj({"name": {"type": "string"}, "reorder_point": NUM_IN,
+                               "reorder_quantity": NUM_IN,
+                               "shelf_life_days": {"type": ["integer", "null"]},
+                               "requires_qc": {"type": "boolean"},
+                               "gtin": {"type": ["string", "null"]}, "density": NUM_IN,
+                               "default_location": {"type": ["string", "null"]},
+                               "default_supplier": {"type": ["string", "null"]},
+                               "sale_price": NUM_IN, "description": {"type": "string"},
+                               "archived": {"type": "boolean"}})),
+            },
             "/locations": {"post": _op("Create a location", status="201", idempotent=True,
                                        role="manager",
                                        body=_obj({"code": {"type": "string"},
                                                   "name": {"type": "string"},
                                                   "parent": {"type": "string"}},
                                                  ["code", "name"]))},
-            "/locations/{code}": {"get": _op(
+            "/locations/{code}": {"patch": _op(
+                "Rename, move under another parent (\"\" for the top level), archive or "
+                "restore a location; the code cannot change", idempotent=True, role="manager",
+                params=(("code", "path"),),
+                body=_obj({"name": {"type": "string"}, "parent": {"type": "string"},
+                           "archived": {"type": "boolean"}}),
+                answer=_obj({"code": {"type": "string"}, "name": {"type": "string"},
+                             "parent": {"type": ["string", "null"]},
+                             "archived": {"type": "boolean"}})), "get": _op(
                 "A location and what it holds", params=(("code", "path"),),
                 answer=_obj({"code": {"type": "string"}, "name": {"type": "string"},
                              "contents": {"type": "array", "items": _obj(
