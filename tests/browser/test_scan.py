@@ -4,7 +4,12 @@ failure."""
 
 import json
 import re
+from decimal import Decimal
 
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from krafte_pwa.models import Balance, Location, Lot
 from tests.browser.conftest import PHONE, login
 from tests.browser.images import label_video, phone_photo
 
@@ -179,3 +184,29 @@ def test_a_scanner_typing_with_no_field_focused_fills_the_task_in_progress(live,
     page.keyboard.press("Enter")
     expect(page.locator("#move-form input[name=lot]")).to_have_value(shop["jar"])
     assert page.url.endswith("/move")
+
+
+def test_a_hardware_scanner_moves_stock_lot_then_shelf_without_touching_the_screen(
+        live, shop, new_page):
+    """The wedge types into whatever has the focus: after the lot, the focus must be on
+    the destination, so the shelf label lands there (not back in the lot field)."""
+    wax = shop["wax_soon"]
+    page = new_page("operator", next_path="/move")
+    expect(page.locator("#move-lot-text")).to_be_focused()
+    page.keyboard.type(f"{live.url}/l/{wax}")
+    page.keyboard.press("Enter")
+    page.locator("[data-lot-card] li").first.wait_for()  # the lot's stock is shown
+    expect(page.locator("#move-lot [data-status]")).to_have_class(re.compile(r"\bok\b"))
+    expect(page.locator("#move-to-text")).to_be_focused()
+    page.keyboard.type(f"{live.url}/loc/SHELF")
+    page.keyboard.press("Enter")
+    expect(page.locator("#move-form select[name=to]")).to_have_value("SHELF")
+    expect(page.locator("#move-form input[name=quantity]")).to_be_focused()
+    page.keyboard.type("1000")
+    page.keyboard.press("Enter")
+    page.locator("[data-move-log] li.ok").wait_for()
+    with live.db() as session:
+        assert session.execute(
+            select(Balance.quantity).join(Lot, Lot.id == Balance.lot_id)
+            .join(Location, Location.id == Balance.location_id)
+            .where(Lot.code == wax, Location.code == "SHELF")).scalar() == Decimal(1000)

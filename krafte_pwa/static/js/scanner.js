@@ -98,7 +98,12 @@
       event.preventDefault();
       const text = input.value;
       input.value = "";
-      fromText(text).then(() => input.focus());
+      fromText(text).then(() => {
+        // Ready for the next scan, unless the hit moved on to the next field (lot, then
+        // shelf): taking the focus back would send the next scan to the wrong field.
+        const here = document.activeElement;
+        if (!here || here === document.body || form.contains(here)) input.focus();
+      });
     });
 
     photo.addEventListener("change", async () => {
