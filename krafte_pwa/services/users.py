@@ -75,8 +75,9 @@ def get_user(username) -> User:
 def update_user(*, username, role=None, active=None, locale=None, password=None,
                 acting_user_id=None) -> User:
     """Change what is given; None leaves a field as it is, locale "" follows the browser
-    again. Never leaves the shop without an active admin. Deactivating also revokes the
-    user's API tokens (a later reactivation does not bring them back)."""
+    again. Never leaves the shop without an active admin. Deactivating or a new password
+    revokes the user's API tokens and ends their sessions (a later reactivation does not
+    bring them back)."""
     if role is not None:
         _check_role(role)
     if active is not None and not isinstance(active, bool):
@@ -114,7 +115,8 @@ def update_user(*, username, role=None, active=None, locale=None, password=None,
     if locale is not None:
         user.locale = locale or None
     if password is not None:
-        user.password_hash = _hash(password)
+        user.password_hash = _hash(password)  # ends the user's sessions (User.get_id)
+        db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     commit()
     return user
 

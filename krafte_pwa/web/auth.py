@@ -29,9 +29,14 @@ def register_loaders(login_manager) -> None:
     login_manager.login_message = None
 
     @login_manager.user_loader
-    def _load(user_id):
-        user = db.session.get(User, int(user_id))
-        return user if user and user.active else None
+    def _load(session_id):
+        number, _, _stamp = str(session_id).partition(".")
+        if not number.isdigit():
+            return None
+        user = db.session.get(User, int(number))
+        if user is None or not user.active or user.get_id() != session_id:
+            return None  # deactivated, or the password changed since this session began
+        return user
 
     @login_manager.request_loader
     def _from_token(req):

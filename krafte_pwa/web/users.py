@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from ..errors import KrafteError
 from ..models import ROLES
@@ -73,6 +73,8 @@ def edit(username):
         except KrafteError as exc:
             refused(exc)
             return _page("users/edit.html", 400, user=user, form=form)
+        if user.id == current_user.id and form.get("password"):
+            login_user(user)  # a new password ends the other sessions, not this one
         flash(_("User %(username)s saved.", username=user.username), "success")
         return redirect(url_for("users.index"))
     form = {"role": user.role, "active": user.active, "locale": user.locale or ""}

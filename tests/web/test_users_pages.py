@@ -196,6 +196,10 @@ def test_a_deactivated_user_is_locked_out(app, client, login_as):
 
 
 def test_a_changed_password_replaces_the_old_one(app, client, login_as):
+    api = app.test_client()
+    token = bearer(api, "operator")
+    floor = app.test_client()
+    assert log_in(floor, "operator", "operator-password").status_code == 302
     login_as("admin")
     response = client.post("/settings/users/operator", data={
         "role": "operator", "active": "1", "locale": "",
@@ -204,3 +208,14 @@ def test_a_changed_password_replaces_the_old_one(app, client, login_as):
     assert log_in(app.test_client(), "operator", "operator-password").status_code == 401
     assert log_in(app.test_client(), "operator", "fresh-password").status_code == 302
     assert client.get("/settings/users/").status_code == 200  # the admin is still in
+    # whoever knew the old password is out: the open session and the API token
+    assert floor.get("/items/").status_code == 302
+    assert api.get("/api/v1/items", headers=token).status_code == 401
+    # an admin changing their own password stays logged in here, and only here
+    other = app.test_client()
+    assert log_in(other, "admin", "admin-password").status_code == 302
+    assert client.post("/settings/users/admin", data={
+        "role": "admin", "active": "1", "locale": "",
+        "password": "admin-fresh-pw", "password_again": "admin-fresh-pw"}).status_code == 302
+    assert client.get("/settings/users/").status_code == 200
+    assert other.get("/settings/users/").status_code == 302
