@@ -72,7 +72,8 @@ def main_pages(app) -> list[tuple[str, str]]:
                                  .order_by(Lot.id)).scalars().first()
         store = db.session.execute(select(Location.code).where(Location.kind == "storage")
                                    .order_by(Location.code)).scalars().first()
-        pages = [("home", "/"), ("alerts", "/alerts"), ("menu", "/menu"), ("scan", "/scan"), ("receive", "/receive"),
+        pages = [("home", "/"), ("alerts", "/alerts"), ("menu", "/menu"), ("scan", "/scan"),
+                 ("receive", "/receive"),
                  ("move", f"/move?lot={lot.code}"), ("queue", "/queue"), ("items", "/items/"),
                  ("item", f"/items/{item.sku}"), ("lot", f"/l/{lot.code}"),
                  ("location", f"/loc/{store}")]

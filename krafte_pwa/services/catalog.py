@@ -243,8 +243,12 @@ def update_item(*, sku, **fields) -> Item:
         changes["description"] = read.text(fields["description"], "description",
                                            required=False, max_length=4000)
     if "default_location" in fields:
-        changes["default_location"] = (None if _blank(fields["default_location"]) else
-                                       _default_location(fields["default_location"]))
+        code = fields["default_location"]
+        current = item.default_location
+        if current is not None and isinstance(code, str) and code.strip() == current.code:
+            changes["default_location"] = current  # kept, even if archived since
+        else:
+            changes["default_location"] = None if _blank(code) else _default_location(code)
     if "archived" in fields:
         changes["archived"] = _flag(fields["archived"], "archived")
         if changes["archived"] and not item.archived:

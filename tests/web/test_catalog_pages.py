@@ -310,3 +310,20 @@ def test_french_pages(client, login_as, shop):
     client.post("/language", data={"locale": "fr", "next": "/"})
     for url in ("/items/WAX/edit", "/locations/new", "/locations/STORE/edit", "/locations"):
         assert client.get(url).status_code == 200, url
+
+
+def test_saving_an_item_keeps_a_default_location_archived_since(client, login_as, shop):
+    catalog.create_location(code="BIN", name="Bin")
+    catalog.update_item(sku="WICK", default_location="BIN")
+    catalog.update_location(code="BIN", archived=True)
+    login_as("manager")
+    form = text_of(client.get("/items/WICK/edit"))
+    assert '<option value="BIN" selected>BIN (archived)</option>' in form
+    saved = client.post("/items/WICK/edit", data={"name": "Cotton wick, long",
+                                                 "default_location": "BIN"})
+    assert saved.status_code == 302
+    row = item_row("WICK")
+    assert row["name"] == "Cotton wick, long"
+    assert row["default_location_id"] == location_row("BIN")["id"]
+    with pytest.raises(BadInput):  # choosing an archived location anew is still refused
+        catalog.update_item(sku="WAX", default_location="BIN")
