@@ -11,7 +11,7 @@ from datetime import date
 DEFAULT_PATTERN = "{origin}{date:%y%m%d}-{seq:03d}"
 ORIGIN_LETTERS = {"receipt": "R", "production": "P", "opening": "B"}
 _SEQ_FIELD = re.compile(r"\{seq(?::[^}]*)?\}")
-_ALLOWED = re.compile(r"^[A-Z0-9][A-Z0-9._/-]{0,39}$")
+_ALLOWED = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,39}$")  # no "/": a code is a URL segment
 
 
 class PatternError(ValueError):

@@ -30,13 +30,14 @@ from ..models import (
 from . import _inputs as read
 from ._tx import commit
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+# No "/": codes are path segments of pages and of the label URLs (/items/<sku>, /loc/<code>).
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
 def _code(value, field: str) -> str:
     code = read.text(value, field, max_length=40)
     if not _CODE.match(code):
-        raise BadInput(f"{field} may hold letters, digits and . _ / - (at most 40)",
+        raise BadInput(f"{field} may hold letters, digits and . _ - (at most 40)",
                        details={"field": field})
     return code
 

@@ -71,7 +71,7 @@ def _hints(kind: str) -> dict[str, str]:
     units = ", ".join(BUILT_IN)
     if kind == "items":
         return {
-            "sku": _("Your reference for the item, unique: letters, digits and . _ / - "
+            "sku": _("Your reference for the item, unique: letters, digits and . _ - "
                      "(at most 40)."),
             "name": _("The name shown everywhere."),
             "kind": _("material, intermediate or product (French: matière, semi-fini, "

@@ -89,3 +89,5 @@ def test_lot_codes_follow_the_pattern():
         validate_pattern("{origin}{date:%y%m%d}")
     with pytest.raises(PatternError):
         validate_pattern("{origin} {seq} lot")
+    with pytest.raises(PatternError):  # a lot code is a segment of its label's URL
+        validate_pattern("{sku}/{seq}")

@@ -211,6 +211,7 @@ def test_new_location_refusals_change_nothing(client, login_as, shop):
             ({"code": "STORE", "name": "Again"}, "a location with code 'STORE' exists already"),
             ({"code": "BIN", "name": "Bin", "parent": "NOWHERE"}, "no location with code"),
             ({"code": "B IN", "name": "Bin"}, "code may hold letters"),
+            ({"code": "RACK/1", "name": "Bin"}, "code may hold letters"),  # a URL segment
             ({"code": "BIN", "name": ""}, "name is required")):
         response = client.post("/locations/new", data=data)
         assert response.status_code == 400 and message in text_of(response), data
