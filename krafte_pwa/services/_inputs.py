@@ -16,6 +16,7 @@ from ..domain.numbers import (
 from ..domain.units import UnitError
 from ..errors import BadInput, BadQuantity, NotFound, UnitMismatch
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Item, Location, Lot, Partner
 from ._tx import upsert
 
@@ -25,18 +26,23 @@ MAX_QUANTITY = Decimal("1000000000")  # a billion base units: a typo, not a batc
 def number(value, field: str, *, positive: bool = True, allow_zero: bool = False,
            signed: bool = False) -> Decimal:
     if value is None or value == "":
-        raise BadQuantity(f"{field} is required", details={"field": field})
+        raise BadQuantity(_("%(field)s is required", field=field_name(field)),
+                          details={"field": field})
     try:
         result = parse_decimal(value)
     except BadNumber as exc:
-        raise BadQuantity(f"{field}: {exc}", details={"field": field}) from None
+        raise BadQuantity(_("%(field)s: %(problem)s", field=field_name(field), problem=str(exc)),
+                          details={"field": field}) from None
     if not signed:
         if result < 0 or (result == 0 and not allow_zero):
-            raise BadQuantity(f"{field} must be greater than zero", details={"field": field})
+            raise BadQuantity(_("%(field)s must be greater than zero", field=field_name(field)),
+                              details={"field": field})
     elif result == 0 and not allow_zero:
-        raise BadQuantity(f"{field} must not be zero", details={"field": field})
+        raise BadQuantity(_("%(field)s must not be zero", field=field_name(field)),
+                          details={"field": field})
     if abs(result) > MAX_QUANTITY:
-        raise BadQuantity(f"{field} is too large", details={"field": field})
+        raise BadQuantity(_("%(field)s is too large", field=field_name(field)),
+                          details={"field": field})
     return result
 
 
@@ -46,14 +52,17 @@ def base_quantity(item: Item, value, unit: str | None, field: str = "quantity", 
     try:
         converted = item.units.to_base(entered, unit)
     except UnitError as exc:
-        raise UnitMismatch(f"{field}: {exc}", details={"field": field}) from None
+        raise UnitMismatch(_("%(field)s: %(problem)s", field=field_name(field), problem=str(exc)),
+                           details={"field": field}) from None
     if converted == entered and not fits_scale(entered, QUANTITY_PLACES):
         # Nothing to convert: what was typed is recorded exactly, or refused.
-        raise BadQuantity(f"{field} has more than {QUANTITY_PLACES} decimal places",
+        raise BadQuantity(_("%(field)s has more than %(places)s decimal places",
+                            field=field_name(field), places=QUANTITY_PLACES),
                           details={"field": field})
     result = quantize(converted, QUANTITY_PLACES)
     if result == 0 and entered != 0:
-        raise BadQuantity(f"{field} is too small to record", details={"field": field})
+        raise BadQuantity(_("%(field)s is too small to record", field=field_name(field)),
+                          details={"field": field})
     return result
 
 
@@ -62,7 +71,8 @@ def unit_cost(value, field: str = "unit_cost") -> Decimal:
         return Decimal(0)
     result = number(value, field, allow_zero=True)
     if result > Decimal("1000000000"):
-        raise BadQuantity(f"{field} is too large", details={"field": field})
+        raise BadQuantity(_("%(field)s is too large", field=field_name(field)),
+                          details={"field": field})
     return result
 
 
@@ -70,7 +80,8 @@ def cost_per_base(item: Item, cost, unit: str | None) -> Decimal:
     """A price per entered unit -> per base unit (8 decimal places)."""
     if unit is None or unit == "" or cost == 0:
         if not fits_scale(cost, COST_PLACES):
-            raise BadQuantity(f"unit cost has more than {COST_PLACES} decimal places",
+            raise BadQuantity(_("unit cost has more than %(places)s decimal places",
+                                places=COST_PLACES),
                               details={"field": "unit_cost"})
         return cost
     try:
@@ -83,13 +94,16 @@ def cost_per_base(item: Item, cost, unit: str | None) -> Decimal:
 def text(value, field: str, *, required: bool = True, max_length: int = 200) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise BadInput(f"{field} is required", details={"field": field})
+            raise BadInput(_("%(field)s is required", field=field_name(field)),
+                           details={"field": field})
         return None
     if not isinstance(value, str | int):
-        raise BadInput(f"{field} must be text", details={"field": field})
+        raise BadInput(_("%(field)s must be text", field=field_name(field)),
+                       details={"field": field})
     result = str(value).strip()
     if len(result) > max_length:
-        raise BadInput(f"{field} is longer than {max_length} characters",
+        raise BadInput(_("%(field)s is longer than %(max_length)s characters",
+                         field=field_name(field), max_length=max_length),
                        details={"field": field})
     return result
 
@@ -102,7 +116,7 @@ def iso_date(value, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise BadInput(f"{field} must be a date like 2026-12-31",
+        raise BadInput(_("%(field)s must be a date like 2026-12-31", field=field_name(field)),
                        details={"field": field}) from None
 
 
@@ -110,7 +124,7 @@ def item(sku) -> Item:
     sku = text(sku, "item")
     found = db.session.execute(select(Item).where(Item.sku == sku)).scalar()
     if found is None:
-        raise NotFound(f"no item with SKU '{sku}'", code="unknown_item",
+        raise NotFound(_("no item with SKU '%(sku)s'", sku=sku), code="unknown_item",
                        details={"field": "item"})
     return found
 
@@ -122,7 +136,7 @@ def lot(code, *, for_update: bool = False) -> Lot:
         query = query.with_for_update()
     found = db.session.execute(query).scalar()
     if found is None:
-        raise NotFound(f"no lot with code '{code}'", code="unknown_lot",
+        raise NotFound(_("no lot with code '%(code)s'", code=code), code="unknown_lot",
                        details={"field": "lot"})
     return found
 
@@ -131,7 +145,7 @@ def location(code, *, storage_only: bool = True) -> Location:
     code = text(code, "location")
     found = db.session.execute(select(Location).where(Location.code == code)).scalar()
     if found is None or (storage_only and found.kind != "storage"):
-        raise NotFound(f"no location with code '{code}'", code="unknown_location",
+        raise NotFound(_("no location with code '%(code)s'", code=code), code="unknown_location",
                        details={"field": "location"})
     return found
 

@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, select, update
 from ..domain.numbers import to_str
 from ..errors import InsufficientStock
 from ..extensions import db
+from ..messages import _
 from ..models import Balance, Lot, Movement
 from ..models.types import utcnow
 from ._tx import upsert
@@ -55,8 +56,9 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
             if result.rowcount != 1:
                 have = on_hand(p.lot.id, p.location_id)
                 raise InsufficientStock(
-                    f"lot {p.lot.code} has {to_str(have)} {p.lot.item.unit} here, "
-                    f"cannot take {to_str(take)}",
+                    _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
+                      lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
+                      requested=to_str(take)),
                     details={"lot": p.lot.code, "on_hand": to_str(have),
                              "requested": to_str(take)},
                 )

@@ -24,6 +24,7 @@ from ..domain.recipes import (
 from ..domain.units import UnitError, dimension_of
 from ..errors import BadInput, BadQuantity, NotFound
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Balance, Item, Location, Lot, ProductionOrder, Recipe, Reservation
 from . import _inputs as read
 
@@ -44,7 +45,8 @@ def order_for_update(number) -> ProductionOrder:
         .with_for_update(key_share=True).execution_options(populate_existing=True)
     ).scalar()
     if order is None:
-        raise NotFound(f"no production order '{number}'", code="unknown_order")
+        raise NotFound(_("no production order '%(number)s'", number=number),
+                       code="unknown_order")
     return order
 
 
@@ -53,7 +55,8 @@ def order_by_number(number) -> ProductionOrder:
     order = db.session.execute(
         select(ProductionOrder).where(ProductionOrder.number == number)).scalar()
     if order is None:
-        raise NotFound(f"no production order '{number}'", code="unknown_order")
+        raise NotFound(_("no production order '%(number)s'", number=number),
+                       code="unknown_order")
     return order
 
 
@@ -158,9 +161,9 @@ def fefo_takes(item_id: int, quantity: Decimal, today: date) -> tuple[list[Take]
     if not taken:
         return [], missing
     lots = {lot.id: lot for lot in db.session.execute(
-        select(Lot).where(Lot.id.in_({r[0] for r, _ in taken}))).scalars()}
+        select(Lot).where(Lot.id.in_({r[0] for r, _q in taken}))).scalars()}
     places = {loc.id: loc for loc in db.session.execute(
-        select(Location).where(Location.id.in_({r[1] for r, _ in taken}))).scalars()}
+        select(Location).where(Location.id.in_({r[1] for r, _q in taken}))).scalars()}
     return [Take(lots[r[0]], places[r[1]], q) for r, q in taken], missing
 
 
@@ -199,8 +202,9 @@ def requirements(recipe: Recipe, quantity: Decimal) -> list[tuple[Item, Decimal]
         qty = requirement(line.base_quantity, quantity, recipe.yield_quantity,
                           line.loss_percent, whole=is_whole(line.item))
         if qty > MAX_STORED_QUANTITY:
-            raise BadQuantity(f"{quantity} needs {qty} {line.item.unit} of {line.item.sku}: "
-                              "too large to record", details={"field": "quantity"})
+            raise BadQuantity(_("%(quantity)s needs %(needed)s %(unit)s of %(sku)s: too large to "
+                                "record", quantity=quantity, needed=qty, unit=line.item.unit,
+                                sku=line.item.sku), details={"field": "quantity"})
         key = line.item.id  # not line.item_id: a recipe being previewed is never flushed
         if key in needs:
             needs[key][1] += qty
@@ -244,7 +248,7 @@ def recipe_book(top: Item, override: tuple[Formula, list[Item]] | None = None
                 items[child.sku] = child
                 frontier.append(child)
         if len(items) > 5000:
-            raise BadInput("the recipe tree is too large", code="recipe_too_large")
+            raise BadInput(_("the recipe tree is too large"), code="recipe_too_large")
     return book, items
 
 
@@ -293,8 +297,9 @@ def check_money(*values: Decimal) -> None:
     """Costs too large for the stored scale are refused rather than overflowing."""
     for value in values:
         if abs(value) >= MAX_STORED_MONEY:
-            raise BadQuantity(f"a cost of {value:.2f} is too large to record: check the "
-                              "quantities and unit costs", code="cost_too_large")
+            raise BadQuantity(_("a cost of %(cost)s is too large to record: check the "
+                                "quantities and unit costs", cost=f"{value:.2f}"),
+                              code="cost_too_large")
 
 
 # ---------------------------------------------------------------- input reading
@@ -305,10 +310,12 @@ def scaled(value, field: str, places: int, *, allow_zero: bool = True,
         return default
     result = read.number(value, field, allow_zero=allow_zero)
     if not fits_scale(result, places):
-        raise BadQuantity(f"{field} has more than {places} decimal places",
+        raise BadQuantity(_("%(field)s has more than %(places)s decimal places",
+                            field=field_name(field), places=places),
                           details={"field": field})
     if maximum is not None and result > maximum:
-        raise BadQuantity(f"{field} must be at most {maximum}", details={"field": field})
+        raise BadQuantity(_("%(field)s must be at most %(maximum)s", field=field_name(field),
+                            maximum=maximum), details={"field": field})
     return result
 
 
@@ -319,13 +326,17 @@ def quantity_field(value, field: str, *, allow_zero: bool = True) -> Decimal:
 def object_list(value, field: str, *, required: bool = False, limit: int = 500) -> list[dict]:
     if value is None:
         if required:
-            raise BadInput(f"{field} is required", details={"field": field})
+            raise BadInput(_("%(field)s is required", field=field_name(field)),
+                           details={"field": field})
         return []
     if not isinstance(value, list):
-        raise BadInput(f"{field} must be a list", details={"field": field})
+        raise BadInput(_("%(field)s must be a list", field=field_name(field)),
+                       details={"field": field})
     if len(value) > limit:
-        raise BadInput(f"{field} has more than {limit} entries", details={"field": field})
+        raise BadInput(_("%(field)s has more than %(limit)s entries", field=field_name(field),
+                         limit=limit), details={"field": field})
     for index, entry in enumerate(value):
         if not isinstance(entry, dict):
-            raise BadInput(f"{field}[{index}] must be an object", details={"field": field})
+            raise BadInput(_("%(field)s must be an object",
+                             field=field_name(f"{field}[{index}]")), details={"field": field})
     return value

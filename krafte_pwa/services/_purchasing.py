@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..domain.numbers import to_str
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Item, PurchaseOrder, PurchaseOrderLine, ReceiptLine
 from . import _inputs as read
 
@@ -42,20 +43,25 @@ def order_by_number(number, *, for_update: bool = False) -> PurchaseOrder:
         query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     order = db.session.execute(query).scalar()
     if order is None:
-        raise NotFound(f"no purchase order '{number}'", code="unknown_purchase_order",
+        raise NotFound(_("no purchase order '%(number)s'", number=number),
+                       code="unknown_purchase_order",
                        details={"field": "purchase_order"})
     return order
 
 
 def check_receivable(order: PurchaseOrder) -> None:
     if order.status == "draft":
-        raise InvalidTransition(f"{order.number} is a draft: mark it ordered before receiving "
-                                "against it", details={"purchase_order": order.number,
-                                                       "status": order.status})
+        raise InvalidTransition(_("%(number)s is a draft: mark it ordered before receiving "
+                                  "against it", number=order.number),
+                                details={"purchase_order": order.number,
+                                         "status": order.status})
     if order.status not in RECEIVABLE:
-        raise InvalidTransition(f"{order.number} is {order.status}: nothing can be received "
-                                "against it", details={"purchase_order": order.number,
-                                                       "status": order.status})
+        message = (_("%(number)s is cancelled: nothing can be received against it",
+                     number=order.number) if order.status == "cancelled" else
+                   _("%(number)s is %(status)s: nothing can be received against it",
+                     number=order.number, status=order.status))
+        raise InvalidTransition(message, details={"purchase_order": order.number,
+                                                  "status": order.status})
 
 
 def received_by_line(line_ids) -> dict[int, Decimal]:
@@ -81,19 +87,23 @@ def referenced_line(order: PurchaseOrder | None, entry: dict, field: str
     line_id = entry.get("po_line")
     if position not in (None, ""):
         if order is None:
-            raise BadInput(f"{field}.line needs the receipt's purchase_order",
+            raise BadInput(_("%(field)s needs the receipt's purchase_order",
+                             field=field_name(f"{field}.line")),
                            details={"field": f"{field}.line"})
         number = _whole(position, f"{field}.line")
         found = next((ln for ln in order.lines if ln.position == number), None)
         if found is None:
-            raise NotFound(f"{order.number} has no line {number}", code="unknown_po_line",
+            raise NotFound(_("%(order)s has no line %(line)s", order=order.number, line=number),
+                           code="unknown_po_line",
                            details={"field": f"{field}.line"})
         return found
     if line_id not in (None, ""):
         found = db.session.get(PurchaseOrderLine, _whole(line_id, f"{field}.po_line"))
         if found is None or (order is not None and found.order_id != order.id):
-            raise NotFound(f"{field}.po_line: no such line"
-                           + (f" in {order.number}" if order is not None else ""),
+            path = field_name(f"{field}.po_line")
+            raise NotFound(_("%(field)s: no such line", field=path) if order is None else
+                           _("%(field)s: no such line in %(order)s", field=path,
+                             order=order.number),
                            code="unknown_po_line", details={"field": f"{field}.po_line"})
         return found
     return None
@@ -102,8 +112,9 @@ def referenced_line(order: PurchaseOrder | None, entry: dict, field: str
 def match_by_item(order: PurchaseOrder, item: Item, field: str) -> PurchaseOrderLine | None:
     same = [ln for ln in order.lines if ln.item_id == item.id]
     if len(same) > 1:
-        raise BadInput(f"{field}: {order.number} has {len(same)} lines of {item.sku}; "
-                       "say which with `line`", code="ambiguous_po_line",
+        raise BadInput(_("%(field)s: %(order)s has %(count)s lines of %(sku)s; say which with "
+                         "`line`", field=field_name(field), order=order.number,
+                         count=len(same), sku=item.sku), code="ambiguous_po_line",
                        details={"field": f"{field}.line"})
     return same[0] if same else None
 
@@ -112,9 +123,11 @@ def _whole(value, field: str) -> int:
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise BadInput(f"{field} must be a whole number", details={"field": field}) from None
+        raise BadInput(_("%(field)s must be a whole number", field=field_name(field)),
+                       details={"field": field}) from None
     if number < 1:
-        raise BadInput(f"{field} must be at least 1", details={"field": field})
+        raise BadInput(_("%(field)s must be at least 1", field=field_name(field)),
+                       details={"field": field})
     return number
 
 

@@ -10,6 +10,7 @@ from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, fits_scale, quantize,
 from ..domain.units import BUILT_IN, ItemUnits, UnitError, canonical, convert
 from ..errors import BadInput, Conflict
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import (
     ITEM_KINDS,
     Balance,
@@ -37,8 +38,8 @@ _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 def _code(value, field: str) -> str:
     code = read.text(value, field, max_length=40)
     if not _CODE.match(code):
-        raise BadInput(f"{field} may hold letters, digits and . _ - (at most 40)",
-                       details={"field": field})
+        raise BadInput(_("%(field)s may hold letters, digits and . _ - (at most 40)",
+                         field=field_name(field)), details={"field": field})
     return code
 
 
@@ -47,11 +48,11 @@ def _gtin(value) -> str | None:
     if gtin is None:
         return None
     if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
-        raise BadInput("gtin must be 8, 12, 13 or 14 digits", details={"field": "gtin"})
+        raise BadInput(_("gtin must be 8, 12, 13 or 14 digits"), details={"field": "gtin"})
     digits = [int(c) for c in gtin.zfill(14)]
     check = (10 - sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits[:13])) % 10) % 10
     if check != digits[13]:
-        raise BadInput("gtin has a wrong check digit", code="invalid_check_digit",
+        raise BadInput(_("gtin has a wrong check digit"), code="invalid_check_digit",
                        details={"field": "gtin"})
     return gtin.zfill(14)
 
@@ -61,7 +62,8 @@ def _optional_quantity(value, field: str) -> Decimal:
         return Decimal(0)
     result = read.number(value, field, allow_zero=True)
     if not fits_scale(result, QUANTITY_PLACES):
-        raise BadInput(f"{field} has too many decimal places", details={"field": field})
+        raise BadInput(_("%(field)s has too many decimal places", field=field_name(field)),
+                       details={"field": field})
     return result
 
 
@@ -80,12 +82,15 @@ def build_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=No
     sku = _code(sku, "sku")
     name = read.text(name, "name")
     if kind not in ITEM_KINDS:
-        raise BadInput(f"kind must be one of {', '.join(ITEM_KINDS)}", details={"field": "kind"})
+        raise BadInput(_("kind must be one of %(kinds)s", kinds=", ".join(ITEM_KINDS)),
+                       details={"field": "kind"})
     unit_name = canonical(read.text(unit, "unit", max_length=12))
     if unit_name not in BUILT_IN:
-        raise BadInput(f"unit must be one of {', '.join(BUILT_IN)}", details={"field": "unit"})
+        raise BadInput(_("unit must be one of %(units)s", units=", ".join(BUILT_IN)),
+                       details={"field": "unit"})
     if db.session.execute(select(Item.id).where(Item.sku == sku)).first():
-        raise Conflict(f"an item with SKU '{sku}' exists already", code="duplicate_sku")
+        raise Conflict(_("an item with SKU '%(sku)s' exists already", sku=sku),
+                       code="duplicate_sku")
     item = Item(sku=sku, name=name, kind=kind, unit=unit_name,
                 reorder_point=_optional_quantity(reorder_point, "reorder_point"),
                 reorder_quantity=_optional_quantity(reorder_quantity, "reorder_quantity"),
@@ -94,7 +99,8 @@ def build_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=No
                 description=read.text(description, "description", required=False,
                                       max_length=4000))
     if item.gtin and db.session.execute(select(Item.id).where(Item.gtin == item.gtin)).first():
-        raise Conflict(f"GTIN {item.gtin} belongs to another item", code="duplicate_gtin")
+        raise Conflict(_("GTIN %(gtin)s belongs to another item", gtin=item.gtin),
+                       code="duplicate_gtin")
     if density not in (None, ""):
         item.density = read.number(density, "density").quantize(Decimal(1).scaleb(-COST_PLACES))
     if sale_price not in (None, ""):
@@ -110,18 +116,20 @@ def build_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=No
 
 def _pack_unit(item: Item, pack) -> PackUnit:
     if not isinstance(pack, dict):
-        raise BadInput("pack_units must be objects {name, quantity, unit}")
+        raise BadInput(_("pack_units must be objects {name, quantity, unit}"))
     name = read.text(pack.get("name"), "pack_units.name", max_length=20)
     if canonical(name) in BUILT_IN:
-        raise BadInput(f"'{name}' is a built-in unit", details={"field": "pack_units.name"})
+        raise BadInput(_("'%(name)s' is a built-in unit", name=name),
+                       details={"field": "pack_units.name"})
     quantity = read.number(pack.get("quantity"), "pack_units.quantity")
     if not fits_scale(quantity, QUANTITY_PLACES):
-        raise BadInput("pack_units.quantity has too many decimal places")
+        raise BadInput(_("pack_units.quantity has too many decimal places"))
     unit = canonical(read.text(pack.get("unit"), "pack_units.unit", max_length=12))
     try:
         convert(quantity, unit, item.unit, item.units)
     except UnitError as exc:
-        raise BadInput(f"pack unit {name}: {exc}", code="unit_mismatch") from None
+        raise BadInput(_("pack unit %(name)s: %(error)s", name=name, error=str(exc)),
+                       code="unit_mismatch") from None
     return PackUnit(name=name, quantity=quantity, unit=unit)
 
 
@@ -129,7 +137,8 @@ def add_barcode(*, item, code) -> Item:
     the_item = read.item(item)
     code = read.text(code, "code", max_length=64)
     if db.session.execute(select(ItemBarcode.id).where(ItemBarcode.code == code)).first():
-        raise Conflict(f"barcode {code} is linked already", code="duplicate_barcode")
+        raise Conflict(_("barcode %(code)s is linked already", code=code),
+                       code="duplicate_barcode")
     the_item.barcodes.append(ItemBarcode(code=code))
     commit()
     return the_item
@@ -141,10 +150,10 @@ def _shelf_life(value) -> int | None:
     try:
         days = int(str(value).strip())
     except ValueError:
-        raise BadInput("shelf_life_days must be a whole number of days",
+        raise BadInput(_("shelf_life_days must be a whole number of days"),
                        details={"field": "shelf_life_days"}) from None
     if not 0 < days <= 36500:
-        raise BadInput("shelf_life_days must be between 1 and 36500",
+        raise BadInput(_("shelf_life_days must be between 1 and 36500"),
                        details={"field": "shelf_life_days"})
     return days
 
@@ -156,14 +165,16 @@ def _flag(value, field: str) -> bool:
         return False
     if value in (1, "1", "true", "on", "yes"):
         return True
-    raise BadInput(f"{field} must be true or false", details={"field": field})
+    raise BadInput(_("%(field)s must be true or false", field=field_name(field)),
+                   details={"field": field})
 
 
 def create_location(*, code, name, parent=None) -> Location:
     code = _code(code, "code")
     name = read.text(name, "name", max_length=120)
     if db.session.execute(select(Location.id).where(Location.code == code)).first():
-        raise Conflict(f"a location with code '{code}' exists already", code="duplicate_location")
+        raise Conflict(_("a location with code '%(code)s' exists already", code=code),
+                       code="duplicate_location")
     location = Location(code=code, name=name, kind="storage")
     if parent:
         location.parent = _parent_location(parent)
@@ -175,7 +186,8 @@ def create_location(*, code, name, parent=None) -> Location:
 def _parent_location(code) -> Location:
     parent = read.location(code)
     if parent.archived:
-        raise BadInput(f"location {parent.code} is archived", details={"field": "parent"})
+        raise BadInput(_("location %(code)s is archived", code=parent.code),
+                       details={"field": "parent"})
     return parent
 
 
@@ -206,12 +218,13 @@ def update_item(*, sku, **fields) -> Item:
             if field == "unit" and isinstance(value, str):
                 value = canonical(value)
             if value is not None and str(value).strip() != getattr(item, field):
-                raise BadInput(f"the {field} of an item cannot be changed once it is created: "
-                               "its stock and recipes depend on it",
+                raise BadInput(_("the %(field)s of an item cannot be changed once it is "
+                                 "created: its stock and recipes depend on it",
+                                 field=field_name(field)),
                                code="not_editable", details={"field": field})
         elif field not in EDITABLE_ITEM_FIELDS:
-            raise BadInput(f"{field} cannot be changed on an item", code="not_editable",
-                           details={"field": field})
+            raise BadInput(_("%(field)s cannot be changed on an item", field=field_name(field)),
+                           code="not_editable", details={"field": field})
     changes = {}
     if "name" in fields:
         changes["name"] = read.text(fields["name"], "name")
@@ -226,8 +239,8 @@ def update_item(*, sku, **fields) -> Item:
         gtin = _gtin(fields["gtin"])
         if gtin and db.session.execute(
                 select(Item.id).where(Item.gtin == gtin, Item.id != item.id)).first():
-            raise Conflict(f"GTIN {gtin} belongs to another item", code="duplicate_gtin",
-                           details={"field": "gtin"})
+            raise Conflict(_("GTIN %(gtin)s belongs to another item", gtin=gtin),
+                           code="duplicate_gtin", details={"field": "gtin"})
         changes["gtin"] = gtin
     if "density" in fields:
         density = None
@@ -269,7 +282,7 @@ def update_item(*, sku, **fields) -> Item:
 def _default_location(code) -> Location:
     location = read.location(code)
     if location.archived:
-        raise BadInput(f"location {location.code} is archived",
+        raise BadInput(_("location %(code)s is archived", code=location.code),
                        details={"field": "default_location"})
     return location
 
@@ -283,8 +296,8 @@ def _check_pack_units(item: Item, density: Decimal | None) -> None:
         try:
             convert(pack.quantity, pack.unit, item.unit, units)
         except UnitError as exc:
-            raise BadInput(f"pack unit {pack.name}: {exc}", code="unit_mismatch",
-                           details={"field": "density"}) from None
+            raise BadInput(_("pack unit %(name)s: %(error)s", name=pack.name, error=str(exc)),
+                           code="unit_mismatch", details={"field": "density"}) from None
 
 
 def archive_item(sku, archived: bool) -> Item:
@@ -307,13 +320,16 @@ def _check_can_archive(item: Item) -> None:
         select(func.sum(Balance.quantity))
         .where(Balance.item_id == item.id, Balance.quantity > 0)).scalar()
     if on_hand:
-        raise Conflict(f"{item.sku} still has {to_str(on_hand)} {item.unit} in stock: use it "
-                       "up or adjust it to zero before archiving", code="item_in_stock")
+        raise Conflict(_("%(sku)s still has %(quantity)s %(unit)s in stock: use it up or "
+                         "adjust it to zero before archiving",
+                         sku=item.sku, quantity=to_str(on_hand), unit=item.unit),
+                       code="item_in_stock")
     documents = open_documents(item)
     if documents:
         shown = ", ".join(documents[:5]) + (" …" if len(documents) > 5 else "")
-        raise Conflict(f"{item.sku} is on open orders ({shown}): complete or cancel them "
-                       "before archiving", code="item_in_use")
+        raise Conflict(_("%(sku)s is on open orders (%(documents)s): complete or cancel them "
+                         "before archiving", sku=item.sku, documents=shown),
+                       code="item_in_use")
 
 
 def open_documents(item: Item) -> list[str]:
@@ -376,9 +392,10 @@ def update_location(*, code, name=None, parent=None, archived=None) -> Location:
             ancestor, seen = new_parent, set()
             while ancestor is not None and ancestor.id not in seen:
                 if ancestor.id == location.id:
-                    raise BadInput(f"{new_parent.code} is inside {location.code}: a location "
-                                   "cannot be placed inside itself", code="location_cycle",
-                                   details={"field": "parent"})
+                    raise BadInput(_("%(parent)s is inside %(code)s: a location cannot be "
+                                     "placed inside itself",
+                                     parent=new_parent.code, code=location.code),
+                                   code="location_cycle", details={"field": "parent"})
                 seen.add(ancestor.id)
                 ancestor = ancestor.parent
         changes["parent"] = new_parent
@@ -388,8 +405,9 @@ def update_location(*, code, name=None, parent=None, archived=None) -> Location:
             _check_can_archive_location(location)
         parent_after = changes.get("parent", location.parent)
         if not archived and parent_after is not None and parent_after.archived:
-            raise Conflict(f"location {parent_after.code}, which contains {location.code}, is "
-                           "archived: restore it first", code="location_archived")
+            raise Conflict(_("location %(parent)s, which contains %(code)s, is archived: "
+                             "restore it first", parent=parent_after.code, code=location.code),
+                           code="location_archived")
         changes["archived"] = archived
     for field, value in changes.items():
         setattr(location, field, value)
@@ -402,15 +420,17 @@ def _check_can_archive_location(location: Location) -> None:
         select(func.count()).select_from(Balance)
         .where(Balance.location_id == location.id, Balance.quantity > 0)).scalar_one()
     if lots:
-        raise Conflict(f"location {location.code} still holds stock ({lots} lot(s)): move it "
-                       "out before archiving", code="location_in_use")
+        raise Conflict(_("location %(code)s still holds stock (%(lots)s lot(s)): move it out "
+                         "before archiving", code=location.code, lots=lots),
+                       code="location_in_use")
     children = db.session.execute(
         select(Location.code).where(Location.parent_id == location.id,
                                     Location.archived.is_(False))
         .order_by(Location.code)).scalars().all()
     if children:
-        raise Conflict(f"location {location.code} contains {', '.join(children)}: move or "
-                       "archive them first", code="location_in_use")
+        raise Conflict(_("location %(code)s contains %(children)s: move or archive them "
+                         "first", code=location.code, children=", ".join(children)),
+                       code="location_in_use")
 
 
 class LocationRow(NamedTuple):

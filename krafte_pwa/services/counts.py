@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..extensions import db
+from ..messages import _
 from ..models import Balance, Item, Location, Lot, MovementKind, StockCount, StockCountLine
 from ..models.types import utcnow
 from . import _inputs as read
@@ -72,14 +73,33 @@ def _count(number, *, for_update: bool = False) -> StockCount:
         query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
     found = db.session.execute(query).scalar()
     if found is None:
-        raise NotFound(f"no stock count '{number}'", code="unknown_count")
+        raise NotFound(_("no stock count '%(number)s'", number=number), code="unknown_count")
     return found
 
 
 def _must_be_open(count: StockCount, action: str) -> None:
     if count.status != "open":
-        raise InvalidTransition(f"{count.number} is {count.status}: it cannot be {action}",
+        raise InvalidTransition(_refusal(count, action),
                                 details={"count": count.number, "status": count.status})
+
+
+def _refusal(count: StockCount, action: str) -> str:
+    """Why a count that is not open refuses the action: whole sentences, one per case."""
+    number, status = count.number, count.status
+    messages = {
+        ("posted", "changed"): _("%(count)s is posted: it cannot be changed", count=number),
+        ("posted", "confirmed"): _("%(count)s is posted: it cannot be confirmed", count=number),
+        ("posted", "cancelled"): _("%(count)s is posted: it cannot be cancelled", count=number),
+        ("cancelled", "changed"): _("%(count)s is cancelled: it cannot be changed",
+                                    count=number),
+        ("cancelled", "confirmed"): _("%(count)s is cancelled: it cannot be confirmed",
+                                      count=number),
+        ("cancelled", "cancelled"): _("%(count)s is cancelled: it cannot be cancelled",
+                                      count=number),
+    }
+    return messages.get((status, action)) or _(
+        "%(count)s is %(status)s: it cannot be %(action)s",
+        count=number, status=status, action=action)
 
 
 def _balances(location_id: int, *, lock: bool = False) -> dict[int, Decimal]:
@@ -104,7 +124,7 @@ def open_count(*, location, user_id=None, today: date | None = None
         select(Location).where(Location.code == code).with_for_update(key_share=True)
     ).scalar()
     if where is None or where.kind != "storage":
-        raise NotFound(f"no location with code '{code}'", code="unknown_location",
+        raise NotFound(_("no location with code '%(code)s'", code=code), code="unknown_location",
                        details={"field": "location"})
     current = db.session.execute(
         select(StockCount).where(StockCount.location_id == where.id,
@@ -198,7 +218,7 @@ def count_view(number) -> CountView:
     on_hand = _balances(count.location_id)
     view.lines = [CountedLine(line, lot, on_hand.get(lot.id, ZERO)) for line, lot in rows]
     if count.status == "open":
-        scanned = {lot.id for _, lot in rows}
+        scanned = {lot.id for _line, lot in rows}
         waiting = [lot_id for lot_id in on_hand if lot_id not in scanned]
         if waiting:
             found = db.session.execute(
@@ -214,7 +234,7 @@ def list_counts(*, status=None, location=None, page=1, per_page=50) -> Page:
     if status:
         wanted = [s.strip() for s in str(status).split(",") if s.strip()]
         if not wanted or not set(wanted) <= set(STATUSES):
-            raise BadInput(f"status must be among {', '.join(STATUSES)}")
+            raise BadInput(_("status must be among %(statuses)s", statuses=", ".join(STATUSES)))
         query = query.where(StockCount.status.in_(wanted))
     if location:
         query = query.where(StockCount.location_id == read.location(location).id)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict
 from ..extensions import db
+from ..messages import _
 from ..models import IdempotencyRecord
 from ._tx import DEFER_KEY
 
@@ -36,10 +37,10 @@ def _stored(user_id: int, key: str, print_: str) -> StoredAnswer | None:
     if record is None:
         return None
     if record.fingerprint != print_:
-        raise Conflict("this Idempotency-Key was used for a different request",
+        raise Conflict(_("this Idempotency-Key was used for a different request"),
                        code="idempotency_key_reused")
     if record.status_code is None:
-        raise Conflict("the first request with this Idempotency-Key is still running",
+        raise Conflict(_("the first request with this Idempotency-Key is still running"),
                        code="idempotency_in_progress")
     return StoredAnswer(record.status_code, record.response_body)
 
@@ -49,7 +50,8 @@ def run_once(user_id: int, key: str, print_: str, action):
 
     Returns (status, body_json_text, replayed)."""
     if not key or len(key) > 200:
-        raise Conflict("Idempotency-Key must have 1 to 200 characters", code="bad_idempotency_key")
+        raise Conflict(_("Idempotency-Key must have 1 to 200 characters"),
+                       code="bad_idempotency_key")
     stored = _stored(user_id, key, print_)
     if stored:
         return stored.status, stored.body, True

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ..domain.numbers import COST_PLACES, quantize
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Item, Lot, MovementKind
 from . import _inputs as read
 from ._ledger import Posting, post
@@ -78,7 +79,7 @@ def decode_csv(data: bytes | str) -> str:
     try:
         return data.decode("cp1252")  # what Excel in French saves by default
     except UnicodeDecodeError:
-        raise BadInput("the file is not text in UTF-8 or Windows-1252: save it as CSV",
+        raise BadInput(_("the file is not text in UTF-8 or Windows-1252: save it as CSV"),
                        code="not_csv") from None
 
 
@@ -86,7 +87,7 @@ def read_rows(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, di
     """(line number, row dict) for each non-empty row; header names normalised."""
     text = decode_csv(data)
     if not text.strip():
-        raise BadInput("the file is empty", code="empty_file")
+        raise BadInput(_("the file is empty"), code="empty_file")
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else (
         "\t" if "\t" in first else ",")
@@ -94,14 +95,16 @@ def read_rows(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, di
     header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
     unknown = [h for h in header if h and h not in columns]
     if unknown:
-        raise BadInput(f"unknown column(s): {', '.join(unknown)}; expected some of "
-                       f"{', '.join(columns)}", code="bad_header")
+        raise BadInput(_("unknown column(s): %(unknown)s; expected some of %(expected)s",
+                         unknown=", ".join(unknown), expected=", ".join(columns)),
+                       code="bad_header")
     rows = []
     for number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
         if len(rows) >= MAX_ROWS:
-            raise BadInput(f"at most {MAX_ROWS} rows per file", code="too_many_rows")
+            raise BadInput(_("at most %(rows)s rows per file", rows=MAX_ROWS),
+                           code="too_many_rows")
         rows.append((number, {h: (values[i].strip() if i < len(values) else "")
                               for i, h in enumerate(header) if h}))
     return rows
@@ -115,7 +118,7 @@ def _date(value: str, column: str) -> date | None:
             return datetime.strptime(value, pattern).date()
         except ValueError:
             continue
-    raise BadInput(f"'{value}' is not a date (2026-12-31 or 31/12/2026)",
+    raise BadInput(_("'%(value)s' is not a date (2026-12-31 or 31/12/2026)", value=value),
                    details={"field": column})
 
 
@@ -137,7 +140,8 @@ def import_items(data, *, dry_run: bool = False) -> ImportReport:
             values["kind"] = KIND_ALIASES.get(values["kind"].lower(), values["kind"].lower())
         sku = values.get("sku")
         if sku in seen:
-            report.problems.append(Problem(line, "sku", f"SKU {sku} is also on line {seen[sku]}"))
+            report.problems.append(Problem(line, "sku", _("SKU %(sku)s is also on line %(line)s",
+                                                          sku=sku, line=seen[sku])))
             continue
         seen[sku] = line
         try:
@@ -187,11 +191,11 @@ def _opening_line(row: dict, items: dict, today: date) -> _OpeningLine:
     sku = row.get("item", "")
     item = items.get(sku)
     if item is None:
-        raise BadInput(f"no item with SKU '{sku}'", details={"field": "item"})
+        raise BadInput(_("no item with SKU '%(sku)s'", sku=sku), details={"field": "item"})
     unit = row.get("unit") or None
     status = row.get("status") or ("quarantine" if item.requires_qc else "released")
     if status not in ("released", "quarantine", "blocked"):
-        raise BadInput("status must be released, quarantine or blocked",
+        raise BadInput(_("status must be released, quarantine or blocked"),
                        details={"field": "status"})
     cost = read.cost_per_base(item, read.unit_cost(row.get("unit_cost"), "unit_cost"), unit)
     return _OpeningLine(
@@ -217,7 +221,7 @@ def _save_opening(lines: list[_OpeningLine], report: ImportReport, user_id, toda
     db.session.flush()
     post([Posting(lot, entry.location_id, entry.quantity, MovementKind.OPENING, document)
           for lot, entry in postings], user_id)
-    report.created = [lot.code for lot, _ in postings]
+    report.created = [lot.code for lot, _entry in postings]
 
 
 def import_recipes(data, *, dry_run: bool = False, user_id=None) -> ImportReport:
@@ -228,7 +232,8 @@ def import_recipes(data, *, dry_run: bool = False, user_id=None) -> ImportReport
     groups: dict[str, list[tuple[int, dict]]] = {}
     for line, row in rows:
         if not row.get("item"):
-            report.problems.append(Problem(line, "item", "item is required"))
+            report.problems.append(Problem(line, "item", _("%(field)s is required",
+                                                           field=field_name("item"))))
         else:
             groups.setdefault(row["item"], []).append((line, row))
     created = []
@@ -239,7 +244,7 @@ def import_recipes(data, *, dry_run: bool = False, user_id=None) -> ImportReport
             continue
         lines = [{"item": r.get("component"), "quantity": r.get("quantity"),
                   "unit": r.get("unit") or None, "loss_percent": r.get("loss_percent") or None}
-                 for _, r in entries]
+                 for _line, r in entries]
         try:
             recipe = build_recipe(item=sku, lines=lines, user_id=user_id, **fields)
         except KrafteError as exc:
@@ -291,14 +296,16 @@ def _recipe_fields(entries, report: ImportReport) -> dict | None:
             if name not in fields or fields[name] is None:
                 fields[name], first_line[name] = value, line
             elif value != fields[name]:
-                report.problems.append(Problem(line, name, f"{name} differs from line "
-                                               f"{first_line[name]} of the same recipe"))
+                report.problems.append(Problem(line, name, _(
+                    "%(field)s differs from line %(line)s of the same recipe",
+                    field=field_name(name), line=first_line[name])))
                 clash = True
     if clash:
         return None
     if not fields.get("yield_quantity"):
         report.problems.append(Problem(entries[0][0], "yield_quantity",
-                                       "yield_quantity is required"))
+                                       _("%(field)s is required",
+                                         field=field_name("yield_quantity"))))
         return None
     return {name: fields.get(name) for name in RECIPE_FIELDS}
 

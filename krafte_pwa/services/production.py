@@ -35,6 +35,7 @@ from ..errors import (
     NotFound,
 )
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import (
     Genealogy,
     Location,
@@ -72,14 +73,14 @@ def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
     today = today or date.today()
     the_item = read.item(item)
     if the_item.archived:
-        raise BadInput(f"item {the_item.sku} is archived")
+        raise BadInput(_("item %(sku)s is archived", sku=the_item.sku))
     amount = read.base_quantity(the_item, quantity, unit)
     recipe = prod.active_recipe(the_item.id)
     if recipe is None:
-        raise NotFound(f"no recipe for {the_item.sku}", code="no_recipe")
+        raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
     needs = prod.requirements(recipe, amount)
-    prod.lock_items([the_item.id, *(c.id for c, _ in needs)])
-    free = prod.available([c.id for c, _ in needs], today)
+    prod.lock_items([the_item.id, *(c.id for c, _need in needs)])
+    free = prod.available([c.id for c, _need in needs], today)
     material, _unpriced = prod.materials_cost(needs, today)
     cost = batch_cost(material, amount, recipe.yield_quantity,
                       labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
@@ -115,7 +116,7 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     prod.lock_items(needs)
     reason = read.text(override_reason, "override_reason", required=False, max_length=500)
     chosen = _explicit_takes(prod.object_list(picks, "picks"), needs, reason, user_id, today)
-    explicit_items = {take.lot.item_id for take, _ in chosen}
+    explicit_items = {take.lot.item_id for take, _overridden in chosen}
     short = []
     for item_id, res in needs.items():
         if item_id in explicit_items:
@@ -127,8 +128,9 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
         chosen.extend((take, False) for take in found)
     if short:
         raise InsufficientStock(
-            "not enough usable stock to start: " + ", ".join(
-                f"{s['item']} short of {s['missing']}" for s in short),
+            _("not enough usable stock to start: %(shortages)s", shortages=", ".join(
+                _("%(sku)s short of %(missing)s", sku=s["item"], missing=s["missing"])
+                for s in short)),
             details={"shortages": short})
     _check_reservations_of_others(order, chosen, needs, today)
     wip = _wip_location(order)
@@ -167,8 +169,9 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
         field = f"picks[{index}]"
         lot = read.lot(entry.get("lot"))
         if lot.item_id not in needs:
-            raise BadInput(f"{field}: lot {lot.code} is {lot.item.sku}, which this order does "
-                           "not use", code="not_in_recipe", details={"lot": lot.code})
+            raise BadInput(_("%(field)s: lot %(lot)s is %(sku)s, which this order does not use",
+                             field=field_name(field), lot=lot.code, sku=lot.item.sku),
+                           code="not_in_recipe", details={"lot": lot.code})
         overridden = _check_usable(lot, reason, user_id, today)
         if entry.get("location") not in (None, ""):
             where = read.location(entry.get("location"))
@@ -176,10 +179,11 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
         else:
             sources = prod.lot_storage_balances(lot.id)
         if entry.get("quantity") in (None, ""):  # a scanned lot: what is still needed
-            in_storage = sum((q for _, q in sources), ZERO)
+            in_storage = sum((q for _where, q in sources), ZERO)
             qty = min(needs[lot.item_id].required - taken[lot.item_id], in_storage)
             if qty <= 0:
-                raise BadQuantity(f"{field}: give a quantity for lot {lot.code}",
+                raise BadQuantity(_("%(field)s: give a quantity for lot %(lot)s",
+                                    field=field_name(field), lot=lot.code),
                                   details={"field": f"{field}.quantity"})
         else:
             qty = read.base_quantity(lot.item, entry.get("quantity"), entry.get("unit"),
@@ -192,26 +196,32 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
                 result.append((prod.Take(lot, location, take), overridden))
                 remaining -= take
         if remaining > 0:
-            raise InsufficientStock(f"lot {lot.code} has less than {qty} {lot.item.unit} in "
-                                    "store", details={"lot": lot.code, "requested": str(qty)})
+            raise InsufficientStock(_("lot %(lot)s has less than %(quantity)s %(unit)s in store",
+                                      lot=lot.code, quantity=qty, unit=lot.item.unit),
+                                    details={"lot": lot.code, "requested": str(qty)})
     return result
 
 
 def _check_usable(lot: Lot, reason: str | None, user_id: int | None, today: date) -> bool:
     """True when the lot is expired and a manager overrides; raises when it cannot be used."""
     if lot.status in ("blocked", "quarantine"):
-        raise LotNotUsable(f"lot {lot.code} is {lot.status}: it cannot be used",
+        message = (_("lot %(lot)s is blocked: it cannot be used", lot=lot.code)
+                   if lot.status == "blocked" else
+                   _("lot %(lot)s is quarantine: it cannot be used", lot=lot.code))
+        raise LotNotUsable(message,
                            code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
                            details={"lot": lot.code, "status": lot.status})
     if not prod.is_expired(lot, today):
         return False
     if not reason:
-        raise LotNotUsable(f"lot {lot.code} expired on {lot.expiry.isoformat()}: a manager may "
-                           "use it with an override reason", code="lot_expired",
+        raise LotNotUsable(_("lot %(lot)s expired on %(expiry)s: a manager may use it with an "
+                             "override reason", lot=lot.code, expiry=lot.expiry.isoformat()),
+                           code="lot_expired",
                            details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
     user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.has_role("manager"):
-        raise Forbidden("only a manager may override an expired lot", code="override_forbidden")
+        raise Forbidden(_("only a manager may override an expired lot"),
+                        code="override_forbidden")
     return True
 
 
@@ -227,15 +237,16 @@ def _check_reservations_of_others(order, chosen, needs, today) -> None:
         if qty > free[item_id]:
             sku = needs[item_id].item.sku
             raise InsufficientStock(
-                f"{sku}: only {max(free[item_id], ZERO)} can be used once other orders' "
-                f"reservations are kept, the picks need {qty}",
+                _("%(sku)s: only %(available)s can be used once other orders' reservations are "
+                  "kept, the picks need %(requested)s", sku=sku,
+                  available=max(free[item_id], ZERO), requested=qty),
                 details={"item": sku, "available": str(max(free[item_id], ZERO)),
                          "requested": str(qty)})
 
 
 def _wip_location(order: ProductionOrder) -> Location:
     if db.session.execute(select(Location.id).where(Location.code == order.number)).first():
-        raise Conflict(f"a location named {order.number} exists already",
+        raise Conflict(_("a location named %(code)s exists already", code=order.number),
                        code="duplicate_location")
     wip = Location(code=order.number, name=f"WIP {order.number}", kind="wip")
     db.session.add(wip)
@@ -261,7 +272,7 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     elif output.default_location is not None:
         dest = output.default_location
     else:
-        raise BadInput("location is required: where does the output go?",
+        raise BadInput(_("location is required: where does the output go?"),
                        details={"field": "location"})
     back = read.location(return_location) if return_location not in (None, "") else None
     picks = _picks(order)
@@ -273,13 +284,16 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     wasted, reasons = _waste(waste, lots)
     for lot_id, total in picked.items():
         if use.get(lot_id, ZERO) + wasted.get(lot_id, ZERO) > total:
-            raise BadQuantity(f"lot {lots[lot_id].code}: consumed and wasted exceed the "
-                              f"{total} picked", details={"lot": lots[lot_id].code})
+            raise BadQuantity(_("lot %(lot)s: consumed and wasted exceed the %(picked)s picked",
+                                lot=lots[lot_id].code, picked=total),
+                              details={"lot": lots[lot_id].code})
     if not any(q > 0 for q in use.values()):
-        raise BadInput("nothing consumed: an output lot needs inputs", code="nothing_consumed")
+        raise BadInput(_("nothing consumed: an output lot needs inputs"),
+                       code="nothing_consumed")
     for lot_id, qty in use.items():
         if qty > 0 and lots[lot_id].status == "blocked":
-            raise LotNotUsable(f"lot {lots[lot_id].code} was blocked since it was picked",
+            raise LotNotUsable(_("lot %(lot)s was blocked since it was picked",
+                                 lot=lots[lot_id].code),
                                code="lot_blocked", details={"lot": lots[lot_id].code})
     postings = _settle_picks(order, picks, use, wasted, reasons, back)
     recipe = order.recipe
@@ -326,7 +340,8 @@ def _amounts(entries, field: str, lots: dict[int, Lot]) -> dict[int, Decimal]:
     for index, entry in enumerate(prod.object_list(entries, field)):
         lot = read.lot(entry.get("lot"))
         if lot.id not in lots:
-            raise BadInput(f"{field}[{index}]: lot {lot.code} was not picked for this order",
+            raise BadInput(_("%(field)s: lot %(lot)s was not picked for this order",
+                             field=field_name(f"{field}[{index}]"), lot=lot.code),
                            code="not_picked", details={"lot": lot.code})
         result[lot.id] += read.base_quantity(lot.item, entry.get("quantity"), entry.get("unit"),
                                              f"{field}[{index}].quantity", allow_zero=True)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ..domain.recipes import ORDER_STATUSES, PLANNED, allowed_actions, unit_cost
 from ..errors import BadInput
 from ..extensions import db
+from ..messages import _
 from ..models import Item, ProductionOrder
 from . import _inputs as read
 from . import _production as prod
@@ -28,7 +29,8 @@ def list_orders(*, status=None, item=None, page=1, per_page=50) -> Page:
     if status:
         wanted = [s.strip() for s in str(status).split(",") if s.strip()]
         if not set(wanted) <= set(ORDER_STATUSES) or not wanted:
-            raise BadInput(f"status must be among {', '.join(ORDER_STATUSES)}")
+            raise BadInput(_("status must be among %(statuses)s",
+                             statuses=", ".join(ORDER_STATUSES)))
         query = query.where(ProductionOrder.status.in_(wanted))
     if item:
         query = query.where(ProductionOrder.item_id == read.item(item).id)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from ..domain.numbers import quantize
 from ..errors import BadInput, InvalidTransition
 from ..extensions import db
+from ..messages import N_, _, field_name
 from ..models import PO_STATUSES, Item, Partner, PurchaseOrder, PurchaseOrderLine
 from ..models.types import utcnow
 from . import _inputs as read
@@ -62,7 +63,8 @@ def list_purchase_orders(*, status=None, supplier=None, page=1, per_page=50) -> 
     if status:
         wanted = [s.strip() for s in str(status).split(",") if s.strip()]
         if not wanted or not set(wanted) <= set(PO_STATUSES):
-            raise BadInput(f"status must be among {', '.join(PO_STATUSES)}",
+            raise BadInput(_("status must be among %(statuses)s",
+                             statuses=", ".join(PO_STATUSES)),
                            details={"field": "status"})
         query = query.where(PurchaseOrder.status.in_(wanted))
     if supplier:
@@ -93,17 +95,46 @@ def receivable_orders() -> list[PurchaseOrder]:
 
 # ---------------------------------------------------------------- changing
 
+# Refusals by the order's status, one whole sentence each (None: a status not listed).
+NOT_EDITABLE = {
+    "ordered": N_("%(number)s is ordered: only a draft can be edited"),
+    "partial": N_("%(number)s is partial: only a draft can be edited"),
+    "received": N_("%(number)s is received: only a draft can be edited"),
+    "cancelled": N_("%(number)s is cancelled: only a draft can be edited"),
+    None: N_("%(number)s is %(status)s: only a draft can be edited"),
+}
+NOT_ORDERABLE = {
+    "ordered": N_("%(number)s is ordered: only a draft can be ordered"),
+    "partial": N_("%(number)s is partial: only a draft can be ordered"),
+    "received": N_("%(number)s is received: only a draft can be ordered"),
+    "cancelled": N_("%(number)s is cancelled: only a draft can be ordered"),
+    None: N_("%(number)s is %(status)s: only a draft can be ordered"),
+}
+NOT_CANCELLABLE = {
+    "received": N_("%(number)s is received: it cannot be cancelled"),
+    "cancelled": N_("%(number)s is cancelled: it cannot be cancelled"),
+    None: N_("%(number)s is %(status)s: it cannot be cancelled"),
+}
+
+
+def _refusal(order: PurchaseOrder, sentences: dict) -> str:
+    return _(sentences.get(order.status, sentences[None]), number=order.number,
+             status=order.status)
+
+
 def _lines(order: PurchaseOrder, lines, default_expected: date | None) -> None:
     entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
     if not entries:
-        raise BadInput("a purchase order needs at least one line", details={"field": "lines"})
+        raise BadInput(_("a purchase order needs at least one line"),
+                       details={"field": "lines"})
     order.lines.clear()
     db.session.flush()
     for position, entry in enumerate(entries, start=1):
         field = f"lines[{position - 1}]"
         item = read.item(entry.get("item"))
         if item.archived:
-            raise BadInput(f"{field}: item {item.sku} is archived", details={"line": position})
+            raise BadInput(_("%(field)s: item %(sku)s is archived", field=field_name(field),
+                             sku=item.sku), details={"line": position})
         unit = read.text(entry.get("unit"), f"{field}.unit", required=False, max_length=20)
         quantity = read.base_quantity(item, entry.get("quantity"), unit, f"{field}.quantity")
         raw_price = entry.get("price", entry.get("unit_price"))
@@ -119,7 +150,7 @@ def _lines(order: PurchaseOrder, lines, default_expected: date | None) -> None:
 def _supplier(value) -> Partner:
     partner = read.partner(value, supplier=True)
     if partner is None:
-        raise BadInput("supplier is required", details={"field": "supplier"})
+        raise BadInput(_("supplier is required"), details={"field": "supplier"})
     return partner
 
 
@@ -144,7 +175,7 @@ def update_purchase_order(*, number, supplier, lines, expected_date=None, note=N
     """A draft is edited in place (its lines replaced); an order sent is not."""
     order = po.order_by_number(number, for_update=True)
     if order.status != "draft":
-        raise InvalidTransition(f"{order.number} is {order.status}: only a draft can be edited",
+        raise InvalidTransition(_refusal(order, NOT_EDITABLE),
                                 details={"purchase_order": order.number})
     expected = read.iso_date(expected_date, "expected_date")
     order.supplier = _supplier(supplier)
@@ -159,9 +190,9 @@ def update_purchase_order(*, number, supplier, lines, expected_date=None, note=N
 def mark_ordered(*, number, user_id=None) -> PurchaseOrder:
     order = po.order_by_number(number, for_update=True)
     if order.status != "draft":
-        raise InvalidTransition(f"{order.number} is {order.status}: only a draft can be "
-                                "ordered", details={"purchase_order": order.number,
-                                                    "status": order.status})
+        raise InvalidTransition(_refusal(order, NOT_ORDERABLE),
+                                details={"purchase_order": order.number,
+                                         "status": order.status})
     order.status, order.ordered_at = "ordered", utcnow()
     db.session.flush()
     commit()
@@ -173,7 +204,7 @@ def cancel_purchase_order(*, number, reason=None, user_id=None) -> PurchaseOrder
     on order."""
     order = po.order_by_number(number, for_update=True)
     if order.status not in ("draft", *po.OPEN):
-        raise InvalidTransition(f"{order.number} is {order.status}: it cannot be cancelled",
+        raise InvalidTransition(_refusal(order, NOT_CANCELLABLE),
                                 details={"purchase_order": order.number,
                                          "status": order.status})
     why = read.text(reason, "reason", required=False, max_length=500)
@@ -193,11 +224,11 @@ def draft_from_alerts(*, items=None, user_id=None, today: date | None = None) ->
     wanted = None
     if items not in (None, "", []):
         if not isinstance(items, list):
-            raise BadInput("items must be a list of SKUs", details={"field": "items"})
+            raise BadInput(_("items must be a list of SKUs"), details={"field": "items"})
         wanted = {read.item(sku).id for sku in items}
     lows = [low for low in low_stock(today) if wanted is None or low.item.id in wanted]
     if not lows:
-        raise BadInput("no item is low on stock", code="nothing_to_order")
+        raise BadInput(_("no item is low on stock"), code="nothing_to_order")
     costs = prod.latest_unit_costs(low.item.id for low in lows)
     groups: dict[int, list] = {}
     no_supplier = []

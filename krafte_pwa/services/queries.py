@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, func, or_, select
 from ..domain.fefo import StockLine, suggest_picks
 from ..errors import BadInput
 from ..extensions import db
+from ..messages import _
 from ..models import Balance, Item, Location, Lot, Movement
 from . import _inputs as read
 
@@ -45,9 +46,10 @@ def paging(page, per_page, *, default: int = 50, maximum: int = 500) -> tuple[in
         page = int(page or 1)
         per_page = int(per_page or default)
     except (TypeError, ValueError):
-        raise BadInput("page and per_page must be whole numbers") from None
+        raise BadInput(_("page and per_page must be whole numbers")) from None
     if page < 1 or not 1 <= per_page <= maximum:
-        raise BadInput(f"page starts at 1; per_page is between 1 and {maximum}")
+        raise BadInput(_("page starts at 1; per_page is between 1 and %(maximum)s",
+                         maximum=maximum))
     return page, per_page
 
 
@@ -157,7 +159,7 @@ def lot_detail(code) -> LotDetail:
         .order_by(Location.code)
     ).all()
     balances = [(loc, qty) for loc, qty in rows]
-    return LotDetail(lot, sum((q for _, q in balances), ZERO), balances)
+    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances)
 
 
 def lot_movements(lot: Lot, limit: int = 200) -> list[Movement]:
@@ -206,7 +208,7 @@ def list_lots(*, item=None, location=None, status=None, expiring_before=None, pa
         query = query.where(Balance.location_id == where.id)
     if status:
         if status not in ("released", "quarantine", "blocked"):
-            raise BadInput("status must be released, quarantine or blocked")
+            raise BadInput(_("status must be released, quarantine or blocked"))
         query = query.where(Lot.status == status)
     if expiring_before:
         limit = read.iso_date(expiring_before, "expiring_before")

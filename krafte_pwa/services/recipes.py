@@ -20,6 +20,7 @@ from ..domain.recipes import (
 )
 from ..errors import BadInput, NotFound
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Item, ProductionOrder, Recipe, RecipeLine
 from . import _inputs as read
 from . import _production as prod
@@ -50,13 +51,13 @@ def build_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes
     and the CSV import, which commits once for the whole file)."""
     the_item = read.item(item)
     if the_item.kind == "material":
-        raise BadInput(f"{the_item.sku} is a material: recipes are for intermediates and "
-                       "products", code="not_producible")
+        raise BadInput(_("%(sku)s is a material: recipes are for intermediates and products",
+                         sku=the_item.sku), code="not_producible")
     prod.lock_items([the_item.id])
     yield_base = read.base_quantity(the_item, yield_quantity, yield_unit, "yield_quantity")
     entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
     if not entries:
-        raise BadInput("a recipe needs at least one line", details={"field": "lines"})
+        raise BadInput(_("a recipe needs at least one line"), details={"field": "lines"})
     new_lines = [_line(the_item, position, entry) for position, entry in
                  enumerate(entries, start=1)]
     components = [line.item for line in new_lines]
@@ -123,14 +124,17 @@ def _line(output: Item, position: int, entry: dict) -> RecipeLine:
     field_ = f"lines[{position - 1}]"
     component = read.item(entry.get("item"))
     if component.id == output.id:
-        raise BadInput(f"{field_}: a recipe cannot use its own item", code="recipe_cycle")
+        raise BadInput(_("%(field)s: a recipe cannot use its own item",
+                         field=field_name(field_)), code="recipe_cycle")
     if component.archived:
-        raise BadInput(f"{field_}: item {component.sku} is archived", details={"line": position})
+        raise BadInput(_("%(field)s: item %(sku)s is archived", field=field_name(field_),
+                         sku=component.sku), details={"line": position})
     unit = read.text(entry.get("unit"), f"{field_}.unit", required=False, max_length=20)
     entered = prod.scaled(entry.get("quantity"), f"{field_}.quantity", QUANTITY_PLACES,
                           allow_zero=False, default=None)
     if entered is None:
-        raise BadInput(f"{field_}.quantity is required", code="bad_quantity")
+        raise BadInput(_("%(field)s is required", field=field_name(f"{field_}.quantity")),
+                       code="bad_quantity")
     base = read.base_quantity(component, entered, unit, f"{field_}.quantity")
     loss = prod.scaled(entry.get("loss_percent"), f"{field_}.loss_percent", QUANTITY_PLACES,
                        maximum=Decimal(1000))
@@ -154,11 +158,11 @@ def recipe_for(sku, version=None) -> Recipe:
         try:
             number = int(version)
         except (TypeError, ValueError):
-            raise BadInput("version must be a whole number") from None
+            raise BadInput(_("version must be a whole number")) from None
         recipe = db.session.execute(select(Recipe).where(Recipe.item_id == the_item.id,
                                                          Recipe.version == number)).scalar()
     if recipe is None:
-        raise NotFound(f"no recipe for {the_item.sku}", code="no_recipe")
+        raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
     return recipe
 
 
@@ -200,7 +204,7 @@ def recipe_cost(recipe: Recipe, today: date | None = None,
         value, missing = prod.fefo_value(component.id, qty, today)
         if missing > 0:
             if latest is None:
-                latest = prod.latest_unit_costs(i.id for i, _ in needs)
+                latest = prod.latest_unit_costs(i.id for i, _qty in needs)
             cost = latest.get(component.id)
             if cost is None:
                 sub = prod.active_recipe(component.id)
@@ -236,7 +240,7 @@ def feasibility(sku, quantity, unit=None, today: date | None = None) -> Feasibil
     wanted = read.base_quantity(the_item, quantity, unit)
     book, items = prod.recipe_book(the_item)
     if the_item.sku not in book:
-        raise NotFound(f"no recipe for {the_item.sku}", code="no_recipe")
+        raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
     by_id = {i.id: i for i in items.values()}
     free = prod.available(by_id, today)
     stock = {by_id[i].sku: q for i, q in free.items()}

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ..errors import BadInput, NotFound
 from ..extensions import db
+from ..messages import _
 from ..models import Balance, Item, Location, Lot, Movement, MovementKind, ProductionOrder, User
 from . import _inputs as read
 from .production_queries import Costs, variance
@@ -67,7 +68,7 @@ def _history_query(f: MovementFilters):
         names = [k.strip() for k in f.kind.split(",") if k.strip()]
         unknown = [n for n in names if n not in KIND_CODES]
         if unknown or not names:
-            raise BadInput(f"kind must be among {', '.join(KIND_CODES)}",
+            raise BadInput(_("kind must be among %(kinds)s", kinds=", ".join(KIND_CODES)),
                            details={"field": "kind"})
         query = query.where(Movement.kind.in_([KIND_CODES[n] for n in names]))
     if f.since:
@@ -77,7 +78,7 @@ def _history_query(f: MovementFilters):
     if f.user:
         found = db.session.execute(select(User.id).where(User.username == f.user)).scalar()
         if found is None:
-            raise NotFound(f"no user '{f.user}'", code="unknown_user",
+            raise NotFound(_("no user '%(username)s'", username=f.user), code="unknown_user",
                            details={"field": "user"})
         query = query.where(Movement.user_id == found)
     return query
@@ -161,9 +162,9 @@ def _period(since, until) -> tuple[date, date]:
     end = _day(until, "until") if until not in (None, "") else date.today()
     start = _day(since, "since") if since not in (None, "") else end - timedelta(days=89)
     if end < start:
-        raise BadInput("until is before since", details={"field": "until"})
+        raise BadInput(_("until is before since"), details={"field": "until"})
     if (end - start).days > 3660:
-        raise BadInput("a period is at most ten years", details={"field": "since"})
+        raise BadInput(_("a period is at most ten years"), details={"field": "since"})
     return start, end
 
 
@@ -193,7 +194,7 @@ def _daily_quantities(start: date, item_id: int | None = None):
 
 def _closing_by_day(now: Decimal, moves: dict, start: date, end: date) -> dict[date, Decimal]:
     """Closing stock each day of [start, end], walking back from `now`."""
-    stock = now - sum((net for d, (net, _) in moves.items() if d > end), ZERO)
+    stock = now - sum((net for d, (net, _out) in moves.items() if d > end), ZERO)
     closing = {}
     day = end
     while day >= start:
@@ -219,7 +220,7 @@ def turnover(since=None, until=None, *, kind=None) -> list[Turnover]:
     for item in db.session.execute(query).scalars():
         item_moves = moves.get(item.id, {})
         closing = _closing_by_day(on_hand.get(item.id, ZERO), item_moves, start, end)
-        out = sum((t for d, (_, t) in item_moves.items() if start <= d <= end), ZERO)
+        out = sum((t for d, (_net, t) in item_moves.items() if start <= d <= end), ZERO)
         with localcontext() as ctx:
             ctx.prec = 40
             average = (sum(closing.values(), ZERO) / days).quantize(Decimal("0.000001"))
@@ -261,9 +262,9 @@ def expiring(days=30, today: date | None = None) -> list[ExpiringLot]:
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise BadInput("days must be a whole number", details={"field": "days"}) from None
+        raise BadInput(_("days must be a whole number"), details={"field": "days"}) from None
     if not 0 <= days <= 3650:
-        raise BadInput("days is between 0 and 3650", details={"field": "days"})
+        raise BadInput(_("days is between 0 and 3650"), details={"field": "days"})
     rows = db.session.execute(
         select(Lot, Item, func.sum(Balance.quantity))
         .join(Balance, Balance.lot_id == Lot.id)

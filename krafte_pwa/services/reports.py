@@ -31,6 +31,7 @@ from sqlalchemy.exc import OperationalError
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
 from ..errors import BadInput
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Balance, Item, Location, Lot, Movement, MovementKind
 from ..models.types import utcnow
 from ._tx import dialect_name
@@ -70,8 +71,9 @@ def moment(value, field: str = "at") -> datetime | None:
                 return datetime.combine(date.fromisoformat(text) + timedelta(days=1), time())
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            raise BadInput(f"{field} must be a date (2026-03-31) or a date and time "
-                           "(2026-03-31T17:30:00Z)", details={"field": field}) from None
+            raise BadInput(_("%(field)s must be a date (2026-03-31) or a date and time "
+                             "(2026-03-31T17:30:00Z)", field=field_name(field)),
+                           details={"field": field}) from None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     return parsed + ONE_MICROSECOND
@@ -248,7 +250,7 @@ def valuation_series(since, until=None, *, points: int = 60,
     start = _day(since, "since")
     end = _day(until, "until") if until not in (None, "") else date.today()
     if end < start:
-        raise BadInput("until is before since")
+        raise BadInput(_("until is before since"))
     days = _sample_days(start, end, points)
     lower = datetime.combine(start + timedelta(days=1), time())
     day = func.date(Movement.created_at)
@@ -284,7 +286,7 @@ def _day(value, field: str) -> date:
     try:
         return date.fromisoformat(str(value).strip()[:10])
     except ValueError:
-        raise BadInput(f"{field} must be a date like 2026-03-31",
+        raise BadInput(_("%(field)s must be a date like 2026-03-31", field=field_name(field)),
                        details={"field": field}) from None
 
 
@@ -337,11 +339,12 @@ def accounting(since, until=None, *, currency: str = "EUR") -> Accounting:
     opening value plus the changes is the closing value, to the last decimal."""
     lower = day_start(since, "since")
     if lower is None:
-        raise BadInput("since is required", details={"field": "since"})
+        raise BadInput(_("%(field)s is required", field=field_name("since")),
+                       details={"field": "since"})
     now = utcnow() + ONE_MICROSECOND
     upper = moment(until, "until") if until not in (None, "") else now
     if upper <= lower:
-        raise BadInput("until is before since", details={"field": "until"})
+        raise BadInput(_("until is before since"), details={"field": "until"})
     upper = min(upper, now)  # nothing has moved in the future
     start = _past_values(lower)
     opening = _valuation(start, currency, lower)
@@ -353,7 +356,7 @@ def accounting(since, until=None, *, currency: str = "EUR") -> Accounting:
         line[name] = line.get(name, 0) + raw
         end[name] = end.get(name, 0) + raw
     lines = {name: _valuation(changes.get(name, {}), currency, None)
-             for name, _ in ACCOUNTING_LINES}
+             for name, _kinds in ACCOUNTING_LINES}
     if "other" in changes:
         lines["other"] = _valuation(changes["other"], currency, None)
     closing = _valuation(end, currency, upper)

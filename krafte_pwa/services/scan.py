@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 
 from ..errors import BadInput, KrafteError, NotFound
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Item, ItemBarcode, Location, Lot
 from ..scan.decode import decode_image
 from ..scan.errors import ImageRejected, ScanError
@@ -73,7 +74,8 @@ def _item_for_barcode(*codes: str) -> Item | None:
 def resolve(payload, *, symbology: str | None = None, gs1: bool = False) -> Resolved:
     """Raise NotFound for an unknown code; BadInput for an invalid barcode."""
     if not isinstance(payload, str):
-        raise BadInput("payload must be text", details={"field": "payload"})
+        raise BadInput(_("%(field)s must be text", field=field_name("payload")),
+                       details={"field": "payload"})
     text = payload.strip()
     if not gs1 and text and len(text) <= 64:
         # A numeric lot code or SKU wins over reading the digits as a GTIN.
@@ -83,16 +85,41 @@ def resolve(payload, *, symbology: str | None = None, gs1: bool = False) -> Reso
     try:
         parsed = parse_payload(text, symbology=symbology, gs1=gs1)
     except ScanError as exc:
-        raise BadInput(exc.message, code=exc.code) from None
+        raise BadInput(_refusal(exc), code=exc.code) from None
     return _resolve_parsed(parsed, text)
+
+
+def _refusal(exc: ScanError) -> str:
+    """The scan module's message (pure Python, English) in the user's language when it is
+    one of its fixed sentences; a message with values in it stays as written."""
+    fixed = {
+        "The scan was empty.": _("The scan was empty."),
+        "The GS1 element string is empty.": _("The GS1 element string is empty."),
+        "The image has too many pixels.": _("The image has too many pixels."),
+        "The upload is not a readable image.": _("The upload is not a readable image."),
+        "The image is truncated or damaged.": _("The image is truncated or damaged."),
+    }
+    return fixed.get(exc.message, exc.message)
+
+
+def _unknown(kind: str, code: str) -> str:
+    """No such thing of this kind, as a whole sentence per kind."""
+    if kind == "lot":
+        return _("no lot '%(code)s'", code=code)
+    if kind == "location":
+        return _("no location '%(code)s'", code=code)
+    if kind == "item":
+        return _("no item '%(code)s'", code=code)
+    if kind == "production_order":
+        return _("no production order '%(code)s'", code=code)
+    return _("no %(kind)s '%(code)s'", kind=kind.replace("_", " "), code=code)
 
 
 def _resolve_parsed(parsed: Parsed, raw: str) -> Resolved:
     if parsed.kind in URL_SEGMENTS:
         found = _find_exact(parsed.code)
         if found is None or found.kind != parsed.kind:
-            raise NotFound(f"no {parsed.kind.replace('_', ' ')} '{parsed.code}'",
-                           code="unknown_code")
+            raise NotFound(_unknown(parsed.kind, parsed.code), code="unknown_code")
         return found
     if parsed.kind in ("gtin", "gs1"):
         gtin = parsed.fields.get("gtin") or (parsed.code if parsed.kind == "gtin" else None)
@@ -102,7 +129,7 @@ def _resolve_parsed(parsed: Parsed, raw: str) -> Resolved:
     item = _item_for_barcode(parsed.code)
     if item:
         return Resolved("item", item.sku, _path("item", item.sku), item)
-    raise NotFound(f"'{parsed.code}' is not a lot, location, item or order here",
+    raise NotFound(_("'%(code)s' is not a lot, location, item or order here", code=parsed.code),
                    code="unknown_code")
 
 
@@ -112,8 +139,8 @@ def decode_and_resolve(data: bytes, *, live: bool = False) -> list[tuple]:
         decoded = decode_image(data, thorough=not live)
     except ImageRejected as exc:
         if exc.code in ("upload_too_large", "image_too_large"):
-            raise PayloadTooLarge(exc.message, code=exc.code) from None
-        raise BadInput(exc.message, code=exc.code) from None
+            raise PayloadTooLarge(_refusal(exc), code=exc.code) from None
+        raise BadInput(_refusal(exc), code=exc.code) from None
     results = []
     for symbol in decoded:
         try:

@@ -12,6 +12,7 @@ from ..domain.numbers import BadNumber, parse_decimal
 from ..errors import BadInput, NotFound
 from ..extensions import db
 from ..labels import DPIS, PAGE_SIZES, ROLL_SIZES, SHEET_LAYOUTS, LabelError, parse_layout
+from ..messages import N_, _
 from ..models import Location, Setting
 from ._tx import commit
 
@@ -35,32 +36,52 @@ def all_settings() -> dict[str, str]:
     return {key: get_setting(key) for key in DEFAULTS}
 
 
+def _fixed(message: str) -> str:
+    """A refusal of the lot code or label modules (pure Python, English) in the user's
+    language when it is one of their fixed sentences; one with values stays as written."""
+    fixed = {
+        "the lot code pattern must contain {seq} so codes stay unique":
+            _("the lot code pattern must contain {seq} so codes stay unique"),
+        "layout dimensions must be numbers": _("layout dimensions must be numbers"),
+        "a layout needs at least one column and one row":
+            _("a layout needs at least one column and one row"),
+        "page and label sizes must be positive": _("page and label sizes must be positive"),
+        "margins and gaps cannot be negative": _("margins and gaps cannot be negative"),
+        "the labels do not fit on the page": _("the labels do not fit on the page"),
+    }
+    return fixed.get(message, message)
+
+
 def _check(key: str, value: str) -> str:
     if key == "lot_code_pattern":
         try:
             validate_pattern(value)
         except PatternError as exc:
-            raise BadInput(str(exc), code="bad_pattern", details={"field": key}) from None
+            raise BadInput(_fixed(str(exc)), code="bad_pattern",
+                           details={"field": key}) from None
     elif key == "expiry_warning_days":
         if not (value.isdigit() and 0 < int(value) <= 3650):
-            raise BadInput("expiry warning days must be a whole number from 1 to 3650",
+            raise BadInput(_("expiry warning days must be a whole number from 1 to 3650"),
                            details={"field": key})
         value = str(int(value))
     elif key == "label_roll_size":
         value = value.lower()
         if value not in ROLL_SIZES:
-            raise BadInput(f"unknown label size '{value}' (known: {', '.join(ROLL_SIZES)})",
+            raise BadInput(_("unknown label size '%(size)s' (known: %(known)s)", size=value,
+                             known=", ".join(ROLL_SIZES)),
                            details={"field": key})
     elif key == "label_dpi":
         if value and value not in {str(d) for d in DPIS}:
-            raise BadInput(f"printer resolution must be one of {', '.join(map(str, DPIS))} dpi",
+            raise BadInput(_("printer resolution must be one of %(dpis)s dpi",
+                             dpis=", ".join(map(str, DPIS))),
                            details={"field": key})
     elif key == "label_sheet_layout":
         value = value.lower()
         if value not in SHEET_LAYOUTS and value not in saved_layouts():
-            raise BadInput(f"unknown sheet layout '{value}'", details={"field": key})
+            raise BadInput(_("unknown sheet layout '%(layout)s'", layout=value),
+                           details={"field": key})
     elif key == "label_layouts":
-        raise BadInput("custom sheets are saved one at a time", details={"field": key})
+        raise BadInput(_("custom sheets are saved one at a time"), details={"field": key})
     return value
 
 
@@ -69,7 +90,7 @@ def update_settings(values: dict) -> None:
     checked = {}
     for key, value in values.items():
         if key not in DEFAULTS:
-            raise BadInput(f"unknown setting '{key}'")
+            raise BadInput(_("unknown setting '%(key)s'", key=key))
         checked[key] = _check(key, str(value).strip())
     for key, value in checked.items():
         _store(key, value)
@@ -100,20 +121,43 @@ def saved_layouts() -> dict[str, str]:
     return found if isinstance(found, dict) else {}
 
 
+# The lengths of a custom sheet as sentences name them ("label width" in English).
+LENGTH_NAMES = {
+    "columns": N_("field:columns"),
+    "rows": N_("field:rows"),
+    "label_width": N_("field:label_width"),
+    "label_height": N_("field:label_height"),
+    "margin_left": N_("field:margin_left"),
+    "margin_top": N_("field:margin_top"),
+    "gap_x": N_("field:gap_x"),
+    "gap_y": N_("field:gap_y"),
+}
+
+
+def _length_name(field: str) -> str:
+    label = LENGTH_NAMES.get(field)
+    words = _(label) if label else None
+    return words if words and words != label else field.replace("_", " ")
+
+
 def _length(value, field: str, *, optional=False, whole=False) -> str | None:
     text = str(value if value is not None else "").strip()
+    name = _length_name(field)
     if not text:
         if optional:
             return None
-        raise BadInput(f"{field.replace('_', ' ')} is required", details={"field": field})
+        raise BadInput(_("%(field)s is required", field=name), details={"field": field})
     try:
         number = parse_decimal(text)
     except BadNumber:
-        raise BadInput(f"{field.replace('_', ' ')} must be a number",
+        raise BadInput(_("%(field)s must be a number", field=name),
                        details={"field": field}) from None
     if number < 0 or number > 2000 or (whole and number != int(number)):
-        raise BadInput(f"{field.replace('_', ' ')} must be a {'whole ' if whole else ''}"
-                       "number from 0 to 2000", details={"field": field})
+        if whole:
+            message = _("%(field)s must be a whole number from 0 to 2000", field=name)
+        else:
+            message = _("%(field)s must be a number from 0 to 2000", field=name)
+        raise BadInput(message, details={"field": field})
     return f"{number.normalize():f}"
 
 
@@ -124,13 +168,14 @@ def save_layout(*, name, page, columns, rows, label_width, label_height, margin_
     under an existing custom name replaces it."""
     name = str(name or "").strip().lower()
     if not LAYOUT_NAME.match(name):
-        raise BadInput("a sheet name is 1 to 30 lower-case letters, digits or dashes",
+        raise BadInput(_("a sheet name is 1 to 30 lower-case letters, digits or dashes"),
                        details={"field": "name"})
     if name in SHEET_LAYOUTS or name.startswith("roll"):
-        raise BadInput(f"'{name}' is a built-in layout name", details={"field": "name"})
+        raise BadInput(_("'%(name)s' is a built-in layout name", name=name),
+                       details={"field": "name"})
     page = str(page or "").strip().lower().replace(" ", "").replace(",", ".")
     if page not in PAGE_SIZES and not re.fullmatch(r"\d+(\.\d+)?x\d+(\.\d+)?", page):
-        raise BadInput("page is a4, letter, a5 or width x height in mm (210x297)",
+        raise BadInput(_("page is a4, letter, a5 or width x height in mm (210x297)"),
                        details={"field": "page"})
     cols = _length(columns, "columns", whole=True)
     lines = _length(rows, "rows", whole=True)
@@ -138,7 +183,7 @@ def save_layout(*, name, page, columns, rows, label_width, label_height, margin_
     left = _length(margin_left, "margin_left", optional=True)
     top = _length(margin_top, "margin_top", optional=True)
     if (left is None) != (top is None):
-        raise BadInput("give both margins, or neither to centre the labels",
+        raise BadInput(_("give both margins, or neither to centre the labels"),
                        details={"field": "margin_left" if left is None else "margin_top"})
     gx = _length(gap_x, "gap_x", optional=True) or "0"
     gy = _length(gap_y, "gap_y", optional=True) or "0"
@@ -148,7 +193,7 @@ def save_layout(*, name, page, columns, rows, label_width, label_height, margin_
     try:
         parse_layout(spec)
     except LabelError as exc:
-        raise BadInput(exc.message, code=exc.code) from None
+        raise BadInput(_fixed(exc.message), code=exc.code) from None
     layouts = saved_layouts()
     layouts[name] = spec
     _store("label_layouts", json.dumps(layouts, sort_keys=True))
@@ -159,9 +204,10 @@ def save_layout(*, name, page, columns, rows, label_width, label_height, margin_
 def delete_layout(name: str) -> None:
     layouts = saved_layouts()
     if name not in layouts:
-        raise NotFound(f"no custom sheet named '{name}'")
+        raise NotFound(_("no custom sheet named '%(name)s'", name=name))
     if get_setting("label_sheet_layout") == name:
-        raise BadInput(f"'{name}' is the default sheet: choose another default first")
+        raise BadInput(_("'%(name)s' is the default sheet: choose another default first",
+                         name=name))
     del layouts[name]
     _store("label_layouts", json.dumps(layouts, sort_keys=True))
     commit()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from ..domain.recipes import material_value
 from ..errors import BadInput, InsufficientStock, LotNotUsable, NotFound
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import Item, Lot, MovementKind, Partner, Shipment, ShipmentLine, ShipmentLot
 from ..models.types import utcnow
 from . import _inputs as read
@@ -59,7 +60,7 @@ def _read_lines(lines) -> list[WantedLine]:
     confirmed for it, {item, lots: [{lot, quantity, location?}]} (the shipment page)."""
     entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
     if not entries:
-        raise BadInput("a shipment needs at least one line", details={"field": "lines"})
+        raise BadInput(_("a shipment needs at least one line"), details={"field": "lines"})
     wanted = []
     for index, entry in enumerate(entries):
         name = f"lines[{index}]"
@@ -71,8 +72,9 @@ def _read_lines(lines) -> list[WantedLine]:
             total = sum((p.quantity for p in parts), ZERO)
             if entry.get("quantity") not in (None, "") and read.base_quantity(
                     item, entry.get("quantity"), entry.get("unit"), f"{name}.quantity") != total:
-                raise BadInput(f"{name}: the lots add up to {total} {item.unit}, not the "
-                               "line's quantity", code="lots_do_not_add_up",
+                raise BadInput(_("%(field)s: the lots add up to %(quantity)s %(unit)s, not the "
+                                 "line's quantity", field=field_name(name), quantity=total,
+                                 unit=item.unit), code="lots_do_not_add_up",
                                details={"field": f"{name}.lots"})
             wanted.append(WantedLine(item, total, parts))
             continue
@@ -87,7 +89,9 @@ def _read_lines(lines) -> list[WantedLine]:
 def _read_part(item: Item, entry: dict, name: str) -> Wanted:
     lot = read.lot(entry.get("lot")) if entry.get("lot") not in (None, "") else None
     if lot is not None and lot.item_id != item.id:
-        raise BadInput(f"{name}: lot {lot.code} is {lot.item.sku}, not {item.sku}",
+        raise BadInput(_("%(field)s: lot %(lot)s is %(lot_sku)s, not %(sku)s",
+                         field=field_name(name), lot=lot.code, lot_sku=lot.item.sku,
+                         sku=item.sku),
                        code="lot_item_mismatch", details={"field": f"{name}.lot"})
     quantity = read.base_quantity(item, entry.get("quantity"), entry.get("unit"),
                                   f"{name}.quantity")
@@ -98,12 +102,15 @@ def _read_part(item: Item, entry: dict, name: str) -> Wanted:
 
 def _check_lot(lot: Lot, today: date) -> None:
     if lot.status in ("blocked", "quarantine"):
-        raise LotNotUsable(f"lot {lot.code} is {lot.status}: it cannot be shipped",
+        message = (_("lot %(lot)s is blocked: it cannot be shipped", lot=lot.code)
+                   if lot.status == "blocked" else
+                   _("lot %(lot)s is quarantine: it cannot be shipped", lot=lot.code))
+        raise LotNotUsable(message,
                            code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
                            details={"lot": lot.code, "status": lot.status})
     if prod.is_expired(lot, today):
-        raise LotNotUsable(f"lot {lot.code} expired on {lot.expiry.isoformat()}: it cannot be "
-                           "shipped", code="lot_expired",
+        raise LotNotUsable(_("lot %(lot)s expired on %(expiry)s: it cannot be shipped",
+                             lot=lot.code, expiry=lot.expiry.isoformat()), code="lot_expired",
                            details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
 
 
@@ -120,9 +127,10 @@ def _lot_takes(want: Wanted) -> list[prod.Take]:
             takes.append(prod.Take(lot, location, take))
             remaining -= take
     if remaining > 0:
-        have = sum((q for _, q in sources), ZERO)
+        have = sum((q for _where, q in sources), ZERO)
         raise InsufficientStock(
-            f"lot {lot.code} has {have} {lot.item.unit} in store, cannot ship {want.quantity}",
+            _("lot %(lot)s has %(on_hand)s %(unit)s in store, cannot ship %(requested)s",
+              lot=lot.code, on_hand=have, unit=lot.item.unit, requested=want.quantity),
             details={"lot": lot.code, "on_hand": str(have), "requested": str(want.quantity)})
     return takes
 
@@ -135,9 +143,11 @@ def _takes(part: Wanted, today: date) -> list:
     if missing > 0:
         usable = part.quantity - missing
         raise InsufficientStock(
-            f"{part.item.sku}: {usable} {part.item.unit} usable in store, cannot ship "
-            f"{part.quantity}", details={"item": part.item.sku, "available": str(usable),
-                                         "requested": str(part.quantity)})
+            _("%(sku)s: %(available)s %(unit)s usable in store, cannot ship %(requested)s",
+              sku=part.item.sku, available=usable, unit=part.item.unit,
+              requested=part.quantity),
+            details={"item": part.item.sku, "available": str(usable),
+                     "requested": str(part.quantity)})
     return takes
 
 
@@ -148,7 +158,7 @@ def ship(*, customer, lines, note=None, user_id=None, today: date | None = None)
     today = today or date.today()
     who = read.partner(customer, customer=True)
     if who is None:
-        raise BadInput("customer is required", details={"field": "customer"})
+        raise BadInput(_("customer is required"), details={"field": "customer"})
     wanted = _read_lines(lines)
     # Item rows locked (PostgreSQL) as production starts and recall blocks lock them:
     # a lot blocked by a recall committing first is seen blocked here, never shipped.
@@ -168,8 +178,9 @@ def ship(*, customer, lines, note=None, user_id=None, today: date | None = None)
         free = prod.available([want.item.id], today)[want.item.id]
         if want.quantity > free:
             raise InsufficientStock(
-                f"{want.item.sku}: only {max(free, ZERO)} {want.item.unit} can be shipped once "
-                f"production orders' reservations are kept, the line needs {want.quantity}",
+                _("%(sku)s: only %(available)s %(unit)s can be shipped once production orders' "
+                  "reservations are kept, the line needs %(requested)s", sku=want.item.sku,
+                  available=max(free, ZERO), unit=want.item.unit, requested=want.quantity),
                 details={"item": want.item.sku, "available": str(max(free, ZERO)),
                          "requested": str(want.quantity)})
         line = ShipmentLine(position=position, item=want.item, quantity=want.quantity)
@@ -193,7 +204,8 @@ def suggest(lines, today: date | None = None) -> list[Suggestion]:
     result, asked = [], {}
     for want in _read_lines(lines):
         if any(p.lot is not None for p in want.parts):
-            raise BadInput("suggestions are for lines without a lot", details={"field": "lines"})
+            raise BadInput(_("suggestions are for lines without a lot"),
+                           details={"field": "lines"})
         before = asked.get(want.item.id, ZERO)
         asked[want.item.id] = before + want.quantity
         takes, missing = prod.fefo_takes(want.item.id, before + want.quantity, today)
@@ -235,7 +247,7 @@ def get_shipment(number) -> Shipment:
         select(Shipment).where(Shipment.number == number)
         .options(selectinload(Shipment.lines).selectinload(ShipmentLine.lots))).scalar()
     if found is None:
-        raise NotFound(f"no shipment '{number}'", code="unknown_shipment")
+        raise NotFound(_("no shipment '%(number)s'", number=number), code="unknown_shipment")
     return found
 
 

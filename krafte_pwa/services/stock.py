@@ -8,6 +8,7 @@ from ..domain.lot_codes import format_code, series_key
 from ..domain.numbers import quantize
 from ..errors import BadInput, Conflict
 from ..extensions import db
+from ..messages import _, field_name
 from ..models import LOT_STATUSES, Lot, LotEvent, MovementKind, Receipt, ReceiptLine
 from . import _inputs as read
 from . import _purchasing as po
@@ -45,9 +46,9 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
     received; receiving more than ordered is allowed and reported."""
     today = today or date.today()
     if not isinstance(lines, list) or not lines:
-        raise BadInput("a receipt needs at least one line", details={"field": "lines"})
+        raise BadInput(_("a receipt needs at least one line"), details={"field": "lines"})
     if len(lines) > 500:
-        raise BadInput("a receipt has at most 500 lines", details={"field": "lines"})
+        raise BadInput(_("a receipt has at most 500 lines"), details={"field": "lines"})
     where = read.location(location)
     order = (po.order_by_number(purchase_order, for_update=True)
              if purchase_order not in (None, "") else None)
@@ -58,8 +59,9 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
         if partner is None:
             partner = order.supplier
         elif partner.id != order.supplier_id:
-            raise BadInput(f"{order.number} is ordered from {order.supplier.name}, "
-                           f"not {partner.name}", code="supplier_mismatch",
+            raise BadInput(_("%(order)s is ordered from %(supplier)s, not %(partner)s",
+                             order=order.number, supplier=order.supplier.name,
+                             partner=partner.name), code="supplier_mismatch",
                            details={"field": "supplier"})
     receipt = Receipt(number=document_number("RC", today.year), supplier=partner,
                       location_id=where.id, user_id=user_id,
@@ -71,7 +73,8 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
         orders[order.id] = order
     for position, line in enumerate(lines, start=1):
         if not isinstance(line, dict):
-            raise BadInput(f"line {position} must be an object", details={"line": position})
+            raise BadInput(_("line %(line)s must be an object", line=position),
+                           details={"line": position})
         field = f"lines[{position - 1}]"
         po_line = po.referenced_line(order, line, field)
         if line.get("item") in (None, "") and po_line is not None:
@@ -79,8 +82,10 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
         else:
             item = read.item(line.get("item"))
         if po_line is not None and po_line.item_id != item.id:
-            raise BadInput(f"{field}: line {po_line.position} of {po_line.order.number} is "
-                           f"{po_line.item.sku}, not {item.sku}", code="po_line_mismatch",
+            raise BadInput(_("%(field)s: line %(line)s of %(order)s is %(ordered)s, not %(sku)s",
+                             field=field_name(field), line=po_line.position,
+                             order=po_line.order.number, ordered=po_line.item.sku,
+                             sku=item.sku), code="po_line_mismatch",
                            details={"line": position})
         if po_line is None and order is not None:
             po_line = po.match_by_item(order, item, field)
@@ -89,7 +94,8 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
             po.check_receivable(the_order)
             orders[the_order.id] = the_order
         if item.archived:
-            raise BadInput(f"{field}: item {item.sku} is archived", details={"line": position})
+            raise BadInput(_("%(field)s: item %(sku)s is archived", field=field_name(field),
+                             sku=item.sku), details={"line": position})
         unit = read.text(line.get("unit"), f"{field}.unit", required=False, max_length=20)
         quantity = read.base_quantity(item, line.get("quantity"), unit, f"{field}.quantity")
         if line.get("unit_cost") in (None, "") and po_line is not None:
@@ -131,7 +137,7 @@ def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=Non
     src = read.location(source)
     dst = read.location(destination)
     if src.id == dst.id:
-        raise BadInput("source and destination are the same location", code="same_location")
+        raise BadInput(_("source and destination are the same location"), code="same_location")
     amount = read.base_quantity(the_lot.item, quantity, unit)
     document = document_number("TR", date.today().year)
     post([Posting(the_lot, src.id, -amount, MovementKind.TRANSFER_OUT, document),
@@ -154,12 +160,19 @@ def adjust_stock(*, lot, location, quantity, reason, unit=None, user_id=None,
 
 def change_lot_status(*, lot, status, reason, user_id=None) -> Lot:
     if status not in LOT_STATUSES:
-        raise BadInput(f"status must be one of {', '.join(LOT_STATUSES)}",
+        raise BadInput(_("status must be one of %(statuses)s", statuses=", ".join(LOT_STATUSES)),
                        details={"field": "status"})
     why = read.text(reason, "reason", max_length=500)
     the_lot = read.lot(lot, for_update=True)
     if the_lot.status == status:
-        raise Conflict(f"lot {the_lot.code} is already {status}", code="no_change")
+        already = {
+            "released": _("lot %(lot)s is already released", lot=the_lot.code),
+            "quarantine": _("lot %(lot)s is already quarantine", lot=the_lot.code),
+            "blocked": _("lot %(lot)s is already blocked", lot=the_lot.code),
+        }
+        message = already.get(status) or _("lot %(lot)s is already %(status)s",
+                                            lot=the_lot.code, status=status)
+        raise Conflict(message, code="no_change")
     db.session.add(LotEvent(lot_id=the_lot.id, kind="status", old_value=the_lot.status,
                             new_value=status, reason=why, user_id=user_id))
     the_lot.status = status

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from ..errors import BadInput
 from ..extensions import db
+from ..messages import _
 from ..models import (
     Genealogy,
     Lot,
@@ -53,7 +54,8 @@ class Trace:
 def trace_lot(code, direction: str = "backward") -> Trace:
     direction = direction or "backward"
     if direction not in DIRECTIONS:
-        raise BadInput("direction must be backward or forward", details={"field": "direction"})
+        raise BadInput(_("direction must be backward or forward"),
+                       details={"field": "direction"})
     root = read.lot(code)
     back = direction == "backward"
     edges: dict[int, list[tuple[int, Decimal, int]]] = {}  # lot -> [(other lot, qty, order)]
@@ -78,7 +80,8 @@ def trace_lot(code, direction: str = "backward") -> Trace:
     lots = {lot.id: lot for lot in db.session.execute(
         select(Lot).options(joinedload(Lot.item)).where(Lot.id.in_(seen))).scalars()}
     made_by = _orders_by_output(seen)
-    order_numbers = _order_numbers({o for targets in edges.values() for _, _, o in targets})
+    order_numbers = _order_numbers({o for targets in edges.values()
+                                     for _other, _qty, o in targets})
     receipts = _receipts(seen) if back else {}
     shipments = _shipments(seen) if not back else {}
 

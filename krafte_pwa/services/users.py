@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import BadInput, Conflict, NotFound, Unauthorized
 from ..extensions import db
+from ..messages import _
 from ..models import ROLES, ApiToken, User
 from . import _inputs as read
 from ._tx import commit
@@ -19,19 +20,21 @@ _DUMMY_HASH = generate_password_hash("not a password")
 
 def _check_role(role) -> str:
     if role not in ROLES:
-        raise BadInput(f"role must be one of {', '.join(ROLES)}", details={"field": "role"})
+        raise BadInput(_("role must be one of %(roles)s", roles=", ".join(ROLES)),
+                       details={"field": "role"})
     return role
 
 
 def _check_password(password) -> str:
     if not isinstance(password, str) or len(password) < 8:
-        raise BadInput("password must have at least 8 characters", details={"field": "password"})
+        raise BadInput(_("password must have at least 8 characters"),
+                       details={"field": "password"})
     return password
 
 
 def _check_locale(locale) -> str | None:
     if locale not in (None, "en", "fr"):
-        raise BadInput("locale must be en or fr", details={"field": "locale"})
+        raise BadInput(_("locale must be en or fr"), details={"field": "locale"})
     return locale
 
 
@@ -46,7 +49,8 @@ def create_user(*, username, password, role="operator", locale=None) -> User:
     _check_password(password)
     _check_locale(locale)
     if _find(username):
-        raise Conflict(f"user '{username}' exists already", code="duplicate_user")
+        raise Conflict(_("user '%(username)s' exists already", username=username),
+                       code="duplicate_user")
     user = User(username=username, password_hash=_hash(password), role=role, locale=locale)
     db.session.add(user)
     commit()
@@ -68,7 +72,7 @@ def list_users() -> list[User]:
 def get_user(username) -> User:
     user = _find(username.strip()) if isinstance(username, str) and username.strip() else None
     if user is None:
-        raise NotFound(f"user '{username}' not found", code="unknown_user")
+        raise NotFound(_("user '%(username)s' not found", username=username), code="unknown_user")
     return user
 
 
@@ -81,7 +85,7 @@ def update_user(*, username, role=None, active=None, locale=None, password=None,
     if role is not None:
         _check_role(role)
     if active is not None and not isinstance(active, bool):
-        raise BadInput("active must be true or false", details={"field": "active"})
+        raise BadInput(_("active must be true or false"), details={"field": "active"})
     if locale != "":
         _check_locale(locale)
     if password is not None:
@@ -100,11 +104,11 @@ def update_user(*, username, role=None, active=None, locale=None, password=None,
     if is_admin and not stays_admin and not any(
             u.id != user.id and u.role == "admin" and u.active for u in locked):
         if acting_user_id is not None and acting_user_id == user.id:
-            message = ("you are the last active admin: make another user admin "
-                       "before you give up the role or deactivate yourself")
+            message = _("you are the last active admin: make another user admin "
+                        "before you give up the role or deactivate yourself")
         else:
-            message = (f"'{user.username}' is the last active admin: make another user "
-                       "admin first")
+            message = _("'%(username)s' is the last active admin: make another user "
+                        "admin first", username=user.username)
         raise Conflict(message, code="last_admin")
     if role is not None:
         user.role = role
@@ -123,12 +127,12 @@ def update_user(*, username, role=None, active=None, locale=None, password=None,
 
 def authenticate(username, password) -> User:
     if not isinstance(username, str) or not isinstance(password, str) or not username:
-        raise Unauthorized("username and password are required", code="bad_credentials")
+        raise Unauthorized(_("username and password are required"), code="bad_credentials")
     user = _find(username.strip())
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
-        raise Unauthorized("wrong username or password", code="bad_credentials")
+        raise Unauthorized(_("wrong username or password"), code="bad_credentials")
     return user
 
 
@@ -155,6 +159,6 @@ def user_for_token(token: str) -> User | None:
 
 def set_locale(user: User, locale) -> None:
     if locale not in ("en", "fr", None, ""):
-        raise BadInput("locale must be en or fr")
+        raise BadInput(_("locale must be en or fr"))
     user.locale = locale or None
     commit()

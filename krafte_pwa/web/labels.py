@@ -78,7 +78,7 @@ def _render(labels: list[LabelData], fmt: str, *, single: bool) -> Response:
                   else resolve_layout(args.get("layout"), single=single))
         start = args.get("start", "1")
         if not start.isdigit():
-            raise BadInput("start must be a label position (1 = top left)")
+            raise BadInput(_("start must be a label position (1 = top left)"))
         return Response(render_pdf(labels, layout, start_position=int(start)),
                         mimetype="application/pdf")
     except LabelError as exc:
@@ -96,11 +96,12 @@ def one(kind, code, fmt):
 def many(kind, fmt):
     codes = [c.strip() for c in request.args.get("codes", "").split(",") if c.strip()]
     if not codes:
-        raise BadInput("give the codes to print: ?codes=A,B", code="no_codes")
+        raise BadInput(_("give the codes to print: ?codes=A,B"), code="no_codes")
     if len(codes) > MAX_LABELS:
-        raise BadInput(f"at most {MAX_LABELS} labels at once", code="too_many_labels")
+        raise BadInput(_("at most %(count)s labels at once", count=MAX_LABELS),
+                       code="too_many_labels")
     copies = request.args.get("copies", "1")
     if not copies.isdigit() or not 1 <= int(copies) <= 100:
-        raise BadInput("copies must be between 1 and 100")
-    labels = [BUILDERS[kind](code) for code in codes for _ in range(int(copies))]
+        raise BadInput(_("copies must be between 1 and 100"))
+    labels = [BUILDERS[kind](code) for code in codes for _copy in range(int(copies))]
     return _render(labels, fmt, single=False)

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ...errors import BadInput
 from ...extensions import csrf
+from ...messages import _
 from ...services import idempotency
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -31,10 +32,10 @@ def body() -> dict:
     """The JSON object sent, or a clear 400."""
     data = request.get_json(silent=True)
     if data is None:
-        raise BadInput("send a JSON object with Content-Type: application/json",
+        raise BadInput(_("send a JSON object with Content-Type: application/json"),
                        code="bad_json")
     if not isinstance(data, dict):
-        raise BadInput("the body must be a JSON object", code="bad_json")
+        raise BadInput(_("the body must be a JSON object"), code="bad_json")
     return data
 
 

@@ -4,6 +4,7 @@ from flask import request
 
 from ...domain.numbers import to_str
 from ...errors import BadInput
+from ...messages import _
 from ...services import alerts
 from . import bp
 
@@ -12,7 +13,8 @@ def _days(value):
     if value in (None, ""):
         return None
     if not str(value).isdigit() or not 0 < int(value) <= 3650:
-        raise BadInput("days must be a whole number from 1 to 3650", details={"field": "days"})
+        raise BadInput(_("days must be a whole number from 1 to 3650"),
+                       details={"field": "days"})
     return int(value)
 
 

@@ -4,6 +4,7 @@ from flask import request
 
 from ...domain.numbers import to_str
 from ...errors import BadInput
+from ...messages import _
 from ...services import counts, scan
 from . import body, bp, idempotent, user_id
 from .serializers import page_json, shows_costs
@@ -14,10 +15,24 @@ def scanned_code(value, kind: str) -> str:
     if isinstance(value, str) and "/" in value:
         found = scan.resolve(value)
         if found.kind != kind:
-            raise BadInput(f"that label is a {found.kind.replace('_', ' ')}, not a {kind}",
-                           code="wrong_kind", details={"field": kind})
+            raise BadInput(_wrong_kind(found.kind, kind), code="wrong_kind",
+                           details={"field": kind})
         return found.code
     return value
+
+
+def _wrong_kind(found: str, wanted: str) -> str:
+    """A label of another kind than the field asks for, as a whole sentence per case."""
+    messages = {
+        ("location", "lot"): _("that label is a location, not a lot"),
+        ("item", "lot"): _("that label is a item, not a lot"),
+        ("production_order", "lot"): _("that label is a production order, not a lot"),
+        ("lot", "location"): _("that label is a lot, not a location"),
+        ("item", "location"): _("that label is a item, not a location"),
+        ("production_order", "location"): _("that label is a production order, not a location"),
+    }
+    return messages.get((found, wanted)) or _("that label is a %(found)s, not a %(wanted)s",
+                                              found=found.replace("_", " "), wanted=wanted)
 
 
 def _when(value):

@@ -4,6 +4,7 @@ problem row out."""
 from flask import request
 
 from ...errors import BadInput
+from ...messages import _
 from ...services import imports
 from ..auth import role_required
 from . import bp, user_id
@@ -18,7 +19,8 @@ def import_csv(kind):
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
     if not data:
-        raise BadInput("send the CSV as the body or as multipart field 'file'", code="no_file")
+        raise BadInput(_("send the CSV as the body or as multipart field 'file'"),
+                       code="no_file")
     dry_run = request.args.get("dry_run") in ("1", "true")
     run = RUNNERS[kind]
     extra = {"user_id": user_id()} if kind != "items" else {}

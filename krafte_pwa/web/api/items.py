@@ -4,6 +4,7 @@ from flask import request
 
 from ...domain.numbers import to_str
 from ...errors import BadInput
+from ...messages import _, field_name
 from ...services import catalog, queries
 from ..auth import role_required
 from . import body, bp, idempotent
@@ -45,7 +46,7 @@ def update_item(sku):
     (refused with stock or open orders) or restores."""
     data = body()
     if "sku" in data and data.pop("sku") != sku:
-        raise BadInput("the sku of an item cannot be changed: its lots and labels carry it",
+        raise BadInput(_("the sku of an item cannot be changed: its lots and labels carry it"),
                        code="not_editable", details={"field": "sku"})
     item = catalog.update_item(sku=sku, **data)
     return item_json(item, queries.item_stock(item)), 200
@@ -68,8 +69,9 @@ def update_location(code):
     data = body()
     unknown = set(data) - {"name", "parent", "archived"}
     if unknown:
-        raise BadInput(f"{', '.join(sorted(unknown))} cannot be changed on a location "
-                       "(the code is on the labels)", code="not_editable")
+        raise BadInput(_("%(fields)s cannot be changed on a location (the code is on the labels)",
+                         fields=", ".join(field_name(f) for f in sorted(unknown))),
+                       code="not_editable")
     location = catalog.update_location(code=code, name=data.get("name"),
                                        parent=data.get("parent"),
                                        archived=data.get("archived"))

@@ -3,6 +3,7 @@
 from flask import current_app, request
 
 from ...errors import BadInput
+from ...messages import _
 from ...services import scan
 from . import body, bp
 
@@ -35,7 +36,7 @@ def scan_payload():
 def scan_image():
     upload = request.files.get("image")
     if upload is None:
-        raise BadInput("send the picture as multipart field 'image'", code="no_image")
+        raise BadInput(_("send the picture as multipart field 'image'"), code="no_image")
     results = scan.decode_and_resolve(upload.read(), live=request.args.get("live") == "1")
     return {"results": [{"symbology": d.symbology, "payload": d.payload,
                          "resolved": resolved_json(r) if r else None} for d, r in results]}

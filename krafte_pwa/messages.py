@@ -1,0 +1,99 @@
+"""User-facing messages of refusals, in the user's language.
+
+Services raise errors whose message a person reads (a flash on a page, the reason of a
+refused action in the offline queue, an API answer). They write it in English with named
+placeholders and pass it through `_`, so the catalogue can translate it; the values are
+filled in after translation. Outside a request (CLI, tests without one) it is English.
+
+    raise NotFound(_("no lot with code '%(code)s'", code=code), code="unknown_lot")
+
+A literal % in a message with values is written %%. `field_name` gives the words for a
+field identifier: in English the identifier itself (`reorder_point`, as the API names
+it), in French readable words (catalogue entries "field:reorder_point").
+"""
+
+from flask import has_request_context
+
+
+def _(message: str, **values) -> str:
+    if has_request_context():
+        from flask_babel import gettext
+
+        return gettext(message, **values)
+    return message % values if values else message
+
+
+def field_name(field: str) -> str:
+    """The field as a sentence names it: its identifier in English, translated otherwise."""
+    if not has_request_context():
+        return field
+    from flask_babel import gettext
+
+    label = FIELD_NAMES.get(field)
+    text = gettext(label) if label else label
+    return text if text and text != label else field
+
+
+def N_(message: str) -> str:  # marks a string for the catalogue; translated later
+    return message
+
+
+# "field:<identifier>" in the catalogue; English keeps the identifier (as the API names it).
+FIELD_NAMES = {
+    "quantity": N_("field:quantity"),
+    "unit": N_("field:unit"),
+    "unit_cost": N_("field:unit_cost"),
+    "expiry": N_("field:expiry"),
+    "location": N_("field:location"),
+    "item": N_("field:item"),
+    "lot": N_("field:lot"),
+    "supplier": N_("field:supplier"),
+    "supplier_lot": N_("field:supplier_lot"),
+    "reason": N_("field:reason"),
+    "status": N_("field:status"),
+    "name": N_("field:name"),
+    "sku": N_("field:sku"),
+    "kind": N_("field:kind"),
+    "reorder_point": N_("field:reorder_point"),
+    "reorder_quantity": N_("field:reorder_quantity"),
+    "shelf_life_days": N_("field:shelf_life_days"),
+    "gtin": N_("field:gtin"),
+    "density": N_("field:density"),
+    "sale_price": N_("field:sale_price"),
+    "description": N_("field:description"),
+    "default_location": N_("field:default_location"),
+    "default_supplier": N_("field:default_supplier"),
+    "yield_quantity": N_("field:yield_quantity"),
+    "loss_percent": N_("field:loss_percent"),
+    "labour_minutes": N_("field:labour_minutes"),
+    "labour_rate": N_("field:labour_rate"),
+    "overhead": N_("field:overhead"),
+    "overhead_percent": N_("field:overhead_percent"),
+    "customer": N_("field:customer"),
+    "code": N_("field:code"),
+    "username": N_("field:username"),
+    "password": N_("field:password"),
+    "role": N_("field:role"),
+    "date": N_("field:date"),
+    "lines": N_("field:lines"),
+    "from": N_("field:from"),
+    "to": N_("field:to"),
+    "parent": N_("field:parent"),
+    "price": N_("field:price"),
+    "expected_date": N_("field:expected_date"),
+    "note": N_("field:note"),
+    "payload": N_("field:payload"),
+    "days": N_("field:days"),
+    "copies": N_("field:copies"),
+    "start": N_("field:start"),
+    "since": N_("field:since"),
+    "until": N_("field:until"),
+    "at": N_("field:at"),
+    "requires_qc": N_("field:requires_qc"),
+    "archived": N_("field:archived"),
+    "yield_unit": N_("field:yield_unit"),
+    "instructions": N_("field:instructions"),
+    "number": N_("field:number"),
+    "expiring_before": N_("field:expiring_before"),
+    "partner": N_("field:partner"),
+}
