@@ -23,15 +23,19 @@ def _(message: str, **values) -> str:
     return message % values if values else message
 
 
-def field_name(field: str) -> str:
-    """The field as a sentence names it: its identifier in English, translated otherwise."""
-    if not has_request_context():
-        return field
-    from flask_babel import gettext
-
+def field_name(field: str, english: str | None = None) -> str:
+    """The field as a sentence names it: in English `english` or the identifier itself,
+    translated otherwise."""
     label = FIELD_NAMES.get(field)
-    text = gettext(label) if label else label
-    return text if text and text != label else field
+    text = _(label) if label else label
+    return text if text and text != label else (english or field)
+
+
+def known(message: str) -> str:
+    """A fixed sentence of a pure-Python module (domain, labels, scan: English, no Flask)
+    in the user's language when the catalogue has it (marked with N_ where it is caught);
+    any other text as it is."""
+    return _(message)
 
 
 def N_(message: str) -> str:  # marks a string for the catalogue; translated later
@@ -86,6 +90,14 @@ FIELD_NAMES = {
     "days": N_("field:days"),
     "copies": N_("field:copies"),
     "start": N_("field:start"),
+    "columns": N_("field:columns"),
+    "rows": N_("field:rows"),
+    "label_width": N_("field:label_width"),
+    "label_height": N_("field:label_height"),
+    "margin_left": N_("field:margin_left"),
+    "margin_top": N_("field:margin_top"),
+    "gap_x": N_("field:gap_x"),
+    "gap_y": N_("field:gap_y"),
     "since": N_("field:since"),
     "until": N_("field:until"),
     "at": N_("field:at"),

@@ -177,18 +177,19 @@ def create_location(*, code, name, parent=None) -> Location:
                        code="duplicate_location")
     location = Location(code=code, name=name, kind="storage")
     if parent:
-        location.parent = _parent_location(parent)
+        location.parent = _active_location(parent, "parent")
     db.session.add(location)
     commit()
     return location
 
 
-def _parent_location(code) -> Location:
-    parent = read.location(code)
-    if parent.archived:
-        raise BadInput(_("location %(code)s is archived", code=parent.code),
-                       details={"field": "parent"})
-    return parent
+def _active_location(code, field: str) -> Location:
+    """A location to put something under or into: archived ones are refused."""
+    location = read.location(code)
+    if location.archived:
+        raise BadInput(_("location %(code)s is archived", code=location.code),
+                       details={"field": field})
+    return location
 
 
 # ---------------------------------------------------------------- maintenance
@@ -262,7 +263,8 @@ def update_item(*, sku, **fields) -> Item:
         if current is not None and isinstance(code, str) and code.strip() == current.code:
             changes["default_location"] = current  # kept, even if archived since
         else:
-            changes["default_location"] = None if _blank(code) else _default_location(code)
+            changes["default_location"] = (None if _blank(code) else
+                                           _active_location(code, "default_location"))
     if "archived" in fields:
         changes["archived"] = _flag(fields["archived"], "archived")
         if changes["archived"] and not item.archived:
@@ -277,14 +279,6 @@ def update_item(*, sku, **fields) -> Item:
         setattr(item, field, value)
     commit()
     return item
-
-
-def _default_location(code) -> Location:
-    location = read.location(code)
-    if location.archived:
-        raise BadInput(_("location %(code)s is archived", code=location.code),
-                       details={"field": "default_location"})
-    return location
 
 
 def _check_pack_units(item: Item, density: Decimal | None) -> None:
@@ -388,7 +382,7 @@ def update_location(*, code, name=None, parent=None, archived=None) -> Location:
     if parent is not None:
         new_parent = None
         if not _blank(parent):
-            new_parent = _parent_location(parent)
+            new_parent = _active_location(parent, "parent")
             ancestor, seen = new_parent, set()
             while ancestor is not None and ancestor.id not in seen:
                 if ancestor.id == location.id:

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from ..errors import BadInput, KrafteError, NotFound
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import N_, _, field_name, known
 from ..models import Item, ItemBarcode, Location, Lot
 from ..scan.decode import decode_image
 from ..scan.errors import ImageRejected, ScanError
@@ -85,21 +85,18 @@ def resolve(payload, *, symbology: str | None = None, gs1: bool = False) -> Reso
     try:
         parsed = parse_payload(text, symbology=symbology, gs1=gs1)
     except ScanError as exc:
-        raise BadInput(_refusal(exc), code=exc.code) from None
+        raise BadInput(known(exc.message), code=exc.code) from None
     return _resolve_parsed(parsed, text)
 
 
-def _refusal(exc: ScanError) -> str:
-    """The scan module's message (pure Python, English) in the user's language when it is
-    one of its fixed sentences; a message with values in it stays as written."""
-    fixed = {
-        "The scan was empty.": _("The scan was empty."),
-        "The GS1 element string is empty.": _("The GS1 element string is empty."),
-        "The image has too many pixels.": _("The image has too many pixels."),
-        "The upload is not a readable image.": _("The upload is not a readable image."),
-        "The image is truncated or damaged.": _("The image is truncated or damaged."),
-    }
-    return fixed.get(exc.message, exc.message)
+# Fixed sentences of the scan module, for the catalogue (see messages.known).
+KNOWN_REFUSALS = (
+    N_("The scan was empty."),
+    N_("The GS1 element string is empty."),
+    N_("The image has too many pixels."),
+    N_("The upload is not a readable image."),
+    N_("The image is truncated or damaged."),
+)
 
 
 def _unknown(kind: str, code: str) -> str:
@@ -139,8 +136,8 @@ def decode_and_resolve(data: bytes, *, live: bool = False) -> list[tuple]:
         decoded = decode_image(data, thorough=not live)
     except ImageRejected as exc:
         if exc.code in ("upload_too_large", "image_too_large"):
-            raise PayloadTooLarge(_refusal(exc), code=exc.code) from None
-        raise BadInput(_refusal(exc), code=exc.code) from None
+            raise PayloadTooLarge(known(exc.message), code=exc.code) from None
+        raise BadInput(known(exc.message), code=exc.code) from None
     results = []
     for symbol in decoded:
         try:

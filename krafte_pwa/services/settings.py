@@ -12,7 +12,7 @@ from ..domain.numbers import BadNumber, parse_decimal
 from ..errors import BadInput, NotFound
 from ..extensions import db
 from ..labels import DPIS, PAGE_SIZES, ROLL_SIZES, SHEET_LAYOUTS, LabelError, parse_layout
-from ..messages import N_, _
+from ..messages import N_, _, field_name, known
 from ..models import Location, Setting
 from ._tx import commit
 
@@ -36,20 +36,15 @@ def all_settings() -> dict[str, str]:
     return {key: get_setting(key) for key in DEFAULTS}
 
 
-def _fixed(message: str) -> str:
-    """A refusal of the lot code or label modules (pure Python, English) in the user's
-    language when it is one of their fixed sentences; one with values stays as written."""
-    fixed = {
-        "the lot code pattern must contain {seq} so codes stay unique":
-            _("the lot code pattern must contain {seq} so codes stay unique"),
-        "layout dimensions must be numbers": _("layout dimensions must be numbers"),
-        "a layout needs at least one column and one row":
-            _("a layout needs at least one column and one row"),
-        "page and label sizes must be positive": _("page and label sizes must be positive"),
-        "margins and gaps cannot be negative": _("margins and gaps cannot be negative"),
-        "the labels do not fit on the page": _("the labels do not fit on the page"),
-    }
-    return fixed.get(message, message)
+# Fixed sentences of the lot code and label modules, for the catalogue (see messages.known).
+KNOWN_REFUSALS = (
+    N_("the lot code pattern must contain {seq} so codes stay unique"),
+    N_("layout dimensions must be numbers"),
+    N_("a layout needs at least one column and one row"),
+    N_("page and label sizes must be positive"),
+    N_("margins and gaps cannot be negative"),
+    N_("the labels do not fit on the page"),
+)
 
 
 def _check(key: str, value: str) -> str:
@@ -57,7 +52,7 @@ def _check(key: str, value: str) -> str:
         try:
             validate_pattern(value)
         except PatternError as exc:
-            raise BadInput(_fixed(str(exc)), code="bad_pattern",
+            raise BadInput(known(str(exc)), code="bad_pattern",
                            details={"field": key}) from None
     elif key == "expiry_warning_days":
         if not (value.isdigit() and 0 < int(value) <= 3650):
@@ -121,28 +116,9 @@ def saved_layouts() -> dict[str, str]:
     return found if isinstance(found, dict) else {}
 
 
-# The lengths of a custom sheet as sentences name them ("label width" in English).
-LENGTH_NAMES = {
-    "columns": N_("field:columns"),
-    "rows": N_("field:rows"),
-    "label_width": N_("field:label_width"),
-    "label_height": N_("field:label_height"),
-    "margin_left": N_("field:margin_left"),
-    "margin_top": N_("field:margin_top"),
-    "gap_x": N_("field:gap_x"),
-    "gap_y": N_("field:gap_y"),
-}
-
-
-def _length_name(field: str) -> str:
-    label = LENGTH_NAMES.get(field)
-    words = _(label) if label else None
-    return words if words and words != label else field.replace("_", " ")
-
-
 def _length(value, field: str, *, optional=False, whole=False) -> str | None:
     text = str(value if value is not None else "").strip()
-    name = _length_name(field)
+    name = field_name(field, english=field.replace("_", " "))  # "label width"
     if not text:
         if optional:
             return None
@@ -193,7 +169,7 @@ def save_layout(*, name, page, columns, rows, label_width, label_height, margin_
     try:
         parse_layout(spec)
     except LabelError as exc:
-        raise BadInput(_fixed(exc.message), code=exc.code) from None
+        raise BadInput(known(exc.message), code=exc.code) from None
     layouts = saved_layouts()
     layouts[name] = spec
     _store("label_layouts", json.dumps(layouts, sort_keys=True))
