@@ -1,5 +1,6 @@
 """Krafte PWA: inventory and production for small batch manufacturers."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -19,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         WTF_CSRF_TIME_LIMIT=None,  # a tablet left on the station all day still posts
         SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=timedelta(days=14),  # "remember me" on a shared tablet
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
     )
     if config:
@@ -39,8 +41,9 @@ def create_app(config: dict | None = None) -> Flask:
         for engine in db.engines.values():
             configure_engine(engine)
 
-    from .web import register
+    from .web import register, security
 
+    security.init_app(app)
     register(app)
 
     from .cli import register_cli

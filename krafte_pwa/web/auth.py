@@ -1,6 +1,8 @@
 """Log in and out, language choice, role checks, bearer tokens."""
 
+import unicodedata
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -74,8 +76,16 @@ def role_required(*roles: str):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    r"""`target` when it is a path on this site, else home. Browsers drop tabs and line
+    breaks from a Location and read a backslash as a slash, so `/\t/evil.com` or
+    `/\evil.com` would leave the site: any control character, space or backslash is
+    refused, as is anything with a scheme or a host."""
+    if (target and target.startswith("/") and not target.startswith("//")
+            and not any(ch == "\\" or ch.isspace() or unicodedata.category(ch).startswith("C")
+                        for ch in target)):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("pages.home")
 
 
@@ -107,5 +117,6 @@ def language():
     if current_user.is_authenticated:
         user_service.set_locale(current_user, locale)
     response = redirect(_safe_next(request.form.get("next")))
-    response.set_cookie("locale", locale, max_age=365 * 24 * 3600, samesite="Lax")
+    response.set_cookie("locale", locale, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=request.is_secure)
     return response

@@ -55,8 +55,7 @@ def line_chart(days: list[date], series: list[tuple[str, list[Decimal]]], *, tit
 
     out = [f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
            f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg" '
-           'style="width:100%;height:auto;max-width:56rem;background:#fff;'
-           'border:1px solid #b9c1c7;border-radius:10px" font-family="system-ui,sans-serif">',
+           'font-family="system-ui,sans-serif">',  # its frame: svg.chart in app.css
            f"<title>{escape(title)}</title>"]
     for n in range(5):
         value = low + (high - low) * n / 4
