@@ -77,7 +77,8 @@
     }
     for (const r of order.requirements) {
       const done = picked(r.item) >= Number(r.quantity) - 1e-9;
-      document.querySelector(`.req[data-item="${CSS.escape(r.item)}"]`).classList.toggle("done", done);
+      const line = document.querySelector(`.req[data-item="${CSS.escape(r.item)}"]`);
+      if (line) line.classList.toggle("done", done);  // started orders list no requirements
     }
   }
 
