@@ -40,7 +40,6 @@ HSTS = "max-age=31536000"  # one year; no includeSubDomains: other hosts are not
 NO_CSP_TYPES = ("application/pdf",)
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config.update(REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax")
 
     @app.after_request  # registered before Talisman's, so it runs after it
