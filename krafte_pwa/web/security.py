@@ -39,6 +39,7 @@ HSTS = "max-age=31536000"  # one year; no includeSubDomains: other hosts are not
 # without it (they run no script of ours), with every other header.
 NO_CSP_TYPES = ("application/pdf",)
 
+
 def init_app(app: Flask) -> None:
     app.config.update(REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax")
 
