@@ -45,7 +45,10 @@ ITEM = _obj({"sku": {"type": "string"}, "name": {"type": "string"},
              "unit": {"type": "string"}, "on_hand": DEC, "reserved": DEC, "available": DEC,
              "on_order": DEC, "reorder_point": DEC, "reorder_quantity": DEC,
              "shelf_life_days": {"type": ["integer", "null"]}, "requires_qc": {"type": "boolean"},
-             "gtin": {"type": ["string", "null"]}})
+             "gtin": {"type": ["string", "null"]},
+             "standard_cost": {**DEC, "description": "per base unit: the cost of a lot "
+                               "received without one when no purchase price is known; "
+                               "absent for operators"}})
 LOT = _obj({"code": {"type": "string"}, "item": {"type": "string"},
             "status": {"enum": ["released", "quarantine", "blocked"]},
             "expiry": {"type": ["string", "null"], "format": "date"},
@@ -98,6 +101,7 @@ def document() -> dict:
                                        "shelf_life_days": {"type": "integer"},
                                        "requires_qc": {"type": "boolean"},
                                        "gtin": {"type": "string"}, "density": NUM_IN,
+                                       "standard_cost": NUM_IN,
                                        "pack_units": {"type": "array", "items": _obj(
                                            {"name": {"type": "string"}, "quantity": NUM_IN,
                                             "unit": {"type": "string"}})}},
@@ -120,7 +124,7 @@ def document() -> dict:
                                "default_location": {"type": ["string", "null"]},
                                "default_supplier": {"type": ["string", "null"]},
                                "sale_price": NUM_IN, "description": {"type": "string"},
-                               "archived": {"type": "boolean"}})),
+                               "standard_cost": NUM_IN, "archived": {"type": "boolean"}})),
             },
             "/locations": {"post": _op("Create a location", status="201", idempotent=True,
                                        role="manager",
