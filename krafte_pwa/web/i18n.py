@@ -70,5 +70,6 @@ def movement_label(kind_name: str) -> str:
         "pick_out": _("picked for production"), "pick_in": _("into production"),
         "consume": _("consumed"), "output": _("produced"), "return_out": _("returned from WIP"),
         "return_in": _("returned to stock"), "waste": _("waste"), "shipment": _("shipped"),
+        "revaluation_out": _("revalued (old cost)"), "revaluation_in": _("revalued (new cost)"),
     }
     return labels.get(kind_name, kind_name)

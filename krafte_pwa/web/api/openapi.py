@@ -179,6 +179,20 @@ def document() -> dict:
                 role="manager", params=(("code", "path"),),
                 body=_obj({"status": {"enum": ["released", "quarantine", "blocked"]},
                            "reason": {"type": "string"}}, ["status", "reason"]))},
+            "/lots/{code}/cost": {"post": _op(
+                "Correct a lot's unit cost (per base unit), with a reason: the stock still on "
+                "hand is revalued (revaluation movements, booked by the accounting journal); "
+                "what was consumed or shipped keeps its old cost and the answer says how much",
+                idempotent=True, role="manager", params=(("code", "path"),),
+                body=_obj({"unit_cost": NUM_IN, "reason": {"type": "string"}},
+                          ["unit_cost", "reason"]),
+                answer=_obj({"code": {"type": "string"}, "unit_cost": DEC,
+                             "old_unit_cost": DEC, "document": {"type": "string"},
+                             "revalued_quantity": DEC, "value_change": DEC,
+                             "consumed_at_old_cost": _obj({"quantity": DEC, "value": DEC}),
+                             "shipped_at_old_cost": _obj({"quantity": DEC, "value": DEC}),
+                             "output_lots": {"type": "array", "items": {"type": "string"}}},
+                            ["code", "unit_cost"]))},
             "/transfers": {"post": _op(
                 "Move stock of a lot between locations", status="201", answer=LOT,
                 idempotent=True,
