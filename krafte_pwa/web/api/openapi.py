@@ -64,7 +64,12 @@ def _page(schema):
 
 
 def document() -> dict:
-    from . import openapi_production, openapi_reports, openapi_trade  # build on the helpers above
+    from . import (  # build on the helpers above
+        openapi_accounting,
+        openapi_production,
+        openapi_reports,
+        openapi_trade,
+    )
 
     return {
         "openapi": "3.1.0",
@@ -206,6 +211,7 @@ def document() -> dict:
                            "quantity": NUM_IN, "reason": {"type": "string"},
                            "unit": {"type": "string"}},
                           ["lot", "location", "quantity", "reason"]))},
+            **openapi_accounting.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
             **openapi_trade.paths(),
