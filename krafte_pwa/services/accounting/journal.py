@@ -188,53 +188,53 @@ class _Event:
     day: date
     first_id: int
     kinds: set = field(default_factory=set)
-    # (category, counterpart name or None) -> exact value
-    values: dict = field(default_factory=lambda: defaultdict(Decimal))
+    # (category, counterpart name or None) -> raw Σ quantity × cost (scaled integer)
+    values: dict = field(default_factory=lambda: defaultdict(int))
 
 
 def _events(lower: datetime, upper: datetime) -> list[_Event]:
     kinds = reports._item_kinds()
     events: dict[tuple, _Event] = {}
-    with localcontext() as ctx:
-        ctx.prec = 80
-        for key, kind, day, item_id, in_wip, first_id, raw in _event_rows(lower, upper):
-            day = reports.as_date(day)
-            ek = (key, EVENT_CLASS.get(kind, "other"), day)
-            event = events.get(ek)
-            if event is None:
-                event = events[ek] = _Event(key, day, first_id)
-            event.first_id = min(event.first_id, first_id)
-            event.kinds.add(kind)
-            category = "wip" if in_wip else reports.BY_ITEM_KIND[kinds[item_id]]
-            counterpart = COUNTERPART.get(kind, None if kind in EVENT_CLASS else "opening_stock")
-            if isinstance(counterpart, tuple):  # losses and gains apart
-                counterpart = counterpart[0] if raw < 0 else counterpart[1]
-            event.values[(category, counterpart)] += _exact(raw)
+    days: dict = {}
+    for key, kind, day, item_id, in_wip, first_id, raw in _event_rows(lower, upper):
+        if day not in days:
+            days[day] = reports.as_date(day)
+        ek = (key, EVENT_CLASS.get(kind, "other"), day)
+        event = events.get(ek)
+        if event is None:
+            event = events[ek] = _Event(key, days[day], first_id)
+        elif first_id < event.first_id:
+            event.first_id = first_id
+        event.kinds.add(kind)
+        category = "wip" if in_wip else reports.BY_ITEM_KIND[kinds[item_id]]
+        counterpart = COUNTERPART.get(kind, None if kind in EVENT_CLASS else "opening_stock")
+        if isinstance(counterpart, tuple):  # losses and gains apart
+            counterpart = counterpart[0] if raw < 0 else counterpart[1]
+        event.values[(category, counterpart)] += raw
     return sorted(events.values(), key=lambda e: (e.day, e.first_id))
 
 
-def _label(event: _Event) -> str:
-    document = event.key if not event.key.startswith("#") else ""
-    kinds = event.kinds
-    if K.RECEIPT in kinds:
-        return _("Receipt %(document)s", document=document)
-    if K.OPENING in kinds:
-        return _("Opening stock %(document)s", document=document)
-    if K.SHIPMENT in kinds:
-        return _("Shipment %(document)s", document=document)
-    if K.COUNT in kinds:
-        return _("Stock count %(document)s", document=document)
-    if K.ADJUSTMENT in kinds:
-        return _("Stock adjustment")
-    if kinds & {K.REVALUATION_OUT, K.REVALUATION_IN}:
-        return _("Cost correction %(document)s", document=document)
-    if kinds & {K.PICK_OUT, K.PICK_IN}:
-        return _("Issued to production %(document)s", document=document)
-    if kinds & {K.CONSUME, K.OUTPUT, K.WASTE, K.RETURN_OUT, K.RETURN_IN}:
-        return _("Production %(document)s", document=document)
-    if kinds & {K.TRANSFER_OUT, K.TRANSFER_IN}:
-        return _("Transfer %(document)s", document=document)
-    return _("Stock movement %(document)s", document=document)
+class _Labels:
+    """Entry labels, each sentence translated once per journal (thousands of entries)."""
+
+    def __init__(self):
+        self.templates = {
+            "receipt": _("Receipt %(document)s"), "opening": _("Opening stock %(document)s"),
+            "shipment": _("Shipment %(document)s"), "count": _("Stock count %(document)s"),
+            "adjustment": _("Stock adjustment"),
+            "revaluation": _("Cost correction %(document)s"),
+            "issue": _("Issued to production %(document)s"),
+            "production": _("Production %(document)s"),
+            "transfer": _("Transfer %(document)s"),
+            "other": _("Stock movement %(document)s"),
+        }
+
+    def __call__(self, event: _Event) -> str:
+        document = event.key if not event.key.startswith("#") else ""
+        # the movements of an event are of one class (it is part of the event's key)
+        name = EVENT_CLASS.get(next(iter(event.kinds)), "other")
+        template = self.templates[name]
+        return template % {"document": document} if "%(" in template else template
 
 
 # ---------------------------------------------------------------- the two methods
@@ -263,7 +263,8 @@ def compute(lower: datetime, upper: datetime, *, method: str | None = None,
     method = method or conf.method()
     accounts = accounts or conf.accounts()
     journal = Journal(method, lower, upper)
-    start_by_category = start_values(lower)
+    start_raw = reports._past_values(lower)
+    start_by_category = {name: _exact(raw) for name, raw in start_raw.items()}
     start = _per_account(start_by_category, accounts)
     running = {a: cents(v) for a, v in start.items()}
     if opening is not None:  # per category -> per account, in the map of today
@@ -301,37 +302,69 @@ def compute(lower: datetime, upper: datetime, *, method: str | None = None,
                                 account=conf.account_label(category)), None,
                     _lines(_balance({account: change, variation: -change}, accounts))))
     else:
-        exact = dict(start)
-        for event in _events(lower, upper):
-            amounts = {}
-            with localcontext() as ctx:
-                ctx.prec = 80
-                moved: dict[str, Decimal] = defaultdict(Decimal)
-                counter: dict[str, Decimal] = defaultdict(Decimal)
-                for (category, counterpart), value in event.values.items():
-                    account = accounts[category]
-                    moved[account] += value
-                    if counterpart == "variation":
-                        counter[accounts[conf.VARIATION_OF[category]]] -= value
-                    elif counterpart is not None:
-                        counter[accounts[counterpart]] -= value
-                    else:
-                        counter[accounts["production_absorbed"]] -= value
-                for account, value in moved.items():
-                    before = running.get(account, ZERO)
-                    exact[account] = exact.get(account, ZERO) + value
-                    running[account] = cents(exact[account])
-                    amounts[account] = amounts.get(account, ZERO) + running[account] - before
-                for account, value in counter.items():
-                    amounts[account] = amounts.get(account, ZERO) + cents(value)
-            lines = _lines(_balance(amounts, accounts))
-            if lines:
-                document = None if event.key.startswith("#") else event.key
-                journal.entries.append(Entry(event.day, _label(event), document, lines))
+        _perpetual(journal, lower, upper, accounts, start_raw, running)
     journal.closing = {a: running.get(a, ZERO) for a in running}
     for number, entry in enumerate(journal.entries, start=1):
         entry.number = number
     return journal
+
+
+UNIT = 10 ** (reports.SCALE - 2)  # a cent in raw units (Σ stored quantity × stored cost)
+HALF = UNIT // 2
+
+
+def _raw_cents(raw: int) -> int:
+    """A raw amount -> whole cents, half away from zero (as cents() does)."""
+    return (raw + HALF) // UNIT if raw >= 0 else -((-raw + HALF) // UNIT)
+
+
+def _perpetual(journal: Journal, lower: datetime, upper: datetime, accounts: dict[str, str],
+               start_raw: dict[str, int], running: dict[str, Decimal]) -> None:
+    """One entry per event, in integers (raw amounts and cents) for speed: a month of a
+    busy workshop is tens of thousands of entries."""
+    exact: dict[str, int] = defaultdict(int)  # stock account -> raw running value
+    for category, raw in start_raw.items():
+        exact[accounts[category]] += raw
+    booked = {account: _raw_cents(raw) for account, raw in exact.items()}
+    for category in reports.CATEGORIES:
+        booked.setdefault(accounts[category], 0)
+    stock_of = {c: accounts[c] for c in reports.CATEGORIES}
+    counter_of = {}
+    for category in reports.CATEGORIES:
+        for name in (*conf.DEFAULT_ACCOUNTS, "variation", None):
+            account = (accounts[conf.VARIATION_OF[category]] if name == "variation" else
+                       accounts["production_absorbed"] if name is None else accounts[name])
+            counter_of[(category, name)] = account
+    rounding = accounts["rounding"]
+    label = _Labels()
+    entries = journal.entries
+    for event in _events(lower, upper):
+        moved: dict[str, int] = {}
+        counter: dict[str, int] = {}
+        for (category, counterpart), raw in event.values.items():
+            account = stock_of[category]
+            moved[account] = moved.get(account, 0) + raw
+            other = counter_of[(category, counterpart)]
+            counter[other] = counter.get(other, 0) - raw
+        amounts: dict[str, int] = {}
+        for account, raw in moved.items():
+            exact[account] += raw
+            now = _raw_cents(exact[account])
+            amounts[account] = amounts.get(account, 0) + now - booked[account]
+            booked[account] = now
+        for account, raw in counter.items():
+            amounts[account] = amounts.get(account, 0) + _raw_cents(raw)
+        rest = sum(amounts.values())
+        if rest:
+            amounts[rounding] = amounts.get(rounding, 0) - rest
+        lines = [Line(a, debit=Decimal(v).scaleb(-2)) if v > 0 else
+                 Line(a, credit=Decimal(-v).scaleb(-2))
+                 for a, v in sorted(amounts.items()) if v]
+        if lines:
+            document = None if event.key.startswith("#") else event.key
+            entries.append(Entry(event.day, label(event), document, lines))
+    for account, cents_ in booked.items():
+        running[account] = Decimal(cents_).scaleb(-2)
 
 
 def period_bounds(since, until) -> tuple[datetime, datetime]:
