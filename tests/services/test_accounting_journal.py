@@ -83,6 +83,8 @@ def test_settings_are_checked(app):
         accounting.save(accounts={"nope": "1"})
     with pytest.raises(accounting_errors()):
         accounting.save(accounts={"rounding": "6 58"})
+    with pytest.raises(accounting_errors()):
+        accounting.save(accounts={"rounding": True})
     saved = accounting.save(accounts={"rounding": "6580"})
     assert saved["accounts"]["rounding"] == "6580" and saved["accounts"]["wip"] == "331"
 

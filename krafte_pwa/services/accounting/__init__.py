@@ -5,7 +5,7 @@ from ...messages import _
 from . import exports as _exports
 from .exports import FORMATS, Export  # noqa: F401
 from .journal import Entry, Journal, Line, cents, period_bounds  # noqa: F401
-from .periods import close_period, closed_periods, is_closed, journal  # noqa: F401
+from .periods import close_period, closed_periods, journal  # noqa: F401
 from .settings import (  # noqa: F401
     ACCOUNT_LABELS,
     DEFAULT_ACCOUNTS,

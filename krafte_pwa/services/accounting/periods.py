@@ -120,7 +120,3 @@ def journal(since=None, until=None) -> jr.Journal:
         entry.number = number
     return result
 
-
-def is_closed(day: date) -> bool:
-    return db.session.execute(select(ClosedPeriod.id).where(
-        ClosedPeriod.start <= day, ClosedPeriod.end > day)).first() is not None

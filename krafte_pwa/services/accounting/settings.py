@@ -126,7 +126,8 @@ def save(*, method=None, accounts=None, siren=None) -> dict:
                 raise BadInput(_("unknown account '%(name)s' (known: %(known)s)",
                                  name=str(name)[:40], known=", ".join(DEFAULT_ACCOUNTS)),
                                details={"field": "accounts"})
-            text = str(number).strip() if isinstance(number, (str, int)) else ""
+            text = (str(number).strip() if isinstance(number, (str, int))
+                    and not isinstance(number, bool) else "")
             if not NUMBER.match(text):
                 raise BadInput(_("account %(name)s: a number of letters and digits, at most "
                                  "20", name=name), details={"field": f"accounts.{name}"})
