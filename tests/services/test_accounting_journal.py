@@ -94,3 +94,35 @@ def accounting_errors():
 
     return BadInput
 
+
+
+def test_open_month_starts_from_the_frozen_closing_of_the_closed_one(app):
+    """What the ledger says today about a closed month's end differs from what was frozen
+    (simulated here): the next month books the difference first, and its stock accounts
+    still end at today's valuation."""
+    import json
+    from datetime import date
+
+    from krafte_pwa.extensions import db
+    from krafte_pwa.models import ClosedPeriod
+
+    month = workshop_month()
+    accounting.close_period(month=month["first"].strftime("%Y-%m"))
+    period = db.session.query(ClosedPeriod).one()
+    frozen = json.loads(period.balances)
+    frozen["raw_materials"] = str(D(frozen["raw_materials"]) + 1)
+    period.balances = json.dumps(frozen)
+    db.session.commit()
+    first = date.today().replace(day=1)
+    journal = accounting.journal(first.isoformat(), date.today().isoformat())
+    catch_up = journal.entries[0]
+    assert "closed period" in catch_up.label
+    assert {(ln.account, ln.debit, ln.credit) for ln in catch_up.lines} == {
+        ("31", D(0), D("1.00")), ("6031", D("1.00"), D(0))}
+    change = _stock_change(journal)
+    now = reports.valuation()
+    assert change["31"] == now.raw_materials.quantize(D("0.01")) - D(frozen["raw_materials"])
+    # a span over the closed month and the open one: numbered without gaps
+    both = accounting.journal(month["first"].isoformat(), date.today().isoformat())
+    assert [e.number for e in both.entries] == list(range(1, len(both.entries) + 1))
+    assert len(both.entries) > len(journal.entries)
