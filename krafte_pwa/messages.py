@@ -64,6 +64,7 @@ FIELD_NAMES = {
     "gtin": N_("field:gtin"),
     "density": N_("field:density"),
     "sale_price": N_("field:sale_price"),
+    "standard_cost": N_("field:standard_cost"),
     "description": N_("field:description"),
     "default_location": N_("field:default_location"),
     "default_supplier": N_("field:default_supplier"),

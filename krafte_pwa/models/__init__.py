@@ -38,3 +38,8 @@ __all__ += [
     "COUNT_STATUSES", "PO_STATUSES", "SHIPMENT_STATUSES", "PurchaseOrder", "PurchaseOrderLine",
     "Shipment", "ShipmentLine", "ShipmentLot", "StockCount", "StockCountLine",
 ]
+
+# Accounting: closed periods.
+from .accounting import ClosedPeriod  # noqa: E402
+
+__all__ += ["ClosedPeriod"]

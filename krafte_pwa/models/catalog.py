@@ -48,6 +48,8 @@ class Item(db.Model):
     default_location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"))
     default_supplier_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
     sale_price: Mapped[Decimal | None] = mapped_column(Money())
+    # per base unit: the cost of a lot received without a price and no purchase price known
+    standard_cost: Mapped[Decimal | None] = mapped_column(Money())
     description: Mapped[str | None] = mapped_column(Text)
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at = mapped_column(db.DateTime, default=utcnow)

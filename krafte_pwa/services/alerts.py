@@ -1,5 +1,6 @@
 """Alerts (SPEC §6): low stock, lots expiring soon, expired lots still in stock, lots in
-quarantine. Materials first: knowing a key ingredient runs out before it does."""
+quarantine; for managers, lots in stock at a zero cost whose item has no cost source
+(SPEC §12). Materials first: knowing a key ingredient runs out before it does."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Balance, Item, Location, Lot
+from .lot_costs import has_cost_source
 from .queries import on_order_by_item, reserved_by_item
 from .settings import get_setting
 
@@ -39,6 +41,7 @@ class Alerts:
     expiring: list[LotAlert] = field(default_factory=list)
     expired: list[LotAlert] = field(default_factory=list)
     quarantine: list[LotAlert] = field(default_factory=list)
+    cost_missing: list[LotAlert] = field(default_factory=list)  # managers only
     days: int = 30
     totals: dict[str, int] = field(default_factory=dict)  # how many of each, shown or not
 
@@ -101,9 +104,10 @@ def _lots_in_stock(conditions, limit: int | None) -> tuple[list, int]:
 
 
 def alerts(today: date | None = None, days: int | None = None,
-           limit: int | None = None) -> Alerts:
+           limit: int | None = None, costs: bool = False) -> Alerts:
     """Every alert; with `limit`, at most that many lots per list (the home page shows the
-    first few) while `totals` still counts them all."""
+    first few) while `totals` still counts them all. `costs`: also the lots whose cost is
+    missing (for who may see costs)."""
     today = today or date.today()
     days = days or int(get_setting("expiry_warning_days"))
     horizon = today + timedelta(days=days)
@@ -112,6 +116,9 @@ def alerts(today: date | None = None, days: int | None = None,
         "expired": (Lot.expiry < today,),
         "quarantine": (Lot.status == "quarantine",),
     }
+    if costs:
+        conditions["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(
+            select(Item.id).where(~has_cost_source())))
     found = Alerts(low_stock=low_stock(today), days=days)
     found.totals["low_stock"] = len(found.low_stock)
     for key, where in conditions.items():

@@ -67,6 +67,16 @@ def _optional_quantity(value, field: str) -> Decimal:
     return result
 
 
+def _standard_cost(value) -> Decimal:
+    """Per base unit, at most COST_PLACES decimals (refused beyond: no silent rounding)."""
+    cost = read.unit_cost(value, "standard_cost")
+    if not fits_scale(cost, COST_PLACES):
+        raise BadInput(_("%(field)s has too many decimal places",
+                         field=field_name("standard_cost")),
+                       details={"field": "standard_cost"})
+    return cost
+
+
 def create_item(**fields) -> Item:
     item = build_item(**fields)
     db.session.add(item)
@@ -77,7 +87,7 @@ def create_item(**fields) -> Item:
 def build_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=None,
                shelf_life_days=None, requires_qc=False, gtin=None, density=None,
                pack_units=None, default_location=None, default_supplier=None,
-               sale_price=None, description=None) -> Item:
+               sale_price=None, description=None, standard_cost=None) -> Item:
     """A checked, unsaved item (shared by the form, the API and the CSV import)."""
     sku = _code(sku, "sku")
     name = read.text(name, "name")
@@ -105,6 +115,8 @@ def build_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=No
         item.density = read.number(density, "density").quantize(Decimal(1).scaleb(-COST_PLACES))
     if sale_price not in (None, ""):
         item.sale_price = quantize(read.unit_cost(sale_price, "sale_price"), COST_PLACES)
+    if standard_cost not in (None, ""):
+        item.standard_cost = _standard_cost(standard_cost)
     if default_location:
         item.default_location = read.location(default_location)
     if default_supplier:
@@ -198,7 +210,8 @@ def _active_location(code, field: str) -> Location:
 # ledger, recipes and orders count in that unit and name the item by that SKU.
 EDITABLE_ITEM_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life_days",
                         "requires_qc", "gtin", "density", "default_location",
-                        "default_supplier", "sale_price", "description", "archived")
+                        "default_supplier", "sale_price", "description", "archived",
+                        "standard_cost")
 _FIXED_ITEM_FIELDS = ("kind", "unit")
 OPEN_ORDER_STATUSES = ("planned", "in_progress")
 OPEN_PURCHASE_STATUSES = ("draft", "ordered", "partial")
@@ -254,6 +267,9 @@ def update_item(*, sku, **fields) -> Item:
         changes["sale_price"] = (None if _blank(fields["sale_price"]) else
                                  quantize(read.unit_cost(fields["sale_price"], "sale_price"),
                                           COST_PLACES))
+    if "standard_cost" in fields:
+        changes["standard_cost"] = (None if _blank(fields["standard_cost"]) else
+                                    _standard_cost(fields["standard_cost"]))
     if "description" in fields:
         changes["description"] = read.text(fields["description"], "description",
                                            required=False, max_length=4000)

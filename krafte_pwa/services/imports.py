@@ -30,7 +30,7 @@ from .stock import new_lot_code
 MAX_ROWS = 50_000
 ITEM_COLUMNS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantity",
                 "shelf_life_days", "requires_qc", "gtin", "density", "sale_price",
-                "default_location", "default_supplier", "description")
+                "default_location", "default_supplier", "description", "standard_cost")
 STOCK_COLUMNS = ("item", "quantity", "unit", "location", "expiry", "unit_cost",
                  "supplier", "supplier_lot", "status", "date")
 # One row per recipe line; the recipe's own fields may repeat on each row or be given once.

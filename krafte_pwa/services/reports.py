@@ -312,6 +312,7 @@ ACCOUNTING_LINES = (
     ("counts", (MovementKind.COUNT,)),
     ("waste", (MovementKind.WASTE,)),
     ("transfers", (MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN)),
+    ("revaluations", (MovementKind.REVALUATION_OUT, MovementKind.REVALUATION_IN)),
 )
 LINE_OF_KIND = {kind: name for name, kinds in ACCOUNTING_LINES for kind in kinds}
 

@@ -15,6 +15,7 @@ from . import _purchasing as po
 from ._ledger import Posting, post
 from ._sequences import document_number, next_value
 from ._tx import commit
+from .lot_costs import default_unit_cost
 from .settings import get_setting
 
 
@@ -98,8 +99,10 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
                              sku=item.sku), details={"line": position})
         unit = read.text(line.get("unit"), f"{field}.unit", required=False, max_length=20)
         quantity = read.base_quantity(item, line.get("quantity"), unit, f"{field}.quantity")
-        if line.get("unit_cost") in (None, "") and po_line is not None:
-            cost = po_line.unit_price  # the ordered price, per base unit
+        if line.get("unit_cost") in (None, ""):
+            # the ordered price, else the last purchase price or standard cost (per base unit)
+            cost = (po_line.unit_price if po_line is not None and po_line.unit_price > 0
+                    else default_unit_cost(item))
         else:
             cost = read.cost_per_base(item, read.unit_cost(line.get("unit_cost"),
                                                            f"{field}.unit_cost"), unit)

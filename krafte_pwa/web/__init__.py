@@ -38,6 +38,9 @@ def register(app: Flask) -> None:
     from . import users as users_pages  # settings: users (admins)
     app.register_blueprint(users_pages.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
+    from . import accounting  # accounting: journal, exports, closed months
+
+    app.register_blueprint(accounting.bp)
     errors.register(app)
     auth.register_loaders(login_manager)
 

@@ -1,6 +1,6 @@
 """Locale from the user's preference, else the browser's; number and date formatting."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel import Locale
@@ -42,14 +42,23 @@ def fmt_quantity(value, unit: str | None = None) -> str:
     return f"{text} {unit}" if unit else text
 
 
+CENT, TEN_THOUSANDTH = Decimal("0.01"), Decimal("0.0001")
+
+
 def fmt_money(value, *, unit_cost: bool = False) -> str:
-    """Values to the cent; unit costs keep their extra decimals (0,003125 €)."""
+    """Amounts to the cent; a unit cost below 1 to 4 decimals (0,0031 €), which pages
+    need to tell cheap ingredients apart. Exact values stay in the API and the exports."""
     if value is None:
         return ""
     currency = current_app.config.get("CURRENCY", "EUR")
-    amount = normalize(Decimal(value)) if unit_cost else Decimal(value).quantize(Decimal("0.01"))
-    return format_currency(amount, currency, locale=_babel_locale(str(get_locale())),
-                           decimal_quantization=not unit_cost)
+    amount = Decimal(value)
+    locale = _babel_locale(str(get_locale()))
+    if unit_cost and abs(amount) < 1:
+        pattern = locale.currency_formats["standard"].pattern.replace("0.00", "0.0000")
+        return format_currency(amount.quantize(TEN_THOUSANDTH, rounding=ROUND_HALF_UP),
+                               currency, format=pattern, locale=locale, currency_digits=False)
+    return format_currency(amount.quantize(CENT, rounding=ROUND_HALF_UP), currency,
+                           locale=locale)
 
 
 def fmt_date(value) -> str:
@@ -70,5 +79,6 @@ def movement_label(kind_name: str) -> str:
         "pick_out": _("picked for production"), "pick_in": _("into production"),
         "consume": _("consumed"), "output": _("produced"), "return_out": _("returned from WIP"),
         "return_in": _("returned to stock"), "waste": _("waste"), "shipment": _("shipped"),
+        "revaluation_out": _("revaluation (out)"), "revaluation_in": _("revaluation (in)"),
     }
     return labels.get(kind_name, kind_name)

@@ -87,6 +87,8 @@ def _hints(kind: str) -> dict[str, str]:
             "default_location": _("The code of an existing location."),
             "default_supplier": _("The supplier’s name (created if new)."),
             "description": _("Free text."),
+            "standard_cost": _("The cost per base unit of a lot received without a price "
+                               "when no purchase price is known."),
         }
     if kind == "opening-stock":
         return {

@@ -18,7 +18,8 @@ bp = Blueprint("items", __name__, url_prefix="/items")
 
 # Fields of the item form besides SKU, kind, unit (set once) and the requires_qc checkbox.
 EDIT_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life_days", "gtin",
-               "density", "default_location", "default_supplier", "sale_price", "description")
+               "density", "default_location", "default_supplier", "sale_price", "description",
+               "standard_cost")
 
 
 def _choices() -> dict:
@@ -84,6 +85,7 @@ def _form_of(item) -> dict:
         "default_location": item.default_location.code if item.default_location else "",
         "default_supplier": item.default_supplier.name if item.default_supplier else "",
         "sale_price": _plain(item.sale_price), "description": item.description or "",
+        "standard_cost": _plain(item.standard_cost),
     }
 
 

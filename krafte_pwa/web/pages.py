@@ -2,7 +2,7 @@
 of SPEC §6), open production orders — and the shop-floor tasks one tap away."""
 
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from .. import models
@@ -28,14 +28,16 @@ def _open_orders():
 @login_required
 def home():
     count, first_orders = _open_orders()
-    return render_template("pages/home.html", alerts=alert_service.alerts(limit=SHOWN),
+    found = alert_service.alerts(limit=SHOWN, costs=current_user.sees_costs)
+    return render_template("pages/home.html", alerts=found,
                            orders=count, open_orders=first_orders, shown=SHOWN)
 
 
 @bp.get("/alerts")
 @login_required
 def alerts():
-    return render_template("pages/alerts.html", alerts=alert_service.alerts())
+    return render_template("pages/alerts.html",
+                           alerts=alert_service.alerts(costs=current_user.sees_costs))
 
 
 @bp.get("/menu")

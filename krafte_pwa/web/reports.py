@@ -35,6 +35,7 @@ def accounting_labels() -> dict[str, str]:
             "production_output": _("Production output"),
             "shipments": _("Shipments (cost of goods sold)"), "adjustments": _("Adjustments"),
             "counts": _("Stock counts"), "waste": _("Waste"), "transfers": _("Transfers"),
+            "revaluations": _("Cost corrections (revaluations)"),
             "other": _("Other"), "closing_balance": _("Closing value")}
 
 

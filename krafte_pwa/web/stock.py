@@ -9,8 +9,9 @@ from werkzeug.datastructures import MultiDict
 from ..errors import KrafteError
 from ..extensions import db
 from ..models import LOT_STATUSES, Item, Location
-from ..services import catalog, queries, stock
+from ..services import catalog, lot_costs, queries, stock
 from .auth import role_required
+from .i18n import fmt_money, fmt_quantity
 from .purchasing import status_names as po_status_names
 from .refused import refused
 
@@ -151,6 +152,28 @@ def status(code):
         stock.change_lot_status(lot=code, status=form.get("status"),
                                 reason=form.get("reason"), user_id=current_user.id)
         flash(_("Status changed."), "success")
+    except KrafteError as exc:
+        flash(exc.message, "error")
+    return _back_to_lot(code)
+
+
+@bp.post("/l/<code>/cost")
+@role_required("manager")
+def cost(code):
+    form = request.form
+    try:
+        result = lot_costs.correct_lot_cost(lot=code, unit_cost=form.get("unit_cost"),
+                                            reason=form.get("reason"), user_id=current_user.id)
+        flash(_("Unit cost corrected: %(quantity)s on hand revalued by %(change)s.",
+                quantity=fmt_quantity(result.revalued, result.lot.item.unit),
+                change=fmt_money(result.value_change)), "success")
+        if result.consumed.quantity or result.shipped.quantity:
+            flash(_("Already used at the old cost, not rewritten: %(consumed)s consumed by "
+                    "production (%(consumed_value)s), %(shipped)s shipped (%(shipped_value)s).",
+                    consumed=fmt_quantity(result.consumed.quantity, result.lot.item.unit),
+                    consumed_value=fmt_money(result.consumed.value),
+                    shipped=fmt_quantity(result.shipped.quantity, result.lot.item.unit),
+                    shipped_value=fmt_money(result.shipped.value)), "info")
     except KrafteError as exc:
         flash(exc.message, "error")
     return _back_to_lot(code)

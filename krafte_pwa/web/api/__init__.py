@@ -73,6 +73,7 @@ def dumps(data) -> str:
 
 
 from . import (  # noqa: E402,F401  (routes register on bp)
+    accounting,
     alerts,
     counts,
     imports,

@@ -7,6 +7,7 @@ from ...errors import BadInput
 from ...messages import _
 from ...services import alerts
 from . import bp
+from .serializers import shows_costs
 
 
 def _days(value):
@@ -38,10 +39,12 @@ def alerts_json(found) -> dict:
         "expiring": [_lot(a) for a in found.expiring],
         "expired": [_lot(a) for a in found.expired],
         "quarantine": [_lot(a) for a in found.quarantine],
+        "cost_missing": [_lot(a) for a in found.cost_missing],
         "days": found.days,
     }
 
 
 @bp.get("/alerts")
 def get_alerts():
-    return alerts_json(alerts.alerts(days=_days(request.args.get("days"))))
+    return alerts_json(alerts.alerts(days=_days(request.args.get("days")),
+                                     costs=shows_costs()))

@@ -12,7 +12,8 @@ from .serializers import item_json, page_json
 
 ITEM_FIELDS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantity",
                "shelf_life_days", "requires_qc", "gtin", "density", "pack_units",
-               "default_location", "default_supplier", "sale_price", "description")
+               "default_location", "default_supplier", "sale_price", "description",
+               "standard_cost")
 
 
 @bp.post("/items")

@@ -45,7 +45,10 @@ ITEM = _obj({"sku": {"type": "string"}, "name": {"type": "string"},
              "unit": {"type": "string"}, "on_hand": DEC, "reserved": DEC, "available": DEC,
              "on_order": DEC, "reorder_point": DEC, "reorder_quantity": DEC,
              "shelf_life_days": {"type": ["integer", "null"]}, "requires_qc": {"type": "boolean"},
-             "gtin": {"type": ["string", "null"]}})
+             "gtin": {"type": ["string", "null"]},
+             "standard_cost": {**DEC, "description": "per base unit: the cost of a lot "
+                               "received without one when no purchase price is known; "
+                               "absent for operators"}})
 LOT = _obj({"code": {"type": "string"}, "item": {"type": "string"},
             "status": {"enum": ["released", "quarantine", "blocked"]},
             "expiry": {"type": ["string", "null"], "format": "date"},
@@ -61,7 +64,12 @@ def _page(schema):
 
 
 def document() -> dict:
-    from . import openapi_production, openapi_reports, openapi_trade  # build on the helpers above
+    from . import (  # build on the helpers above
+        openapi_accounting,
+        openapi_production,
+        openapi_reports,
+        openapi_trade,
+    )
 
     return {
         "openapi": "3.1.0",
@@ -98,6 +106,7 @@ def document() -> dict:
                                        "shelf_life_days": {"type": "integer"},
                                        "requires_qc": {"type": "boolean"},
                                        "gtin": {"type": "string"}, "density": NUM_IN,
+                                       "standard_cost": NUM_IN,
                                        "pack_units": {"type": "array", "items": _obj(
                                            {"name": {"type": "string"}, "quantity": NUM_IN,
                                             "unit": {"type": "string"}})}},
@@ -120,7 +129,7 @@ def document() -> dict:
                                "default_location": {"type": ["string", "null"]},
                                "default_supplier": {"type": ["string", "null"]},
                                "sale_price": NUM_IN, "description": {"type": "string"},
-                               "archived": {"type": "boolean"}})),
+                               "standard_cost": NUM_IN, "archived": {"type": "boolean"}})),
             },
             "/locations": {"post": _op("Create a location", status="201", idempotent=True,
                                        role="manager",
@@ -175,6 +184,20 @@ def document() -> dict:
                 role="manager", params=(("code", "path"),),
                 body=_obj({"status": {"enum": ["released", "quarantine", "blocked"]},
                            "reason": {"type": "string"}}, ["status", "reason"]))},
+            "/lots/{code}/cost": {"post": _op(
+                "Correct a lot's unit cost (per base unit), with a reason: the stock still on "
+                "hand is revalued (revaluation movements, booked by the accounting journal); "
+                "what was consumed or shipped keeps its old cost and the answer says how much",
+                idempotent=True, role="manager", params=(("code", "path"),),
+                body=_obj({"unit_cost": NUM_IN, "reason": {"type": "string"}},
+                          ["unit_cost", "reason"]),
+                answer=_obj({"code": {"type": "string"}, "unit_cost": DEC,
+                             "old_unit_cost": DEC, "document": {"type": "string"},
+                             "revalued_quantity": DEC, "value_change": DEC,
+                             "consumed_at_old_cost": _obj({"quantity": DEC, "value": DEC}),
+                             "shipped_at_old_cost": _obj({"quantity": DEC, "value": DEC}),
+                             "output_lots": {"type": "array", "items": {"type": "string"}}},
+                            ["code", "unit_cost"]))},
             "/transfers": {"post": _op(
                 "Move stock of a lot between locations", status="201", answer=LOT,
                 idempotent=True,
@@ -188,6 +211,7 @@ def document() -> dict:
                            "quantity": NUM_IN, "reason": {"type": "string"},
                            "unit": {"type": "string"}},
                           ["lot", "location", "quantity", "reason"]))},
+            **openapi_accounting.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
             **openapi_trade.paths(),

@@ -61,6 +61,9 @@ ALERTS = _obj({
                  "description": "expiring within `days`, not blocked"},
     "expired": {"type": "array", "items": LOT_ALERT, "description": "expired, still in stock"},
     "quarantine": {"type": "array", "items": LOT_ALERT},
+    "cost_missing": {"type": "array", "items": LOT_ALERT,
+                     "description": "lots in stock at a zero cost whose item has no purchase "
+                     "price and no standard cost (empty for operators)"},
     "days": {"type": "integer"},
 })
 RECALL = _obj({

@@ -21,6 +21,7 @@ def item_json(item, stock=None) -> dict:
     }
     if shows_costs():
         data["sale_price"] = to_str(item.sale_price)
+        data["standard_cost"] = to_str(item.standard_cost)
     if stock is not None:
         data.update(on_hand=to_str(stock.on_hand), reserved=to_str(stock.reserved),
                     available=to_str(stock.available), on_order=to_str(stock.on_order))

@@ -3,7 +3,7 @@
 from flask import request
 
 from ...domain.numbers import to_str
-from ...services import queries, stock
+from ...services import lot_costs, queries, stock
 from ..auth import role_required
 from . import body, bp, idempotent, user_id
 from .serializers import lot_json, movement_json, page_json
@@ -81,3 +81,25 @@ def adjust():
                              unit=data.get("unit"), user_id=user_id())
     detail = queries.lot_detail(lot.code)
     return lot_json(lot, detail.quantity, detail.balances), 201
+
+
+def cost_correction_json(result) -> dict:
+    return {"code": result.lot.code, "unit_cost": to_str(result.new_cost),
+            "old_unit_cost": to_str(result.old_cost), "document": result.document,
+            "revalued_quantity": to_str(result.revalued),
+            "value_change": to_str(result.value_change),
+            "consumed_at_old_cost": {"quantity": to_str(result.consumed.quantity),
+                                     "value": to_str(result.consumed.value)},
+            "shipped_at_old_cost": {"quantity": to_str(result.shipped.quantity),
+                                    "value": to_str(result.shipped.value)},
+            "output_lots": result.output_lots}
+
+
+@bp.post("/lots/<code>/cost")
+@role_required("manager")
+@idempotent
+def correct_cost(code):
+    data = body()
+    result = lot_costs.correct_lot_cost(lot=code, unit_cost=data.get("unit_cost"),
+                                        reason=data.get("reason"), user_id=user_id())
+    return cost_correction_json(result), 200

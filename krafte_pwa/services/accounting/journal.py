@@ -1,0 +1,380 @@
+"""The stock journal (SPEC §12): balanced double entries derived from the ledger.
+
+Both methods read the same ledger as the valuation (services.reports), so the stock
+accounts always reconcile with it: over any period their net change is the valuation at
+the end minus the valuation at the start, to the cent.
+
+- periodic: one stock-variation entry per stock account, for the whole period.
+- perpetual: one entry per business event: the movements of one document and one kind
+  of operation on one day (a receipt, the picks that start a production order, its
+  completion, a shipment, a count, a cost correction); a movement without a document (an
+  adjustment) is an event of its own.
+
+Amounts are to the cent. A stock account's line in an entry is the change of its rounded
+running balance (round(balance after) − round(balance before)), so the lines of a period
+add up exactly to the change of the rounded valuation; every other line is its exact
+amount rounded, and what a rounding leaves over goes on the rounding account's line, so
+each entry balances.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from sqlalchemy import BigInteger, String, cast, func, literal, select, type_coerce
+from sqlalchemy.exc import OperationalError
+
+from ...errors import BadInput
+from ...extensions import db
+from ...messages import _
+from ...models import Movement, MovementKind
+from ...models.types import utcnow
+from .. import reports
+from .._tx import dialect_name
+from . import settings as conf
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+JOURNAL_CODE = "ST"
+K = MovementKind
+EVENT_CLASS = {
+    K.OPENING: "opening", K.RECEIPT: "receipt", K.TRANSFER_OUT: "transfer",
+    K.TRANSFER_IN: "transfer", K.ADJUSTMENT: "adjustment", K.COUNT: "count",
+    K.PICK_OUT: "issue", K.PICK_IN: "issue", K.CONSUME: "production", K.OUTPUT: "production",
+    K.RETURN_OUT: "production", K.RETURN_IN: "production", K.WASTE: "production",
+    K.SHIPMENT: "shipment", K.REVALUATION_OUT: "revaluation", K.REVALUATION_IN: "revaluation",
+}
+# the counterpart of a movement's value, by kind; None: inside the stock accounts (what
+# does not cancel out, a production order's labour and overhead, is production_absorbed)
+COUNTERPART = {
+    K.OPENING: "opening_stock", K.RECEIPT: "goods_received_not_invoiced",
+    K.SHIPMENT: "cost_of_goods_sold", K.WASTE: "scrap",
+    K.ADJUSTMENT: ("adjustment_loss", "adjustment_gain"), K.COUNT: ("count_loss", "count_gain"),
+    K.REVALUATION_OUT: "variation", K.REVALUATION_IN: "variation",
+}
+
+
+def cents(value: Decimal) -> Decimal:
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _exact(raw: int) -> Decimal:
+    return reports.to_money(raw)
+
+
+@dataclass
+class Line:
+    account: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+    @property
+    def signed(self) -> Decimal:
+        return self.debit - self.credit
+
+
+@dataclass
+class Entry:
+    date: date
+    label: str
+    document: str | None
+    lines: list[Line]
+    journal: str = JOURNAL_CODE
+    number: int = 0
+
+    def as_dict(self) -> dict:
+        return {"date": self.date.isoformat(), "journal": self.journal, "label": self.label,
+                "document": self.document,
+                "lines": [[ln.account, str(ln.debit), str(ln.credit)] for ln in self.lines]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Entry":
+        return cls(date.fromisoformat(data["date"]), data["label"], data.get("document"),
+                   [Line(a, Decimal(d), Decimal(c)) for a, d, c in data["lines"]],
+                   data.get("journal", JOURNAL_CODE))
+
+
+@dataclass
+class Journal:
+    method: str
+    start: datetime  # inclusive
+    end: datetime  # exclusive
+    entries: list[Entry] = field(default_factory=list)
+    opening: dict[str, Decimal] = field(default_factory=dict)  # stock account -> cents
+    closing: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def last_day(self) -> date:
+        return (self.end - timedelta(microseconds=1)).date()
+
+
+def _lines(amounts: dict[str, Decimal]) -> list[Line]:
+    """Signed amounts per account (debit > 0) -> lines, zero ones left out."""
+    lines = []
+    for account in sorted(amounts):
+        value = amounts[account]
+        if value > 0:
+            lines.append(Line(account, debit=value))
+        elif value < 0:
+            lines.append(Line(account, credit=-value))
+    return lines
+
+
+def _balance(amounts: dict[str, Decimal], accounts: dict[str, str]) -> dict[str, Decimal]:
+    rest = sum(amounts.values(), ZERO)
+    if rest:
+        rounding = accounts["rounding"]
+        amounts[rounding] = amounts.get(rounding, ZERO) - rest
+    return amounts
+
+
+def _per_account(values: dict[str, Decimal], accounts: dict[str, str]) -> dict[str, Decimal]:
+    """Exact values per category -> per stock account (two categories may share one)."""
+    result: dict[str, Decimal] = {}
+    with localcontext() as ctx:
+        ctx.prec = 80
+        for category in reports.CATEGORIES:
+            account = accounts[category]
+            result[account] = result.get(account, ZERO) + values.get(category, ZERO)
+    return result
+
+
+def _variation_account(account: str, accounts: dict[str, str]) -> str:
+    for category in reports.CATEGORIES:
+        if accounts[category] == account:
+            return accounts[conf.VARIATION_OF[category]]
+    raise KeyError(account)
+
+
+# ---------------------------------------------------------------- the ledger, grouped
+
+def _event_rows(lower: datetime, upper: datetime) -> list[tuple]:
+    """(key, kind, day, item_id, in_wip, first_id, raw value) of the movements in
+    [lower, upper), grouped by event key (document, or the movement for one without),
+    kind, day, item and WIP."""
+    key = func.coalesce(Movement.document,
+                        literal("#") + cast(Movement.id, String))
+    day = func.date(Movement.created_at)
+    wip = reports._wip_flag(Movement.location_id)
+    group = (key, Movement.kind, day, Movement.item_id, wip)
+    where = (Movement.created_at >= lower, Movement.created_at < upper)
+    first = func.min(Movement.id)
+    try:
+        rows = db.session.execute(
+            select(*group, first, *reports._value_sums(Movement.quantity, Movement.unit_cost))
+            .where(*where).group_by(*group)).all()
+        return [(*r[:6], reports._combine(r[6:])) for r in rows]
+    except (reports._Inexact, OperationalError):
+        if dialect_name() != "sqlite":
+            raise
+        cost = type_coerce(Movement.unit_cost, BigInteger)
+        rows = db.session.execute(
+            select(*group, first, cost, func.sum(type_coerce(Movement.quantity, BigInteger)))
+            .where(*where).group_by(*group, cost)).all()
+        merged: dict[tuple, list] = {}
+        for *head, first_id, c, q in rows:
+            slot = merged.setdefault(tuple(head), [first_id, 0])
+            slot[0] = min(slot[0], first_id)
+            slot[1] += int(c) * int(q or 0)
+        return [(*head, first_id, raw) for head, (first_id, raw) in merged.items()]
+
+
+@dataclass
+class _Event:
+    key: str
+    day: date
+    first_id: int
+    kinds: set = field(default_factory=set)
+    # (category, counterpart name or None) -> raw Σ quantity × cost (scaled integer)
+    values: dict = field(default_factory=lambda: defaultdict(int))
+
+
+def _events(lower: datetime, upper: datetime) -> list[_Event]:
+    kinds = reports._item_kinds()
+    events: dict[tuple, _Event] = {}
+    days: dict = {}
+    for key, kind, day, item_id, in_wip, first_id, raw in _event_rows(lower, upper):
+        if day not in days:
+            days[day] = reports.as_date(day)
+        ek = (key, EVENT_CLASS.get(kind, "other"), day)
+        event = events.get(ek)
+        if event is None:
+            event = events[ek] = _Event(key, days[day], first_id)
+        elif first_id < event.first_id:
+            event.first_id = first_id
+        event.kinds.add(kind)
+        category = "wip" if in_wip else reports.BY_ITEM_KIND[kinds[item_id]]
+        counterpart = COUNTERPART.get(kind, None if kind in EVENT_CLASS else "opening_stock")
+        if isinstance(counterpart, tuple):  # losses and gains apart
+            counterpart = counterpart[0] if raw < 0 else counterpart[1]
+        event.values[(category, counterpart)] += raw
+    return sorted(events.values(), key=lambda e: (e.day, e.first_id))
+
+
+class _Labels:
+    """Entry labels, each sentence translated once per journal (thousands of entries)."""
+
+    def __init__(self):
+        self.templates = {
+            "receipt": _("Receipt %(document)s"), "opening": _("Opening stock %(document)s"),
+            "shipment": _("Shipment %(document)s"), "count": _("Stock count %(document)s"),
+            "adjustment": _("Stock adjustment"),
+            "revaluation": _("Cost correction %(document)s"),
+            "issue": _("Issued to production %(document)s"),
+            "production": _("Production %(document)s"),
+            "transfer": _("Transfer %(document)s"),
+            "other": _("Stock movement %(document)s"),
+        }
+
+    def __call__(self, event: _Event) -> str:
+        document = event.key if not event.key.startswith("#") else ""
+        # the movements of an event are of one class (it is part of the event's key)
+        name = EVENT_CLASS.get(next(iter(event.kinds)), "other")
+        template = self.templates[name]
+        return template % {"document": document} if "%(" in template else template
+
+
+# ---------------------------------------------------------------- the two methods
+
+def start_values(lower: datetime) -> dict[str, Decimal]:
+    return {name: _exact(raw) for name, raw in reports._past_values(lower).items()}
+
+
+def end_values(start: dict[str, Decimal], lower: datetime, upper: datetime
+                ) -> dict[str, Decimal]:
+    values = dict(start)
+    with localcontext() as ctx:
+        ctx.prec = 80
+        for name, raw in reports._moved_values(lower, upper).items():
+            values[name] = values.get(name, ZERO) + _exact(raw)
+    return values
+
+
+def compute(lower: datetime, upper: datetime, *, method: str | None = None,
+            accounts: dict[str, str] | None = None,
+            opening: dict[str, Decimal] | None = None) -> Journal:
+    """The journal of [lower, upper) from the ledger. `opening`: the stock balances to
+    start from, per category, in cents (a closed period's frozen closing balances); when
+    the ledger says otherwise today (an item was reclassified since, say), a first entry
+    books the difference."""
+    method = method or conf.method()
+    accounts = accounts or conf.accounts()
+    journal = Journal(method, lower, upper)
+    start_raw = reports._past_values(lower)
+    start_by_category = {name: _exact(raw) for name, raw in start_raw.items()}
+    start = _per_account(start_by_category, accounts)
+    running = {a: cents(v) for a, v in start.items()}
+    if opening is not None:  # per category -> per account, in the map of today
+        frozen: dict[str, Decimal] = defaultdict(Decimal)
+        for category in reports.CATEGORIES:
+            frozen[accounts[category]] += opening.get(category, ZERO)
+        journal.opening = dict(frozen)
+        amounts: dict[str, Decimal] = {}
+        for account, value in running.items():
+            change = value - frozen[account]
+            if change:
+                variation = _variation_account(account, accounts)
+                amounts[account] = amounts.get(account, ZERO) + change
+                amounts[variation] = amounts.get(variation, ZERO) - change
+        lines = _lines(amounts)
+        if lines:
+            journal.entries.append(Entry(lower.date(), _("Change to the closing stock of a "
+                                                         "closed period"), None, lines))
+    else:
+        journal.opening = dict(running)
+    if method == "periodic":
+        end = _per_account(end_values(start_by_category, lower, upper), accounts)
+        last_day = (upper - timedelta(microseconds=1)).date()
+        for category in reports.CATEGORIES:
+            account = accounts[category]
+            if any(accounts[c] == account for c in reports.CATEGORIES[
+                    :reports.CATEGORIES.index(category)]):
+                continue  # one entry per account
+            change = cents(end[account]) - running[account]
+            running[account] = cents(end[account])
+            if change:
+                variation = accounts[conf.VARIATION_OF[category]]
+                journal.entries.append(Entry(
+                    last_day, _("Change in stock: %(account)s",
+                                account=conf.account_label(category)), None,
+                    _lines(_balance({account: change, variation: -change}, accounts))))
+    else:
+        _perpetual(journal, lower, upper, accounts, start_raw, running)
+    journal.closing = {a: running.get(a, ZERO) for a in running}
+    for number, entry in enumerate(journal.entries, start=1):
+        entry.number = number
+    return journal
+
+
+UNIT = 10 ** (reports.SCALE - 2)  # a cent in raw units (Σ stored quantity × stored cost)
+HALF = UNIT // 2
+
+
+def _raw_cents(raw: int) -> int:
+    """A raw amount -> whole cents, half away from zero (as cents() does)."""
+    return (raw + HALF) // UNIT if raw >= 0 else -((-raw + HALF) // UNIT)
+
+
+def _perpetual(journal: Journal, lower: datetime, upper: datetime, accounts: dict[str, str],
+               start_raw: dict[str, int], running: dict[str, Decimal]) -> None:
+    """One entry per event, in integers (raw amounts and cents) for speed: a month of a
+    busy workshop is tens of thousands of entries."""
+    exact: dict[str, int] = defaultdict(int)  # stock account -> raw running value
+    for category, raw in start_raw.items():
+        exact[accounts[category]] += raw
+    booked = {account: _raw_cents(raw) for account, raw in exact.items()}
+    for category in reports.CATEGORIES:
+        booked.setdefault(accounts[category], 0)
+    stock_of = {c: accounts[c] for c in reports.CATEGORIES}
+    counter_of = {}
+    for category in reports.CATEGORIES:
+        for name in (*conf.DEFAULT_ACCOUNTS, "variation", None):
+            account = (accounts[conf.VARIATION_OF[category]] if name == "variation" else
+                       accounts["production_absorbed"] if name is None else accounts[name])
+            counter_of[(category, name)] = account
+    rounding = accounts["rounding"]
+    label = _Labels()
+    entries = journal.entries
+    for event in _events(lower, upper):
+        moved: dict[str, int] = {}
+        counter: dict[str, int] = {}
+        for (category, counterpart), raw in event.values.items():
+            account = stock_of[category]
+            moved[account] = moved.get(account, 0) + raw
+            other = counter_of[(category, counterpart)]
+            counter[other] = counter.get(other, 0) - raw
+        amounts: dict[str, int] = {}
+        for account, raw in moved.items():
+            exact[account] += raw
+            now = _raw_cents(exact[account])
+            amounts[account] = amounts.get(account, 0) + now - booked[account]
+            booked[account] = now
+        for account, raw in counter.items():
+            amounts[account] = amounts.get(account, 0) + _raw_cents(raw)
+        rest = sum(amounts.values())
+        if rest:
+            amounts[rounding] = amounts.get(rounding, 0) - rest
+        lines = [Line(a, debit=Decimal(v).scaleb(-2)) if v > 0 else
+                 Line(a, credit=Decimal(-v).scaleb(-2))
+                 for a, v in sorted(amounts.items()) if v]
+        if lines:
+            document = None if event.key.startswith("#") else event.key
+            entries.append(Entry(event.day, label(event), document, lines))
+    for account, cents_ in booked.items():
+        running[account] = Decimal(cents_).scaleb(-2)
+
+
+def period_bounds(since, until) -> tuple[datetime, datetime]:
+    """ISO dates (inclusive) -> [lower, upper) in naive UTC; upper never after now.
+    Defaults: the first day of this month, today."""
+    today = date.today()
+    lower = reports.day_start(since, "from") if since not in (None, "") else \
+        datetime.combine(today.replace(day=1), time())
+    upper = reports.moment(until, "to") if until not in (None, "") else \
+        datetime.combine(today + timedelta(days=1), time())
+    if upper <= lower:
+        raise BadInput(_("to is before from"), details={"field": "to"})
+    return lower, min(upper, utcnow() + timedelta(microseconds=1))
