@@ -8,8 +8,13 @@ HOST ?= 0.0.0.0
 PORT ?= 8000
 SYSTEM_PACKAGES := libzbar0 poppler-utils chromium fonts-dejavu-core postgresql
 PYTEST_ARGS ?=
+# The suite runs in parallel (pytest-xdist): each worker is a process with its own
+# PostgreSQL server, SQLite files, live server and Chromium. Tests marked
+# xdist_group(name) share one worker (loadgroup); the others go wherever a worker is free.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: install system-packages venv translations migrate run dev test lint bench clean
+.PHONY: install system-packages venv translations migrate run dev test test-fast lint bench clean
 
 install: system-packages venv translations
 
@@ -58,7 +63,11 @@ dev: migrate
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The quick loop: domain, scan, labels and services (both databases); no web pages, no browser.
+test-fast: install
+	$(PYTEST) tests/unit tests/services $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

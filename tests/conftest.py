@@ -50,7 +50,10 @@ def sqlite_url(tmp_path_factory):
 
 @pytest.fixture(scope="session", autouse=True)
 def compiled_translations():
-    """`make` compiles the catalogues; a bare pytest run should not need it."""
+    """`make` compiles the catalogues; a bare pytest run should not need it. Parallel
+    workers may compile the same catalogue at once: each writes a file of its own and
+    renames it into place, so no worker ever reads a half-written one."""
+    import tempfile
     from pathlib import Path
 
     from babel.messages.mofile import write_mo
@@ -60,8 +63,11 @@ def compiled_translations():
     for po in root.glob("krafte_pwa/translations/*/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            with po.open("rb") as source, mo.open("wb") as target:
+            with po.open("rb") as source, tempfile.NamedTemporaryFile(
+                    "wb", dir=mo.parent, suffix=".mo.tmp", delete=False) as target:
                 write_mo(target, read_po(source))
+            os.chmod(target.name, 0o644)
+            os.replace(target.name, mo)
 
 
 _schema_ready: set[str] = set()

@@ -2,6 +2,10 @@
 
 As root, initdb and pg_ctl refuse to run, so they run as the `postgres` user on a data
 directory that user owns. fsync is off: the data is thrown away at the end.
+
+Each pytest-xdist worker is a process of its own and starts its own server: its own
+temporary directory (data, log, Unix socket) and its own free TCP port, so the workers'
+databases (same names, different servers) never meet.
 """
 
 import glob
@@ -22,6 +26,9 @@ def find_bin_dir() -> str | None:
             return path
     initdb = shutil.which("initdb")
     return os.path.dirname(initdb) if initdb else None
+
+
+PORT_ATTEMPTS = 3
 
 
 def _free_port() -> int:
@@ -52,12 +59,33 @@ class PostgresServer:
             shutil.chown(self.base, "postgres", "postgres")
         self._run("initdb", "-D", self.data, "-A", "trust", "--no-sync", "-U", self.user,
                   "-E", "UTF8", "--locale=C")
-        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off "
-                   f"-c unix_socket_directories={self.base} -c max_connections=100")
-        self._run("pg_ctl", "-D", self.data, "-o", options, "-l",
-                  os.path.join(self.base, "log"), "-w", "-t", "60", "start")
+        log = os.path.join(self.base, "log")
+        for attempt in range(1, PORT_ATTEMPTS + 1):
+            try:
+                self._run("pg_ctl", "-D", self.data, "-o", self._options(), "-l", log,
+                          "-w", "-t", "60", "start")
+                break
+            except subprocess.CalledProcessError:
+                # Another process (a parallel test worker) took the port between
+                # _free_port() and the server's bind: try another one.
+                if attempt == PORT_ATTEMPTS or not self._port_was_taken(log):
+                    raise
+                os.remove(log)
+                self.port = _free_port()
         return self
+
+    def _options(self) -> str:
+        return (f"-p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off "
+                f"-c unix_socket_directories={self.base} -c max_connections=100")
+
+    @staticmethod
+    def _port_was_taken(log: str) -> bool:
+        try:
+            with open(log, encoding="utf-8", errors="replace") as lines:
+                return "could not bind" in lines.read()
+        except OSError:
+            return False
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"

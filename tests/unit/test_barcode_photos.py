@@ -32,9 +32,12 @@ KNOWN_OTHER_SYMBOLS = {
     "ean13-zxing-2/24.png": {"1920081045006"},
 }
 
-pytestmark = pytest.mark.skipif(
-    not (PHOTOS / "MANIFEST.tsv").is_file(), reason=f"barcode photos not found at {PHOTOS}"
-)
+pytestmark = [
+    pytest.mark.skipif(not (PHOTOS / "MANIFEST.tsv").is_file(),
+                       reason=f"barcode photos not found at {PHOTOS}"),
+    # The photos are decoded once per module: under pytest-xdist, on one worker only.
+    pytest.mark.xdist_group("barcode_photos"),
+]
 
 
 def _text(raw: bytes) -> str:

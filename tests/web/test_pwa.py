@@ -65,6 +65,19 @@ def test_service_worker_is_served_from_the_root_with_a_versioned_shell(app, clie
     assert 'const VERSION = "next"' in client.get("/sw.js").get_data(as_text=True)
 
 
+def test_every_script_a_page_loads_is_in_the_shell(client, login_as):
+    """The shared scripts (one module each: queue, feedback, wedge...) and a page's own
+    open offline: the worker keeps each at install, under the same versioned URL."""
+    text = client.get("/sw.js").get_data(as_text=True)
+    shell = set(json.loads(re.search(r"const SHELL_URLS = (\[.*?\]);", text).group(1)))
+    login_as("operator")
+    for url in ("/", "/scan", "/move", "/queue"):
+        scripts = re.findall(r'<script (?:type="module" )?src="([^"]+)"',
+                             client.get(url).get_data(as_text=True))
+        assert "/static/js/offline-queue.js" in " ".join(scripts), url
+        assert scripts and set(scripts) <= shell, (url, set(scripts) - shell)
+
+
 def test_offline_page_carries_nothing_of_the_user(client, login_as):
     login_as("operator")
     page = client.get("/offline").get_data(as_text=True)

@@ -1,0 +1,131 @@
+/* The offline queue: actions waiting for the network in IndexedDB, one Idempotency-Key
+   each, replayed oldest first; the last 20 sent kept for the queue page; the badge in the
+   bar that counts what waits. Krafte.queue: add, send, replay, all, sent, put, remove. */
+const K = window.Krafte;
+const T = K.T;
+const me = K.user;
+
+function open() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open("krafte", 1);
+    req.onupgradeneeded = () => {
+      req.result.createObjectStore("queue", {keyPath: "id", autoIncrement: true});
+      req.result.createObjectStore("sent", {keyPath: "id", autoIncrement: true});
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+let dbPromise = null;
+function store(name, mode, work) {
+  dbPromise = dbPromise || open();
+  return dbPromise.then((db) => new Promise((resolve, reject) => {
+    const tx = db.transaction(name, mode);
+    const req = work(tx.objectStore(name));
+    tx.oncomplete = () => resolve(req ? req.result : undefined);
+    tx.onerror = () => reject(tx.error);
+  }));
+}
+const Q = (K.queue = {
+  all: () => store("queue", "readonly", (s) => s.getAll()),
+  sent: () => store("sent", "readonly", (s) => s.getAll()),
+  put: (entry) => store("queue", "readwrite", (s) => s.put(entry)),
+  remove: (id) => store("queue", "readwrite", (s) => s.delete(id)),
+});
+
+/* labelKey: the T string the label is made from, to remake it after an edit. */
+Q.add = async function (url, payload, labelKey, values, method) {
+  const label = K.fmt(T[labelKey] || labelKey || url, values || payload);
+  const entry = {method: method || "POST", url: url, body: payload, label: label, user: me,
+                 labelKey: labelKey, key: K.uuid(), created: Date.now(), state: "pending"};
+  entry.id = await Q.put(entry);
+  updateBadge();
+  return entry;
+};
+
+async function fetchToken() {
+  const res = await fetch("/pwa/token", {credentials: "same-origin"});
+  if (!res.ok) return false;
+  document.querySelector('meta[name="csrf-token"]').content = (await res.json()).csrf_token;
+  return true;
+}
+
+/* One attempt: "sent", "refused" (kept with the server's reason), or a reason to wait:
+   "offline", "login", "later". A replay carries the same Idempotency-Key, so an action
+   whose answer was lost is not applied twice. */
+Q.send = async function (entry, retried) {
+  let res;
+  try {
+    res = await fetch(entry.url, {
+      method: entry.method, credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "X-CSRFToken": K.csrf(),
+                "Idempotency-Key": entry.key},
+      body: JSON.stringify(entry.body)});
+  } catch (e) {
+    return {outcome: "offline"};
+  }
+  const data = await res.json().catch(() => ({}));
+  if (res.ok) {
+    await Q.remove(entry.id);
+    await store("sent", "readwrite", (s) => s.put({label: entry.label, at: Date.now(),
+                                                    url: entry.url, answer: data}));
+    trimSent();
+    updateBadge();
+    return {outcome: "sent", data: data};
+  }
+  const error = data.error || {};
+  if (res.status === 401) return {outcome: "login"};
+  if (error.code === "csrf_failed" && !retried && await fetchToken().catch(() => false)) {
+    return Q.send(entry, true);
+  }
+  if (res.status >= 500 || res.status === 429 || error.code === "idempotency_in_progress") {
+    return {outcome: "later"};
+  }
+  entry.state = "refused";
+  entry.error = error.message || res.statusText || T.error;
+  entry.status = res.status;
+  await Q.put(entry);
+  updateBadge();
+  return {outcome: "refused", error: entry.error};
+};
+
+async function trimSent() {
+  const sent = await Q.sent();
+  for (const old of sent.slice(0, Math.max(0, sent.length - 20))) {
+    await store("sent", "readwrite", (s) => s.delete(old.id));
+  }
+}
+
+/* Replay what waits, oldest first; stops at the first sign of no network. */
+async function replayAll() {
+  let sent = 0;
+  for (const entry of await Q.all()) {
+    if (entry.state !== "pending" || entry.user !== me) continue;
+    const result = await Q.send(entry);
+    if (result.outcome === "sent") sent += 1;
+    else if (result.outcome === "login") { K.toast(T.login, "error"); break; }
+    else if (result.outcome !== "refused") break;
+  }
+  if (sent) K.toast(K.fmt(T.sent_n, {n: sent}));
+  document.dispatchEvent(new CustomEvent("krafte:queue"));
+}
+let replaying = null;
+Q.replay = function () {
+  if (!me) return Promise.resolve();
+  if (replaying) return replaying;
+  const locked = navigator.locks ? navigator.locks.request("krafte-replay", replayAll)
+                                 : replayAll();
+  replaying = locked.finally(() => { replaying = null; });
+  return replaying;
+};
+
+async function updateBadge() {
+  const link = document.querySelector("[data-queue-link]");
+  if (!link) return;
+  const entries = await Q.all();
+  link.hidden = entries.length === 0;
+  document.querySelectorAll("[data-queue-count]").forEach((el) => { el.textContent = entries.length; });
+  link.classList.toggle("refused", entries.some((e) => e.state === "refused"));
+  document.dispatchEvent(new CustomEvent("krafte:queue"));
+}
+K.updateBadge = updateBadge;
