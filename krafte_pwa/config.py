@@ -22,6 +22,7 @@ def from_environment(instance_path: str) -> dict:
         "CURRENCY": env.get("KRAFTE_CURRENCY", "EUR"),
         "BABEL_DEFAULT_LOCALE": env.get("KRAFTE_LOCALE", "en"),
         "MAX_CONTENT_LENGTH": int(env.get("KRAFTE_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)),
+        "TOKEN_DAYS": int(env.get("KRAFTE_TOKEN_DAYS", 90)),
     }
 
 

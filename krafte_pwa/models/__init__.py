@@ -38,3 +38,9 @@ __all__ += [
     "COUNT_STATUSES", "PO_STATUSES", "SHIPMENT_STATUSES", "PurchaseOrder", "PurchaseOrderLine",
     "Shipment", "ShipmentLine", "ShipmentLot", "StockCount", "StockCountLine",
 ]
+
+# Server-side sessions and the login limits' counters.
+from .system import RateLimitCounter  # noqa: E402
+from .users import UserSession  # noqa: E402
+
+__all__ += ["RateLimitCounter", "UserSession"]
