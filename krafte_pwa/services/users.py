@@ -173,7 +173,9 @@ def start_session(user: User, *, remember: bool = False) -> User:
     """A new logged-in session for the user; `user.get_id()` names it afterwards."""
     now = utcnow()
     key = secrets.token_urlsafe(32)
-    db.session.execute(delete(UserSession).where(UserSession.expires_at <= now))
+    # the user's ended sessions go now (one user's rows: no lock contention between logins)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                                 UserSession.expires_at <= now))
     row = UserSession(user_id=user.id, key_hash=_digest(key), created_at=now,
                       expires_at=now + session_lifetime(remember))
     db.session.add(row)

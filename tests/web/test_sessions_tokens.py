@@ -80,6 +80,9 @@ def test_a_session_row_expires(app, users):
     db.session.execute(update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     db.session.commit()
     assert browser.get("/items/").status_code == 302
+    # the next login tidies the ended row away
+    assert log_in(browser, "operator", "operator-password").status_code == 302
+    assert [r.key_hash != row.key_hash for r in sessions()] == [True]
 
 
 def test_the_remember_duration_follows_the_configuration(app, users):
