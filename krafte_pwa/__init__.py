@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import config as config_module
 from .db_session import configure_engine
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -23,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_DURATION=timedelta(days=14),  # "remember me" on a shared tablet
         BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).parent / "translations"),
     )
+    # Login limits count in the database, shared by every app process (web/login_limits.py).
+    app.config.update(RATELIMIT_STORAGE_URI="krafte-db://", RATELIMIT_STRATEGY="fixed-window")
     if config:
         app.config.update(config)
     app.json.sort_keys = False  # answers keep the contract's field order
@@ -33,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from .web import login_limits  # noqa: F401  (registers the krafte-db:// storage)
+
+    limiter.init_app(app)
 
     from .web import i18n
 

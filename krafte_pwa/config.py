@@ -24,6 +24,7 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": int(env.get("KRAFTE_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)),
         # Reverse proxies in front whose X-Forwarded-Proto/-For are trusted (0: none).
         "PROXY_HOPS": int(env.get("KRAFTE_PROXY_HOPS") or 0),
+        "TOKEN_DAYS": int(env.get("KRAFTE_TOKEN_DAYS", 90)),
     }
 
 

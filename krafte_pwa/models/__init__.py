@@ -43,3 +43,8 @@ __all__ += [
 from .accounting import ClosedPeriod  # noqa: E402
 
 __all__ += ["ClosedPeriod"]
+# Server-side sessions and the login limits' counters.
+from .system import RateLimitCounter  # noqa: E402
+from .users import UserSession  # noqa: E402
+
+__all__ += ["RateLimitCounter", "UserSession"]

@@ -1,6 +1,5 @@
-"""People and their API tokens."""
+"""People, their sessions and their API tokens."""
 
-import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -24,10 +23,13 @@ class User(UserMixin, db.Model):
 
     __table_args__ = (CheckConstraint("role IN ('admin', 'manager', 'operator')", name="role"),)
 
+    # Set on the instance that stands for a logged-in session (services.users), never stored.
+    session_key = None
+    session_row_id = None
+
     def get_id(self) -> str:
-        # The session names the password too: changing it ends every other session.
-        stamp = hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
-        return f"{self.id}.{stamp}"
+        # "<id>.<key>": the key names a row of user_session, which logout deletes.
+        return f"{self.id}.{self.session_key}" if self.session_key else str(self.id)
 
     @property
     def is_active(self) -> bool:
@@ -47,5 +49,20 @@ class ApiToken(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256: tokens are random
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    name: Mapped[str | None] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+
+    user = relationship(User)
+
+
+class UserSession(db.Model):
+    """A logged-in browser. The cookie carries a random key; only its sha256 is stored.
+    Logout, a new password or deactivation delete the row, which ends the session."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
     user = relationship(User)

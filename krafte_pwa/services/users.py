@@ -1,7 +1,9 @@
-"""People: create, list, change, authenticate, API tokens."""
+"""People: create, list, change, authenticate; their sessions and API tokens."""
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
@@ -10,7 +12,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..errors import BadInput, Conflict, NotFound, Unauthorized
 from ..extensions import db
 from ..messages import _
-from ..models import ROLES, ApiToken, User
+from ..models import ROLES, ApiToken, User, UserSession
+from ..models.types import utcnow
 from . import _inputs as read
 from ._tx import commit
 
@@ -77,11 +80,12 @@ def get_user(username) -> User:
 
 
 def update_user(*, username, role=None, active=None, locale=None, password=None,
-                acting_user_id=None) -> User:
+                acting_user_id=None, keep_session_id=None) -> User:
     """Change what is given; None leaves a field as it is, locale "" follows the browser
     again. Never leaves the shop without an active admin. Deactivating or a new password
     revokes the user's API tokens and ends their sessions (a later reactivation does not
-    bring them back)."""
+    bring them back); `keep_session_id` is the session of an admin who changes their own
+    password, which stays open."""
     if role is not None:
         _check_role(role)
     if active is not None and not isinstance(active, bool):
@@ -115,12 +119,12 @@ def update_user(*, username, role=None, active=None, locale=None, password=None,
     if active is not None:
         user.active = active
         if not active:
-            db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+            _revoke_everything(user.id)
     if locale is not None:
         user.locale = locale or None
     if password is not None:
-        user.password_hash = _hash(password)  # ends the user's sessions (User.get_id)
-        db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        user.password_hash = _hash(password)
+        _revoke_everything(user.id, keep_session_id=keep_session_id)
     commit()
     return user
 
@@ -136,25 +140,154 @@ def authenticate(username, password) -> User:
     return user
 
 
+def _revoke_everything(user_id: int, *, keep_session_id=None) -> None:
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+    sessions = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_session_id is not None:
+        sessions = sessions.where(UserSession.id != keep_session_id)
+    db.session.execute(sessions)
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(*, username, password) -> str:
-    user = authenticate(username, password)
-    token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_digest(token)))
+# Sessions: the Flask-Login id is "<user id>.<key>"; the key names a user_session row.
+
+def _duration(value, default: timedelta) -> timedelta:
+    if value is None:
+        return default
+    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+
+
+def session_lifetime(remember: bool) -> timedelta:
+    """Remembered: as long as the remember cookie. Otherwise a day: the cookie itself ends
+    with the browser, the row must end too if a copy was saved."""
+    config = current_app.config
+    if remember:
+        return _duration(config.get("REMEMBER_COOKIE_DURATION"), timedelta(days=14))
+    return _duration(config.get("SESSION_ROW_LIFETIME"), timedelta(hours=24))
+
+
+def start_session(user: User, *, remember: bool = False) -> User:
+    """A new logged-in session for the user; `user.get_id()` names it afterwards."""
+    now = utcnow()
+    key = secrets.token_urlsafe(32)
+    # the user's ended sessions go now (one user's rows: no lock contention between logins)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                                 UserSession.expires_at <= now))
+    row = UserSession(user_id=user.id, key_hash=_digest(key), created_at=now,
+                      expires_at=now + session_lifetime(remember))
+    db.session.add(row)
     commit()
-    return token
+    user.session_key, user.session_row_id = key, row.id
+    return user
 
 
-def user_for_token(token: str) -> User | None:
+def session_user(session_id) -> User | None:
+    """The user of a live session, or None: unknown, ended, expired or deactivated.
+    Reads only: a page view writes nothing."""
+    number, _dot, key = str(session_id).partition(".")
+    if not number.isdigit() or not key:
+        return None
+    row = db.session.execute(
+        select(UserSession).where(UserSession.key_hash == _digest(key))
+    ).scalar()
+    if row is None or row.user_id != int(number) or row.expires_at <= utcnow():
+        return None
+    user = row.user
+    if not user.active:
+        return None
+    user.session_key, user.session_row_id = key, row.id
+    return user
+
+
+def end_session(user) -> None:
+    """Logout: the session's row goes, so a saved copy of its cookies opens nothing."""
+    row_id = getattr(user, "session_row_id", None)
+    if row_id is not None:
+        db.session.execute(delete(UserSession).where(UserSession.id == row_id))
+        commit()
+
+
+# API tokens: random, stored as sha256, with an expiry.
+
+@dataclass
+class IssuedToken:
+    secret: str  # shown once, never stored
+    row: ApiToken
+
+
+def token_days() -> int:
+    return int(current_app.config.get("TOKEN_DAYS", 90))
+
+
+def issue_token(*, username, password, name=None) -> IssuedToken:
+    name = read.text(name, "name", required=False, max_length=100)
+    user = authenticate(username, password)
+    now = utcnow()
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id,
+                                              ApiToken.expires_at <= now))
+    secret = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_digest(secret), name=name, created_at=now,
+                   expires_at=now + timedelta(days=token_days()))
+    db.session.add(row)
+    commit()
+    return IssuedToken(secret, row)
+
+
+def create_token(*, username, password, name=None) -> str:
+    return issue_token(username=username, password=password, name=name).secret
+
+
+def token_login(token: str) -> tuple[User, int] | None:
+    """The user and token id of a live token; None when unknown, expired or inactive."""
     row = db.session.execute(
         select(ApiToken).where(ApiToken.token_hash == _digest(token))
     ).scalar()
-    if row is None or not row.user.active:
+    if row is None or row.expires_at <= utcnow() or not row.user.active:
         return None
-    return row.user
+    return row.user, row.id
+
+
+def user_for_token(token: str) -> User | None:
+    found = token_login(token)
+    return found[0] if found else None
+
+
+@dataclass
+class TokenPage:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+
+def list_tokens(user_id: int, *, page=1, per_page=50) -> TokenPage:
+    from .queries import paging
+
+    page, per_page = paging(page, per_page)
+    query = select(ApiToken).where(ApiToken.user_id == user_id)
+    total = db.session.execute(
+        select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return TokenPage(list(rows), total, page, per_page)
+
+
+def revoke_token(user_id: int, token_id) -> int:
+    """Revokes one of the user's own tokens; someone else's is as unknown as a missing one."""
+    if isinstance(token_id, bool) or not isinstance(token_id, int):
+        raise NotFound(_("token not found"), code="unknown_token")
+    deleted = db.session.execute(
+        delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id)
+    ).rowcount
+    if not deleted:
+        raise NotFound(_("token not found"), code="unknown_token")
+    commit()
+    return token_id
 
 
 def set_locale(user: User, locale) -> None:

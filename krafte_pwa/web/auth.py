@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -19,9 +20,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import KrafteError
 from ..extensions import db
-from ..models import User
 from ..services import users as user_service
 from .errors import error_json
+from .login_limits import limit_failed_logins
 
 bp = Blueprint("auth", __name__)
 
@@ -32,22 +33,17 @@ def register_loaders(login_manager) -> None:
 
     @login_manager.user_loader
     def _load(session_id):
-        number, _, _stamp = str(session_id).partition(".")
-        if not number.isdigit():
-            return None
-        user = db.session.get(User, int(number))
-        if user is None or not user.active or user.get_id() != session_id:
-            return None  # deactivated, or the password changed since this session began
-        return user
+        # None when the session was ended (logout, new password, deactivation) or expired
+        return user_service.session_user(session_id)
 
     @login_manager.request_loader
     def _from_token(req):
         header = req.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
-            user = user_service.user_for_token(header[7:].strip())
-            if user is not None:
-                g.bearer = True
-            return user
+            found = user_service.token_login(header[7:].strip())
+            if found is not None:
+                user, g.bearer = found  # g.bearer: the id of the token in use
+                return user
         return None
 
     @login_manager.unauthorized_handler
@@ -90,6 +86,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit_failed_logins
 def login():
     if request.method == "POST":
         try:
@@ -97,14 +94,35 @@ def login():
                                              request.form.get("password", ""))
         except KrafteError:
             flash(_("Wrong username or password."), "error")
-            return render_template("auth/login.html"), 401
-        login_user(user, remember=bool(request.form.get("remember")))
+            page = render_template("auth/login.html")
+            db.session.rollback()  # free the database before the failure is counted
+            return page, 401
+        remember = bool(request.form.get("remember"))
+        user_service.start_session(user, remember=remember)
+        login_user(user, remember=remember,
+                   duration=user_service.session_lifetime(True) if remember else None)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html")
 
 
+def too_many_attempts(retry_after: int):
+    """The answer over the login limits: the page again with a message, or JSON."""
+    message = _("Too many failed attempts: try again in %(seconds)s seconds.",
+                seconds=retry_after)
+    if request.path.startswith("/api/"):
+        response, status = error_json("too_many_attempts", message, 429)
+    else:
+        flash(message, "error")
+        response, status = current_app.make_response(render_template("auth/login.html")), 429
+    response.status_code = status
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        user_service.end_session(current_user)  # a saved copy of the cookies opens nothing
     logout_user()
     return redirect(url_for("auth.login"))
 

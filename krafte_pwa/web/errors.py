@@ -1,6 +1,7 @@
 """Turns errors into answers: JSON {"error": {code, message}} under /api, pages elsewhere."""
 
 from flask import jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -33,6 +34,14 @@ def register(app) -> None:
         if wants_json():
             return error_json("csrf_failed", exc.description, 400)
         return render_template("error.html", code=400, message=exc.description), 400
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(_exc):
+        db.session.rollback()
+        from .auth import too_many_attempts
+        from .login_limits import retry_after
+
+        return too_many_attempts(retry_after())
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

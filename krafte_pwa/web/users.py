@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from ..errors import KrafteError
 from ..models import ROLES
@@ -65,16 +65,17 @@ def edit(username):
         form = request.form
         if not _passwords_match(form):
             return _page("users/edit.html", 400, user=user, form=form)
+        # a new password ends the user's sessions; an admin changing their own keeps this one
+        own = user.id == current_user.id
         try:
             user_service.update_user(
                 username=user.username, role=form.get("role"),
                 active=bool(form.get("active")), locale=form.get("locale", ""),
-                password=form.get("password") or None, acting_user_id=current_user.id)
+                password=form.get("password") or None, acting_user_id=current_user.id,
+                keep_session_id=current_user.session_row_id if own else None)
         except KrafteError as exc:
             refused(exc)
             return _page("users/edit.html", 400, user=user, form=form)
-        if user.id == current_user.id and form.get("password"):
-            login_user(user)  # a new password ends the other sessions, not this one
         flash(_("User %(username)s saved.", username=user.username), "success")
         return redirect(url_for("users.index"))
     form = {"role": user.role, "active": user.active, "locale": user.locale or ""}

@@ -58,6 +58,22 @@ LOT = _obj({"code": {"type": "string"}, "item": {"type": "string"},
                                                           "quantity": DEC})}})
 
 
+DATETIME = {"type": "string", "format": "date-time"}
+TOKEN = _obj({"id": {"type": "integer"}, "name": {"type": ["string", "null"]},
+              "created_at": DATETIME, "expires_at": DATETIME, "current": {"type": "boolean"}})
+REVOKED = _obj({"revoked": {"type": "integer"}})
+
+
+def _limited(op: dict) -> dict:
+    """A call counted by the login limits: 429 with Retry-After over them."""
+    op["responses"]["429"] = {
+        "description": "too many failed attempts (code too_many_attempts)",
+        "headers": {"Retry-After": {"schema": {"type": "integer"},
+                                    "description": "seconds to wait"}},
+        "content": {"application/json": {"schema": ERROR}}}
+    return op
+
+
 def _page(schema):
     return _obj({"items": {"type": "array", "items": schema}, "total": {"type": "integer"},
                  "page": {"type": "integer"}, "per_page": {"type": "integer"}})
@@ -90,12 +106,27 @@ def document() -> dict:
                         **openapi_production.schemas()},
         },
         "paths": {
-            "/tokens": {"post": {**_op("Get a bearer token", status="201",
-                                       body=_obj({"username": {"type": "string"},
-                                                  "password": {"type": "string"}},
-                                                 ["username", "password"]),
-                                       answer=_obj({"token": {"type": "string"}})),
-                                 "security": []}},
+            "/tokens": {
+                "post": {**_limited(_op(
+                    "Get a bearer token (the secret is shown only here; it expires after "
+                    "KRAFTE_TOKEN_DAYS, 90 days by default). Failed attempts are limited per "
+                    "account and per address: 429 too_many_attempts with Retry-After",
+                    status="201",
+                    body=_obj({"username": {"type": "string"}, "password": {"type": "string"},
+                               "name": {"type": "string", "maxLength": 100,
+                                        "description": "e.g. tablet station"}},
+                              ["username", "password"]),
+                    answer=_obj({"token": {"type": "string"}, "id": {"type": "integer"},
+                                 "expires_at": DATETIME}))),
+                         "security": []},
+                "get": _op("Your own tokens, never their secret; `current` marks the one "
+                           "making this request", answer=_page(TOKEN), params=PAGING),
+            },
+            "/tokens/{token_id}": {"delete": _op("Revoke one of your own tokens (404 for "
+                                                 "anyone else's)", answer=REVOKED,
+                                                 params=(("token_id", "path"),))},
+            "/tokens/current": {"delete": _op("Revoke the token making this request (400 "
+                                              "not_a_token for a session)", answer=REVOKED)},
             "/items": {
                 "post": _op("Create an item", status="201", answer=ITEM, idempotent=True,
                             role="manager",
