@@ -33,7 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 from krafte_pwa.scan.decode import decode_image, open_gray  # noqa: E402
 
-PHOTOS = ROOT.parent / "shared" / "barcode-photos"
+# The checkout sits in /work/main or in /work/wt/<branch>; the photos in /work/shared.
+PHOTOS = next((base / "shared" / "barcode-photos" for base in ROOT.parents
+               if (base / "shared" / "barcode-photos").is_dir()),
+              ROOT.parent / "shared" / "barcode-photos")
 STRESS_SET = "ean13-zxing-5"
 # Japanese books carry a second EAN-13 (192 + classification + price) under the
 # ISBN; these photos show part of it and decoders rightly read it.

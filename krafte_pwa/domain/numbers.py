@@ -1,5 +1,6 @@
 """Exact decimal input: `12.5`, `12,5`, `1 234,5`, JSON numbers; never a float inside."""
 
+import re
 from decimal import Decimal, InvalidOperation
 
 # Stored scales: quantities to 6 places of the base unit, unit costs to 8 places.
@@ -8,7 +9,24 @@ COST_PLACES = 8
 QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
 COST_QUANTUM = Decimal(1).scaleb(-COST_PLACES)
 
+# Largest quantity of one entry after conversion to the item's base unit, and of one
+# (lot, location) balance: a billion base units is a typo, not a batch.
+MAX_QUANTITY = Decimal(1_000_000_000)
+# Largest total on hand of one item (all its lots and locations). Stored at 6 places as a
+# 64-bit integer, 10^12 base units is 10^18 < 2^63 - 1 (9.22 * 10^18): any sum of one
+# item's balances fits in SQL on SQLite and PostgreSQL alike, with room for a few
+# concurrent postings that each checked the total before the other committed.
+MAX_ITEM_STOCK = Decimal(10) ** 12
+# Largest unit cost per base unit after conversion (10^17 stored at 8 places). A lot's
+# value, quantity x unit cost, reaches 10^18; values are summed as NUMERIC on PostgreSQL
+# and in Python on SQLite (services/reports.py), never in a 64-bit SQL integer.
+MAX_UNIT_COST = Decimal(1_000_000_000)
+
 _SPACES = {" ", "\u00a0", "\u202f", "'", "_"}
+# ASCII digits only: Decimal() also reads Arabic-Indic, full-width and other Unicode
+# digits, which no keyboard in the workshop types on purpose and which a label, a CSV or
+# a barcode would then show differently from what was stored.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
 class BadNumber(ValueError):
@@ -42,6 +60,8 @@ def parse_decimal(value) -> Decimal:
         elif text.count(",") == 1:
             text = text.replace(",", ".")
         elif "," in text:
+            raise BadNumber(f"{value!r} is not a number")
+        if not _NUMBER.fullmatch(text):
             raise BadNumber(f"{value!r} is not a number")
         try:
             result = Decimal(text)

@@ -12,6 +12,13 @@ from sqlalchemy.types import TypeDecorator
 
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
 
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+
+
+class OutOfRange(ValueError):
+    """A value too large for its scaled 64-bit column: refused before the driver sees it
+    (SQLite would store a float, PostgreSQL raise "bigint out of range")."""
+
 
 class Scaled(TypeDecorator):
     impl = BigInteger
@@ -27,6 +34,8 @@ class Scaled(TypeDecorator):
         scaled = Decimal(value).scaleb(self.places)
         if scaled != scaled.to_integral_value():
             raise ValueError(f"{value} has more than {self.places} decimal places")
+        if not INT64_MIN <= scaled <= INT64_MAX:
+            raise OutOfRange(f"{value} is too large to store")
         return int(scaled)
 
     def process_result_value(self, value, dialect):

@@ -30,5 +30,6 @@ class ImageRejected(ScanError):
     """An uploaded image refused before or while decoding.
 
     Codes: ``not_an_image``, ``image_too_large`` (too many pixels),
-    ``upload_too_large`` (too many bytes), ``truncated_image``.
+    ``upload_too_large`` (too many bytes), ``truncated_image`` (its end is missing),
+    ``bad_image`` (a checksum fails, or the decoder fails on it).
     """

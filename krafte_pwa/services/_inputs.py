@@ -7,11 +7,14 @@ from sqlalchemy import func, select
 
 from ..domain.numbers import (
     COST_PLACES,
+    MAX_QUANTITY,
+    MAX_UNIT_COST,
     QUANTITY_PLACES,
     BadNumber,
     fits_scale,
     parse_decimal,
     quantize,
+    to_str,
 )
 from ..domain.units import UnitError
 from ..errors import BadInput, BadQuantity, NotFound, UnitMismatch
@@ -19,8 +22,6 @@ from ..extensions import db
 from ..messages import _, field_name
 from ..models import Item, Location, Lot, Partner
 from ._tx import upsert
-
-MAX_QUANTITY = Decimal("1000000000")  # a billion base units: a typo, not a batch
 
 
 def number(value, field: str, *, positive: bool = True, allow_zero: bool = False,
@@ -63,6 +64,14 @@ def base_quantity(item: Item, value, unit: str | None, field: str = "quantity", 
     if result == 0 and entered != 0:
         raise BadQuantity(_("%(field)s is too small to record", field=field_name(field)),
                           details={"field": field})
+    if abs(result) > MAX_QUANTITY:
+        # 999,999,999 t of an item kept in kg: the entered number passed, the amount in
+        # the base unit would not fit the ledger's scale for long.
+        raise BadQuantity(_("%(field)s is too large: %(quantity)s %(unit)s is more than "
+                            "%(maximum)s %(unit)s", field=field_name(field),
+                            quantity=to_str(result), unit=item.unit,
+                            maximum=to_str(MAX_QUANTITY)),
+                          details={"field": field})
     return result
 
 
@@ -70,7 +79,7 @@ def unit_cost(value, field: str = "unit_cost") -> Decimal:
     if value is None or value == "":
         return Decimal(0)
     result = number(value, field, allow_zero=True)
-    if result > Decimal("1000000000"):
+    if result > MAX_UNIT_COST:
         raise BadQuantity(_("%(field)s is too large", field=field_name(field)),
                           details={"field": field})
     return result
@@ -88,7 +97,14 @@ def cost_per_base(item: Item, cost, unit: str | None) -> Decimal:
         base_per_unit = item.units.to_base(Decimal(1), unit)
     except UnitError as exc:
         raise UnitMismatch(str(exc)) from None
-    return quantize(cost / base_per_unit, COST_PLACES)
+    result = quantize(cost / base_per_unit, COST_PLACES)
+    if result > MAX_UNIT_COST:
+        # 1,000 per mg of an item kept in kg is 10^9 per kg: refused, not overflowed.
+        raise BadQuantity(_("unit cost is too large: %(cost)s per %(unit)s is more than "
+                            "%(maximum)s", cost=to_str(result), unit=item.unit,
+                            maximum=to_str(MAX_UNIT_COST)),
+                          details={"field": "unit_cost"})
+    return result
 
 
 def text(value, field: str, *, required: bool = True, max_length: int = 200) -> str | None:

@@ -3,20 +3,28 @@
 A take is one conditional UPDATE (`quantity >= take`): atomic on SQLite and PostgreSQL,
 so two takes racing for the same stock cannot both succeed. Balance rows are touched in
 (lot, location) order so concurrent transactions lock them in the same order.
+
+An addition is bounded the same way: the upsert only updates while the new balance stays
+within MAX_QUANTITY, and an item's total on hand stays within MAX_ITEM_STOCK, so no
+balance and no sum of balances can outgrow the 64-bit scaled integer they are stored in
+(SQLite would otherwise turn the balance into a float, PostgreSQL refuse with an error).
 """
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, literal, select, update
 
-from ..domain.numbers import to_str
-from ..errors import InsufficientStock
+from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
+from ..errors import BadQuantity, InsufficientStock
 from ..extensions import db
 from ..messages import _
 from ..models import Balance, Lot, Movement
-from ..models.types import utcnow
+from ..models.types import Quantity, utcnow
 from ._tx import upsert
+
+# Typed, so it is bound at the stored scale (a sum of two columns has no type of its own).
+_MAX_BALANCE = literal(MAX_QUANTITY, Quantity())
 
 
 @dataclass
@@ -34,17 +42,24 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
     table = Balance.__table__
     now = utcnow()
     ordered = sorted(postings, key=lambda p: (p.lot.id, p.location_id, p.quantity >= 0))
+    _check_item_totals(postings)
     for p in ordered:
         if p.quantity > 0:
+            if p.quantity > MAX_QUANTITY:
+                _too_much_here(p)
             stmt = upsert(table).values(
                 lot_id=p.lot.id, location_id=p.location_id, item_id=p.lot.item_id,
                 quantity=p.quantity,
             )
+            # Both terms are at most MAX_QUANTITY: their sum cannot overflow in the test.
             stmt = stmt.on_conflict_do_update(
                 index_elements=[table.c.lot_id, table.c.location_id],
                 set_={"quantity": table.c.quantity + stmt.excluded.quantity},
-            )
-            db.session.execute(stmt)
+                where=table.c.quantity + stmt.excluded.quantity <= _MAX_BALANCE,
+            ).returning(table.c.lot_id)
+            # No row back: the balance was there and the update's condition refused it.
+            if db.session.execute(stmt).first() is None:
+                _too_much_here(p)
         else:
             take = -p.quantity
             result = db.session.execute(
@@ -71,6 +86,50 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
     db.session.add_all(movements)
     db.session.flush()
     return movements
+
+
+def _too_much_here(p: Posting):
+    have = on_hand(p.lot.id, p.location_id)
+    raise BadQuantity(
+        _("lot %(lot)s cannot hold more than %(maximum)s %(unit)s in one place: it has "
+          "%(on_hand)s %(unit)s here, %(requested)s more is too much",
+          lot=p.lot.code, maximum=to_str(MAX_QUANTITY), unit=p.lot.item.unit,
+          on_hand=to_str(have), requested=to_str(p.quantity)),
+        details={"lot": p.lot.code, "on_hand": to_str(have), "requested": to_str(p.quantity),
+                 "maximum": to_str(MAX_QUANTITY)},
+    )
+
+
+def _check_item_totals(postings: list[Posting]) -> None:
+    """Refuse postings that would bring an item's total on hand past MAX_ITEM_STOCK.
+
+    The current totals are summed in SQL (each within MAX_ITEM_STOCK, so the sum fits)
+    and the postings added in Python, so not even a request of many lines can overflow
+    the check itself. One query for all the items that grow."""
+    growth: dict[int, Decimal] = {}
+    lots: dict[int, Lot] = {}
+    for p in postings:
+        growth[p.lot.item_id] = growth.get(p.lot.item_id, Decimal(0)) + p.quantity
+        lots.setdefault(p.lot.item_id, p.lot)
+    growing = sorted(item_id for item_id, change in growth.items() if change > 0)
+    if not growing:
+        return
+    totals = dict(db.session.execute(
+        select(Balance.item_id, func.sum(Balance.quantity))
+        .where(Balance.item_id.in_(growing)).group_by(Balance.item_id)).all())
+    for item_id in growing:
+        have = totals.get(item_id) or Decimal(0)
+        if have + growth[item_id] > MAX_ITEM_STOCK:
+            item = lots[item_id].item
+            raise BadQuantity(
+                _("%(sku)s cannot have more than %(maximum)s %(unit)s in stock: it has "
+                  "%(on_hand)s %(unit)s, %(requested)s more is too much",
+                  sku=item.sku, maximum=to_str(MAX_ITEM_STOCK), unit=item.unit,
+                  on_hand=to_str(have), requested=to_str(growth[item_id])),
+                details={"item": item.sku, "on_hand": to_str(have),
+                         "requested": to_str(growth[item_id]),
+                         "maximum": to_str(MAX_ITEM_STOCK)},
+            )
 
 
 def on_hand(lot_id: int, location_id: int) -> Decimal:

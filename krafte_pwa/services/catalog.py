@@ -47,7 +47,7 @@ def _gtin(value) -> str | None:
     gtin = read.text(value, "gtin", required=False, max_length=14)
     if gtin is None:
         return None
-    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
+    if not (gtin.isascii() and gtin.isdigit()) or len(gtin) not in (8, 12, 13, 14):
         raise BadInput(_("gtin must be 8, 12, 13 or 14 digits"), details={"field": "gtin"})
     digits = [int(c) for c in gtin.zfill(14)]
     check = (10 - sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits[:13])) % 10) % 10

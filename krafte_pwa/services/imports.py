@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..domain.numbers import COST_PLACES, quantize
+from ..domain.spreadsheet import unneutralise
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
 from ..messages import _, field_name
@@ -105,9 +106,11 @@ def read_rows(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, di
         if len(rows) >= MAX_ROWS:
             raise BadInput(_("at most %(rows)s rows per file", rows=MAX_ROWS),
                            code="too_many_rows")
-        rows.append((number, {h: (values[i].strip() if i < len(values) else "")
+        rows.append((number, {h: (unneutralise(values[i].strip()) if i < len(values) else "")
                               for i, h in enumerate(header) if h}))
     return rows
+
+
 
 
 def _date(value: str, column: str) -> date | None:

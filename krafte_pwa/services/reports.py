@@ -12,7 +12,11 @@ so Σ quantity × cost is an integer sum. PostgreSQL sums it as NUMERIC. SQLite 
 exact decimal type: the cost is split in two (cost // 10⁴ and cost % 10⁴) so each product
 fits in 64 bits, and both integer sums are recombined in Python. Should an amount ever
 be too large for that (SQLite then raises "integer overflow" or answers a float), the
-value is summed per lot cost instead, in Python, still exactly.
+value is summed per lot cost instead, in Python, still exactly. That fallback sums only
+quantities in SQL: an item's stock is at most MAX_ITEM_STOCK (10^12 base units, 10^18
+stored, under 2^63), and its movements summed in time order pass through its stock
+levels, so those sums fit; quantity x cost (up to 10^18 x 10^17 stored) is only ever
+multiplied in Python or as NUMERIC.
 
 A lot's unit cost is set when the lot is made and never changes, so the two agree:
 Σ all movements × their cost = Σ balances × lot cost (a test keeps it so). A past

@@ -96,6 +96,7 @@ KNOWN_REFUSALS = (
     N_("The image has too many pixels."),
     N_("The upload is not a readable image."),
     N_("The image is truncated or damaged."),
+    N_("The image is damaged."),
 )
 
 

@@ -1,5 +1,15 @@
 """CSV downloads of lists: UTF-8 with a BOM (spreadsheets then read accents right), comma
-separated with decimal points, or `?sep=;` with decimal commas for French spreadsheets."""
+separated with decimal points, or `?sep=;` with decimal commas for French spreadsheets.
+
+Every cell goes through `cell`, which neutralises formulas (domain/spreadsheet.py): a
+text cell starting with = + - @ (or tab, CR, LF) gets a leading apostrophe.
+Numbers stay numbers, text stays text: a number (quantity, cost, count: a Decimal, int
+or float) is never a formula and is written as it is, so -5 and -12.5 (-12,5 with
+`sep=;`) open as negative numbers; a text cell starting with a trigger is always
+neutralised, even "+1" or "-5" (an item or partner named so keeps its name as text
+rather than turning into the number 1 or -5), and "-1+2" of course. The CSV import
+removes the apostrophe again (services/imports.py).
+"""
 
 import csv
 import io
@@ -10,6 +20,7 @@ from flask import Response, current_app, request
 
 from ..db_session import write_intent
 from ..domain.numbers import to_str
+from ..domain.spreadsheet import neutralise
 
 
 def wants_csv() -> bool:
@@ -32,13 +43,15 @@ def cell(value, sep: str = ",") -> str:
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)
+    return neutralise(str(value))
 
 
 def _lines(header, rows, sep: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise(str(name)) for name in header])
     yield "\ufeff" + buffer.getvalue()
     for row in rows:
         buffer.seek(0)

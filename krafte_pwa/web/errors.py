@@ -3,10 +3,13 @@
 from flask import jsonify, render_template, request
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import StatementError
 from werkzeug.exceptions import HTTPException
 
-from ..errors import KrafteError
+from ..errors import BadQuantity, KrafteError
 from ..extensions import db
+from ..messages import _
+from ..models.types import OutOfRange
 
 
 def wants_json() -> bool:
@@ -50,6 +53,14 @@ def register(app) -> None:
         if wants_json():
             return error_json(code, exc.description or exc.name, exc.code or 400)
         return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(StatementError)
+    def _statement(exc: StatementError):
+        # The services bound every quantity and cost; should one still be too large for
+        # its column, it is bad input, refused with nothing written, not a server error.
+        if isinstance(exc.orig, OutOfRange):
+            return _krafte(BadQuantity(_("a quantity or an amount is too large to record")))
+        return _unexpected(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

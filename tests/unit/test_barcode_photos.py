@@ -16,7 +16,11 @@ import pytest
 
 from krafte_pwa.scan.decode import decode_image
 
-PHOTOS = Path(__file__).resolve().parents[2].parent / "shared" / "barcode-photos"
+# The checkout sits in /work/main or in a worktree /work/wt/<branch>; the photos in
+# /work/shared: the nearest parent that holds them.
+PHOTOS = next((base / "shared" / "barcode-photos" for base in Path(__file__).resolve().parents
+               if (base / "shared" / "barcode-photos").is_dir()),
+              Path(__file__).resolve().parents[2].parent / "shared" / "barcode-photos")
 
 # Reached when tuning (zxing-cpp alone reads 152); raise it when the decoder improves.
 FLOOR = 162

@@ -32,6 +32,31 @@ def test_parse_decimal_refuses_what_is_not_a_number(bad):
         parse_decimal(bad)
 
 
+@pytest.mark.parametrize("bad", [
+    "\u0661\u0662\u0663",  # Arabic-Indic 123
+    "\u06f1\u06f2",  # Extended Arabic-Indic (Persian) 12
+    "\uff11\uff12",  # full-width 12
+    "\uff11\uff12,\uff15",  # full-width 12,5
+    "1\u0662",  # mixed
+    "\u0967\u0968",  # Devanagari 12
+    "\U0001d7cf\U0001d7d0",  # mathematical bold 12
+    "\u00b2",  # superscript two
+    "\uff0d5",  # full-width minus
+    "1e99999",  # an exponent nobody types
+])
+def test_parse_decimal_accepts_ascii_digits_only(bad):
+    with pytest.raises(BadNumber):
+        parse_decimal(bad)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("-5", D(-5)), ("+5", D(5)), (".5", D("0.5")), ("5.", D(5)), ("1e3", D(1000)),
+    ("1 000 000,5", D("1000000.5")), ("12_500", D(12500)), (-12.5, D("-12.5")),
+])
+def test_parse_decimal_keeps_what_a_keyboard_types(text, expected):
+    assert parse_decimal(text) == expected
+
+
 def test_to_str_never_uses_exponents():
     assert to_str(D("1E+3")) == "1000"
     assert to_str(D("12.500000")) == "12.5"

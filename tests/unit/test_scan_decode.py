@@ -12,6 +12,7 @@ import qrcode
 import zxingcpp
 from PIL import Image
 
+from krafte_pwa.scan import decode
 from krafte_pwa.scan.decode import Decoded, decode_image
 from krafte_pwa.scan.errors import ImageRejected
 from krafte_pwa.scan.payloads import parse_payload
@@ -155,3 +156,66 @@ def test_refuses_an_upload_over_the_byte_limit_before_opening_it():
     with pytest.raises(ImageRejected) as caught:
         decode_image(data)
     assert caught.value.code == "upload_too_large"
+
+
+def test_pillow_limit_is_set_explicitly():
+    assert Image.MAX_IMAGE_PIXELS == decode.MAX_PIXELS
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "BMP", "JPEG", "WEBP"])
+def test_every_cut_of_an_image_is_refused(fmt):
+    image = qr_image().convert("RGB" if fmt in ("JPEG", "WEBP") else "L")
+    data = encode(image, fmt)
+    assert decode_image(data)  # whole, it reads
+    for cut in sorted({1, 2, 4, 12, 20, len(data) // 2, len(data) - 40}):
+        with pytest.raises(ImageRejected) as caught:
+            decode_image(data[:-cut])
+        assert caught.value.code in ("truncated_image", "not_an_image"), (cut, caught.value)
+
+
+def test_a_png_failing_its_checksums_is_refused():
+    data = bytearray(encode(qr_image()))
+    data[len(data) - 30] ^= 0x01  # a bit of the last IDAT: Pillow alone decodes it
+    with pytest.raises(ImageRejected) as caught:
+        decode_image(bytes(data))
+    assert caught.value.code == "bad_image"
+
+
+def test_more_pixels_than_a_full_decode_is_worth_are_refused_from_the_header():
+    """A PNG must be inflated pixel by pixel; a JPEG is decoded at a fraction of its size."""
+    start = time.perf_counter()
+    with pytest.raises(ImageRejected) as caught:
+        decode_image(png_bomb(5000, 4000))
+    assert caught.value.code == "image_too_large"
+    assert time.perf_counter() - start < 0.5
+
+
+def _photo(size: tuple[int, int], payload: str | None, box: int) -> bytes:
+    """A textured JPEG photo (textures are what slow the engines down), with a QR."""
+    w, h = size
+    frame = Image.effect_noise((w // 8, h // 8), 30).resize(size, Image.Resampling.BILINEAR)
+    frame = frame.point(lambda v: v * 0.5 + 60).convert("RGB")
+    if payload:
+        frame.paste(qr_image(payload, box).convert("RGB"), (w // 3, h // 3))
+    return encode(frame, "JPEG", quality=88)
+
+
+def test_the_ladder_runs_small_and_stops_at_its_budget(monkeypatch):
+    sizes = []
+    real_zbar = decode._zbar
+    monkeypatch.setattr(decode, "_zbar", lambda gray: sizes.append(gray.size) or real_zbar(gray))
+    data = _photo((4032, 3024), None, 8)
+    assert decode_image(data) == []
+    assert sizes and max(max(s) for s in sizes) <= 1600  # 1280 px, or its 45 degree turn
+    sizes.clear()
+    monkeypatch.setattr(decode, "LADDER_BUDGET", 0)
+    assert decode_image(data) == []
+    assert len(sizes) == 1  # the first pass only: no ladder step after the deadline
+
+
+@pytest.mark.parametrize("size,box", [((7296, 5472), 14), ((4032, 3024), 8)])
+def test_a_big_phone_photo_reads_quickly(size, box):
+    data = _photo(size, URL, box)
+    start = time.perf_counter()
+    assert [d.payload for d in decode_image(data)] == [URL]
+    assert time.perf_counter() - start < 3  # ~0.3-0.5 s here; generous for a busy CI

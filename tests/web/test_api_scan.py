@@ -129,3 +129,57 @@ def test_bad_uploads_get_a_quick_4xx_and_the_server_stays_up(client, operator, w
     assert post_image(client, operator, qr).status_code == 200
     missing = client.post("/api/v1/scan/image", headers=operator, data={})
     assert missing.status_code == 400 and missing.json["error"]["code"] == "no_image"
+
+
+def _chunks(png: bytes) -> list[tuple[int, bytes]]:
+    """(offset, type) of each chunk of a PNG."""
+    found, position = [], 8
+    while position < len(png):
+        length, kind = struct.unpack_from(">I4s", png, position)
+        found.append((position, kind))
+        position += 12 + length
+    return found
+
+
+def test_a_truncated_or_damaged_png_is_a_400_never_a_200(client, operator, workshop):
+    code = receive("WAX", "100")
+    frame = Image.new("L", (640, 480), 230)
+    frame.paste(qrcode.make(f"http://krafte.test/l/{code}").convert("L").resize((300, 300)),
+                (170, 90))
+    png = _png(frame)
+    assert post_image(client, operator, png).json["results"][0]["resolved"]["code"] == code
+    iend = [offset for offset, kind in _chunks(png) if kind == b"IEND"][0]
+    idat = [offset for offset, kind in _chunks(png) if kind == b"IDAT"][-1]
+    damaged = bytearray(png)
+    damaged[idat + 20] ^= 0xFF  # inside the compressed pixels: only the CRC tells
+    cases = [
+        (png[:iend], "truncated_image"),  # every pixel there, the end missing
+        (png[:iend - 2], "truncated_image"),  # the last CRC cut
+        (png[:len(png) // 2], "truncated_image"),
+        (png[:30], "not_an_image"),
+        (bytes(damaged), "bad_image"),
+    ]
+    for data, error in cases:
+        got = post_image(client, operator, data)
+        assert got.status_code == 400, (error, got.status_code, got.data[:200])
+        assert got.json["error"]["code"] == error
+        assert got.json["error"]["message"]
+
+
+def test_other_cut_images_are_a_400(client, operator, workshop):
+    image = qrcode.make("http://krafte.test/l/X").convert("L")
+    for fmt, options in (("GIF", {}), ("BMP", {}), ("JPEG", {}), ("WEBP", {"lossless": True})):
+        out = io.BytesIO()
+        image.convert("RGB" if fmt in ("JPEG", "WEBP") else "L").save(out, fmt, **options)
+        data = out.getvalue()
+        for cut in (1, 2, len(data) // 3):
+            got = post_image(client, operator, data[:-cut], name=f"photo.{fmt.lower()}")
+            assert got.status_code == 400, (fmt, cut, got.status_code, got.data[:200])
+
+
+def test_a_full_decode_image_with_too_many_pixels_is_refused(client, operator, workshop):
+    """A PNG decodes every pixel: 20 MP is refused from its header, at once."""
+    started = time.perf_counter()
+    got = post_image(client, operator, _png_bomb(5000, 4000))
+    assert got.status_code == 413 and got.json["error"]["code"] == "image_too_large"
+    assert time.perf_counter() - started < 1
