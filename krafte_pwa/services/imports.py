@@ -115,9 +115,10 @@ def _date(value: str, column: str) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
         try:
-            return datetime.strptime(value, pattern).date()
+            parsed = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+        return read.date_in_range(parsed, column)
     raise BadInput(_("'%(value)s' is not a date (2026-12-31 or 31/12/2026)", value=value),
                    details={"field": column})
 
