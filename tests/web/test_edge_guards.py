@@ -122,3 +122,18 @@ def test_a_good_idempotency_key_still_replays(client, manager):
     assert first.status_code == again.status_code == 201
     assert again.headers["Idempotent-Replayed"] == "true"
     assert _locations() == 1
+
+
+def test_csv_imports_refuse_nul_and_broken_csv(client, manager):
+    for data in (b"sku,name,kind,unit\nWAX,Soy\x00wax,material,g\n",
+                 b"sku,name,kind,unit\nWAX,Soy wax,material,g\n"
+                 b"LONG,\"" + b"x" * 140_000 + b"\",material,g\n"):
+        response = client.post("/api/v1/imports/items", data=data, headers=manager,
+                               content_type="text/csv")
+        _refused(response, "not_csv")
+    assert client.get("/api/v1/items", headers=manager).json["total"] == 0
+    # A line break alone inside a field (old Mac files) is a line break, not a 500.
+    data = b"sku,name,kind,unit\rWAX,Soy wax,material,g\rWICK,Wick\r,material,pcs\n"
+    response = client.post("/api/v1/imports/items?dry_run=1", data=data, headers=manager,
+                           content_type="text/csv")
+    assert response.status_code in (200, 422), response.data
