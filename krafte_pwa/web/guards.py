@@ -18,8 +18,10 @@ MAX_JSON_DEPTH = 32
 MAX_IDEMPOTENCY_KEY = 200
 
 
-def bad_text(value: str) -> bool:
+def bad_text(value: str | None) -> bool:
     """True for text with a NUL or a lone surrogate (not encodable as UTF-8)."""
+    if value is None:  # e.g. a multipart part without a name
+        return False
     if "\x00" in value:
         return True
     try:

@@ -16,13 +16,20 @@ def _obj(props: dict, required=()) -> dict:
 
 
 def _op(summary, *, body=None, answer=None, status="200", params=(), idempotent=False,
-        role=None):
+        role=None, also=None):
+    """`also`: other answers with the success body, {status: description}."""
     op = {"summary": summary + (f" (role: {role})" if role else ""),
           "responses": {status: {"description": "success", "content": {
               "application/json": {"schema": answer or {"type": "object"}}}}}}
-    for code, text in (("400", "bad input"), ("401", "not authenticated"),
-                       ("403", "role not allowed"), ("404", "unknown code"),
-                       ("409", "refused: conflict with the current state")):
+    for other, text in (also or {}).items():
+        op["responses"][other] = {"description": text, "content": {
+            "application/json": {"schema": answer or {"type": "object"}}}}
+    errors = [("400", "bad input"), ("401", "not authenticated"),
+              ("403", "role not allowed"), ("404", "unknown code"),
+              ("409", "refused: conflict with the current state")]
+    if body:
+        errors.append(("413", "body larger than the upload limit"))
+    for code, text in errors:
         op["responses"][code] = {"description": text,
                                  "content": {"application/json": {"schema": ERROR}}}
     parameters = [{"name": n, "in": where, "required": where == "path",
