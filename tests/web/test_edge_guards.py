@@ -146,3 +146,14 @@ def test_a_form_part_without_a_name_is_not_a_500(client, manager):
     response = client.post("/api/v1/imports/items", data=body, headers=manager,
                            content_type="multipart/form-data; boundary=b")
     assert response.status_code == 201, response.data  # a header alone: nothing to import
+
+
+def test_a_recipe_version_beyond_any_integer_is_not_found(client, manager):
+    from tests.production_factories import candle_batch_workshop
+
+    candle_batch_workshop()
+    db.session.commit()
+    for version in ("99999999999999999999", "-99999999999999999999", "0"):
+        response = client.get(f"/api/v1/recipes/CANDLE?version={version}", headers=manager)
+        _refused(response, "no_recipe", 404)
+    assert client.get("/api/v1/recipes/CANDLE?version=1", headers=manager).status_code == 200
