@@ -7,6 +7,8 @@ DEC = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "exact de
 NUM_IN = {"oneOf": [{"type": "string"}, {"type": "number"}],
           "description": "decimal; '12.5', '12,5' or a JSON number"}
 ERROR = {"$ref": "#/components/schemas/Error"}
+DATE_IN = {"type": "string", "format": "date", "pattern": r"^(19|2[0-9])[0-9]{2}-",
+           "description": "a date between 1900-01-01 and 2999-12-31"}
 CODE = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
         "description": "letters, digits and . _ - (at most 40)"}
 UNIT = {"type": "string", "enum": list(BUILT_IN),
@@ -179,7 +181,7 @@ def document() -> dict:
                                {"item": {"type": "string"}, "quantity": NUM_IN,
                                 "unit": {"type": "string"},
                                 "supplier_lot": {"type": "string"},
-                                "expiry": {"type": "string", "format": "date"},
+                                "expiry": DATE_IN,
                                 "unit_cost": {**NUM_IN, "description": "per `unit` given; "
                                               "against a purchase order, its price"},
                                 "line": {"type": "integer",
