@@ -1,6 +1,6 @@
 """Reading plain input values into exact, checked ones, and finding things by code."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -22,6 +22,21 @@ from ..extensions import db
 from ..messages import _, field_name
 from ..models import Item, Location, Lot, Partner
 from ._tx import upsert
+
+# Dates a workshop can mean; beyond them date arithmetic (a day after, a window before)
+# would overflow Python's date range.
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def date_in_range(value: date, field: str) -> date:
+    """A date (or date-time) between FIRST_DATE and LAST_DATE, or a clear 400."""
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise BadInput(_("%(field)s must be between %(first)s and %(last)s",
+                         field=field_name(field), first=FIRST_DATE.isoformat(),
+                         last=LAST_DATE.isoformat()),
+                       code="bad_date", details={"field": field})
+    return value
 
 
 def number(value, field: str, *, positive: bool = True, allow_zero: bool = False,
@@ -128,12 +143,13 @@ def iso_date(value, field: str) -> date | None:
     if value is None or value == "":
         return None
     if isinstance(value, date):
-        return value
+        return date_in_range(value, field)
     try:
-        return date.fromisoformat(str(value).strip())
+        parsed = date.fromisoformat(str(value).strip())
     except ValueError:
         raise BadInput(_("%(field)s must be a date like 2026-12-31", field=field_name(field)),
                        details={"field": field}) from None
+    return date_in_range(parsed, field)
 
 
 def item(sku) -> Item:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict
+from ..errors import BadInput, Conflict
 from ..extensions import db
 from ..messages import _
 from ..models import IdempotencyRecord
@@ -50,7 +50,7 @@ def run_once(user_id: int, key: str, print_: str, action):
 
     Returns (status, body_json_text, replayed)."""
     if not key or len(key) > 200:
-        raise Conflict(_("Idempotency-Key must have 1 to 200 characters"),
+        raise BadInput(_("Idempotency-Key must have 1 to 200 characters"),
                        code="bad_idempotency_key")
     stored = _stored(user_id, key, print_)
     if stored:

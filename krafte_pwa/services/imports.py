@@ -92,7 +92,17 @@ def read_rows(data: bytes | str, columns: tuple[str, ...]) -> list[tuple[int, di
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else (
         "\t" if "\t" in first else ",")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    if "\x00" in text:
+        raise BadInput(_("the file contains NUL characters: save it as CSV text"),
+                       code="not_csv")
+    try:
+        return _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), columns)
+    except csv.Error:  # e.g. a field longer than the csv module's limit
+        raise BadInput(_("the file is not valid CSV: check the quotes around its fields"),
+                       code="not_csv") from None
+
+
+def _rows(reader, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
     header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
     unknown = [h for h in header if h and h not in columns]
     if unknown:
@@ -118,9 +128,10 @@ def _date(value: str, column: str) -> date | None:
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d.%m.%Y"):
         try:
-            return datetime.strptime(value, pattern).date()
+            parsed = datetime.strptime(value, pattern).date()
         except ValueError:
             continue
+        return read.date_in_range(parsed, column)
     raise BadInput(_("'%(value)s' is not a date (2026-12-31 or 31/12/2026)", value=value),
                    details={"field": column})
 

@@ -14,6 +14,7 @@ from ..models import Balance, Item, Location, Lot, Movement
 from . import _inputs as read
 
 ZERO = Decimal(0)
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -50,6 +51,9 @@ def paging(page, per_page, *, default: int = 50, maximum: int = 500) -> tuple[in
     if page < 1 or not 1 <= per_page <= maximum:
         raise BadInput(_("page starts at 1; per_page is between 1 and %(maximum)s",
                          maximum=maximum))
+    if page > MAX_PAGE:  # (page - 1) × per_page must stay a valid OFFSET
+        raise BadInput(_("page is at most %(maximum)s", maximum=MAX_PAGE),
+                       details={"field": "page"})
     return page, per_page
 
 

@@ -159,8 +159,10 @@ def recipe_for(sku, version=None) -> Recipe:
             number = int(version)
         except (TypeError, ValueError):
             raise BadInput(_("version must be a whole number")) from None
-        recipe = db.session.execute(select(Recipe).where(Recipe.item_id == the_item.id,
-                                                         Recipe.version == number)).scalar()
+        recipe = None
+        if 1 <= number <= 2**31 - 1:  # beyond: no such version, and no database integer
+            recipe = db.session.execute(select(Recipe).where(
+                Recipe.item_id == the_item.id, Recipe.version == number)).scalar()
     if recipe is None:
         raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
     return recipe

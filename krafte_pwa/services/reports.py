@@ -38,6 +38,7 @@ from ..extensions import db
 from ..messages import _, field_name
 from ..models import Balance, Item, Location, Lot, Movement, MovementKind
 from ..models.types import utcnow
+from ._inputs import date_in_range
 from ._tx import dialect_name
 
 ZERO = Decimal(0)
@@ -65,15 +66,16 @@ def moment(value, field: str = "at") -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        parsed = value
+        parsed = date_in_range(value, field)
     elif isinstance(value, date):
-        return datetime.combine(value + timedelta(days=1), time())
+        return datetime.combine(date_in_range(value, field) + timedelta(days=1), time())
     else:
         text = str(value).strip()
         try:
             if len(text) == 10:
-                return datetime.combine(date.fromisoformat(text) + timedelta(days=1), time())
-            parsed = datetime.fromisoformat(text)
+                day = date_in_range(date.fromisoformat(text), field)
+                return datetime.combine(day + timedelta(days=1), time())
+            parsed = date_in_range(datetime.fromisoformat(text), field)
         except ValueError:
             raise BadInput(_("%(field)s must be a date (2026-03-31) or a date and time "
                              "(2026-03-31T17:30:00Z)", field=field_name(field)),
@@ -286,9 +288,9 @@ def as_date(value) -> date:
 
 def _day(value, field: str) -> date:
     if isinstance(value, date):
-        return value
+        return date_in_range(value, field)
     try:
-        return date.fromisoformat(str(value).strip()[:10])
+        return date_in_range(date.fromisoformat(str(value).strip()[:10]), field)
     except ValueError:
         raise BadInput(_("%(field)s must be a date like 2026-03-31", field=field_name(field)),
                        details={"field": field}) from None

@@ -9,8 +9,9 @@ from . import i18n
 
 
 def register(app: Flask) -> None:
-    from . import api, auth, errors, floor, items, labels, pages, production, pwa, stock
+    from . import api, auth, errors, floor, guards, items, labels, pages, production, pwa, stock
 
+    guards.register(app)  # before any view: text, JSON depth, Idempotency-Key
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(items.bp)

@@ -10,6 +10,7 @@ from ...errors import BadInput
 from ...extensions import csrf
 from ...messages import _
 from ...services import idempotency
+from .. import guards
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 PUBLIC = {"api.create_token", "api.openapi"}
@@ -48,7 +49,7 @@ def idempotent(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        key = request.headers.get("Idempotency-Key")
+        key = guards.idempotency_key(request.headers.get("Idempotency-Key"))
         if not key:
             result, status = view(*args, **kwargs)
             return result, status
@@ -58,7 +59,7 @@ def idempotent(view):
             result, status = view(*args, **kwargs)
             return status, result
 
-        status, text, replayed = idempotency.run_once(current_user.id, key.strip(), print_,
+        status, text, replayed = idempotency.run_once(current_user.id, key, print_,
                                                       action)
         response = Response(text, status=status, mimetype="application/json")
         if replayed:

@@ -1,11 +1,18 @@
 """GET /api/v1/openapi.json: the contract, described for integrators and tools."""
 
+from ...domain.units import BUILT_IN
 from . import bp
 
 DEC = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "exact decimal"}
 NUM_IN = {"oneOf": [{"type": "string"}, {"type": "number"}],
           "description": "decimal; '12.5', '12,5' or a JSON number"}
 ERROR = {"$ref": "#/components/schemas/Error"}
+DATE_IN = {"type": "string", "format": "date", "pattern": r"^(19|2[0-9])[0-9]{2}-",
+           "description": "a date between 1900-01-01 and 2999-12-31"}
+CODE = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+        "description": "letters, digits and . _ - (at most 40)"}
+UNIT = {"type": "string", "enum": list(BUILT_IN),
+        "description": "the item's base unit (common spellings such as 'kilo' are read too)"}
 
 
 def _obj(props: dict, required=()) -> dict:
@@ -16,27 +23,51 @@ def _obj(props: dict, required=()) -> dict:
 
 
 def _op(summary, *, body=None, answer=None, status="200", params=(), idempotent=False,
-        role=None):
+        role=None, also=None):
+    """`also`: other answers with the success body, {status: description}."""
     op = {"summary": summary + (f" (role: {role})" if role else ""),
           "responses": {status: {"description": "success", "content": {
               "application/json": {"schema": answer or {"type": "object"}}}}}}
-    for code, text in (("400", "bad input"), ("401", "not authenticated"),
-                       ("403", "role not allowed"), ("404", "unknown code"),
-                       ("409", "refused: conflict with the current state")):
+    for other, text in (also or {}).items():
+        op["responses"][other] = {"description": text, "content": {
+            "application/json": {"schema": answer or {"type": "object"}}}}
+    errors = [("400", "bad input"), ("401", "not authenticated"),
+              ("403", "role not allowed"), ("404", "unknown code"),
+              ("409", "refused: conflict with the current state")]
+    if body:
+        errors.append(("413", "body larger than the upload limit"))
+    for code, text in errors:
         op["responses"][code] = {"description": text,
                                  "content": {"application/json": {"schema": ERROR}}}
     parameters = [{"name": n, "in": where, "required": where == "path",
                    "schema": {"type": "string"}} for n, where in params]
     if idempotent:
         parameters.append({"name": "Idempotency-Key", "in": "header", "required": False,
-                           "schema": {"type": "string", "maxLength": 200},
-                           "description": "a replay returns the first answer, changing nothing"})
+                           "schema": {"type": "string", "minLength": 1, "maxLength": 200,
+                                      "pattern": "^[\\x20-\\x7e]+$"},
+                           "description": "1 to 200 printable ASCII characters; a replay "
+                                          "returns the first answer, changing nothing"})
     if parameters:
         op["parameters"] = parameters
     if body:
         op["requestBody"] = {"required": True,
-                             "content": {"application/json": {"schema": body}}}
+                             "content": {"application/json": {"schema": _filled(body)}}}
     return op
+
+
+def _filled(schema):
+    """A request schema with its required text fields non-empty (`minLength: 1`): the
+    services refuse a blank required field."""
+    if isinstance(schema, list):
+        return [_filled(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    result = {k: _filled(v) for k, v in schema.items()}
+    required = set(schema.get("required", ()))
+    for name, prop in result.get("properties", {}).items():
+        if name in required and prop.get("type") == "string" and "enum" not in prop:
+            result["properties"][name] = {"minLength": 1, "pattern": r"\S", **prop}
+    return result
 
 
 PAGING = (("page", "query"), ("per_page", "query"))
@@ -130,9 +161,9 @@ def document() -> dict:
             "/items": {
                 "post": _op("Create an item", status="201", answer=ITEM, idempotent=True,
                             role="manager",
-                            body=_obj({"sku": {"type": "string"}, "name": {"type": "string"},
+                            body=_obj({"sku": CODE, "name": {"type": "string"},
                                        "kind": {"enum": ["material", "intermediate", "product"]},
-                                       "unit": {"type": "string"}, "reorder_point": NUM_IN,
+                                       "unit": UNIT, "reorder_point": NUM_IN,
                                        "reorder_quantity": NUM_IN,
                                        "shelf_life_days": {"type": "integer"},
                                        "requires_qc": {"type": "boolean"},
@@ -164,7 +195,7 @@ def document() -> dict:
             },
             "/locations": {"post": _op("Create a location", status="201", idempotent=True,
                                        role="manager",
-                                       body=_obj({"code": {"type": "string"},
+                                       body=_obj({"code": CODE,
                                                   "name": {"type": "string"},
                                                   "parent": {"type": "string"}},
                                                  ["code", "name"]))},
@@ -190,7 +221,7 @@ def document() -> dict:
                                {"item": {"type": "string"}, "quantity": NUM_IN,
                                 "unit": {"type": "string"},
                                 "supplier_lot": {"type": "string"},
-                                "expiry": {"type": "string", "format": "date"},
+                                "expiry": DATE_IN,
                                 "unit_cost": {**NUM_IN, "description": "per `unit` given; "
                                               "against a purchase order, its price"},
                                 "line": {"type": "integer",

@@ -51,11 +51,26 @@ def _with_param_doc(op: dict, name: str, text: str) -> dict:
     return op
 
 
+def _import(kind: str, columns: str) -> dict:
+    return {
+        **_op(f"Import {kind.replace('-', ' ')} from CSV (one row per line: {columns}); "
+              "every problem row reported (422), nothing written unless all are valid",
+              status="201", answer=IMPORT_REPORT, role="manager",
+              params=(("dry_run", "query"),), body=STR,
+              also={"200": "dry run: nothing written",
+                    "422": "problem rows, nothing written"}),
+        "requestBody": {"required": True, "content": {
+            "text/csv": {"schema": {**STR, "minLength": 1}},
+            "multipart/form-data": {"schema": _obj({"file": {
+                "type": "string", "format": "binary"}}, ["file"])}}}}
+
+
 def paths() -> dict:
     return {
         "/counts": {
             "post": _op("Open a stock count of a location, or resume its open count (200)",
                         status="201", answer=COUNT, idempotent=True,
+                        also={"200": "the open count of that location, resumed"},
                         body=_obj({"location": SCANNED}, ["location"])),
             "get": _op("List stock counts, newest first", answer=_page(COUNT_SUMMARY),
                        params=(("status", "query"), ("location", "query"), *PAGING)),
@@ -93,13 +108,9 @@ def paths() -> dict:
                          "rows": {"type": "array", "items": _obj({
                              "line": STR, "raw_materials": DEC, "intermediates": DEC,
                              "wip": DEC, "finished_goods": DEC, "total": DEC})}}))},
-        "/imports/recipes": {"post": {
-            **_op("Import recipes from CSV (one row per line: item, yield_quantity, "
-                  "component, quantity, unit, loss_percent, labour…); every problem row "
-                  "reported (422), nothing written unless all are valid", status="201",
-                  answer=IMPORT_REPORT, role="manager", params=(("dry_run", "query"),)),
-            "requestBody": {"required": True, "content": {
-                "text/csv": {"schema": STR},
-                "multipart/form-data": {"schema": _obj({"file": {
-                    "type": "string", "format": "binary"}})}}}}},
+        **{f"/imports/{kind}": {"post": _import(kind, columns)} for kind, columns in (
+            ("items", "sku, name, kind, unit, reorder_point…"),
+            ("opening-stock", "item, location, quantity, unit, expiry, unit_cost…"),
+            ("recipes", "item, yield_quantity, component, quantity, unit, loss_percent, "
+                        "labour…"))},
     }

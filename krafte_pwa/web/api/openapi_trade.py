@@ -3,7 +3,7 @@
 Merged into openapi.document(): `"paths": {..., **openapi_trade.paths()}`.
 """
 
-from .openapi import DEC, NUM_IN, PAGING, _obj, _op, _page
+from .openapi import DATE_IN, DEC, NUM_IN, PAGING, _obj, _op, _page
 
 STR = {"type": "string"}
 DATE = {"type": ["string", "null"], "format": "date"}
@@ -14,7 +14,7 @@ PO_LINE_IN = _obj({"item": STR, "quantity": NUM_IN,
                    "unit": {**STR, "description": "any unit the item knows; its base unit "
                                                   "when left out"},
                    "price": {**NUM_IN, "description": "per `unit`"},
-                   "expected_date": {"type": "string", "format": "date"}},
+                   "expected_date": DATE_IN},
                   ["item", "quantity"])
 PO = _obj({
     "number": {"type": "string", "pattern": r"^PO-\d{4}-\d{4,}$"}, "supplier": STR,
@@ -93,7 +93,7 @@ def paths() -> dict:
             "post": _op("Create a draft purchase order (not on order until ordered)",
                         status="201", idempotent=True, role="manager", answer=PO,
                         body=_obj({"supplier": STR,
-                                   "expected_date": {"type": "string", "format": "date"},
+                                   "expected_date": DATE_IN,
                                    "note": STR,
                                    "lines": {"type": "array", "minItems": 1,
                                              "items": PO_LINE_IN}},
