@@ -22,6 +22,8 @@ def from_environment(instance_path: str) -> dict:
         "CURRENCY": env.get("KRAFTE_CURRENCY", "EUR"),
         "BABEL_DEFAULT_LOCALE": env.get("KRAFTE_LOCALE", "en"),
         "MAX_CONTENT_LENGTH": int(env.get("KRAFTE_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)),
+        # SQLite: how long a writer waits for the write lock before a 503 (seconds)
+        "SQLITE_BUSY_TIMEOUT": float(env.get("KRAFTE_SQLITE_BUSY_TIMEOUT", 5)),
     }
 
 

@@ -1,9 +1,14 @@
 """Turns errors into answers: JSON {"error": {code, message}} under /api, pages elsewhere."""
 
+import sqlite3
+
 from flask import jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ..db_session import is_busy
 from ..errors import KrafteError
 from ..extensions import db
 
@@ -41,6 +46,23 @@ def register(app) -> None:
         if wants_json():
             return error_json(code, exc.description or exc.name, exc.code or 400)
         return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(sqlite3.OperationalError)
+    def _busy(exc: Exception):
+        """SQLite's write lock stayed taken past the busy timeout: try again, nothing done."""
+        if not is_busy(exc):
+            return _unexpected(exc)
+        db.session.rollback()
+        message = gettext("The database is busy with another change: try again in a moment.")
+        if wants_json():
+            response, status = error_json("busy", message, 503)
+        else:
+            response = app.make_response(
+                (render_template("error.html", code=503, message=message), 503))
+            status = 503
+        response.headers["Retry-After"] = "1"
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
