@@ -34,34 +34,30 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
     table = Balance.__table__
     now = utcnow()
     ordered = sorted(postings, key=lambda p: (p.lot.id, p.location_id, p.quantity >= 0))
+    adds = []  # consecutive additions go to the database in one executemany, in order
     for p in ordered:
         if p.quantity > 0:
-            stmt = upsert(table).values(
-                lot_id=p.lot.id, location_id=p.location_id, item_id=p.lot.item_id,
-                quantity=p.quantity,
+            adds.append({"lot_id": p.lot.id, "location_id": p.location_id,
+                         "item_id": p.lot.item_id, "quantity": p.quantity})
+            continue
+        _add(table, adds)
+        take = -p.quantity
+        result = db.session.execute(
+            update(table)
+            .where(and_(table.c.lot_id == p.lot.id, table.c.location_id == p.location_id,
+                        table.c.quantity >= take))
+            .values(quantity=table.c.quantity - take)
+        )
+        if result.rowcount != 1:
+            have = on_hand(p.lot.id, p.location_id)
+            raise InsufficientStock(
+                _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
+                  lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
+                  requested=to_str(take)),
+                details={"lot": p.lot.code, "on_hand": to_str(have),
+                         "requested": to_str(take)},
             )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[table.c.lot_id, table.c.location_id],
-                set_={"quantity": table.c.quantity + stmt.excluded.quantity},
-            )
-            db.session.execute(stmt)
-        else:
-            take = -p.quantity
-            result = db.session.execute(
-                update(table)
-                .where(and_(table.c.lot_id == p.lot.id, table.c.location_id == p.location_id,
-                            table.c.quantity >= take))
-                .values(quantity=table.c.quantity - take)
-            )
-            if result.rowcount != 1:
-                have = on_hand(p.lot.id, p.location_id)
-                raise InsufficientStock(
-                    _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
-                      lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
-                      requested=to_str(take)),
-                    details={"lot": p.lot.code, "on_hand": to_str(have),
-                             "requested": to_str(take)},
-                )
+    _add(table, adds)
     movements = [
         Movement(lot_id=p.lot.id, location_id=p.location_id, item_id=p.lot.item_id,
                  quantity=p.quantity, unit_cost=p.lot.unit_cost, kind=p.kind,
@@ -71,6 +67,19 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
     db.session.add_all(movements)
     db.session.flush()
     return movements
+
+
+def _add(table, adds: list[dict]) -> None:
+    """Upsert the additions gathered so far (one statement, many rows), then forget them."""
+    if not adds:
+        return
+    stmt = upsert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.lot_id, table.c.location_id],
+        set_={"quantity": table.c.quantity + stmt.excluded.quantity},
+    )
+    db.session.execute(stmt, list(adds))
+    adds.clear()
 
 
 def on_hand(lot_id: int, location_id: int) -> Decimal:
