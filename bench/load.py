@@ -120,7 +120,12 @@ class Actor(threading.Thread):
     def call(self, op: str, method: str, path: str, body=None, client=None):
         client = client or self.api
         started = time.perf_counter()
-        status, headers, payload = client.request(method, path, body)
+        try:
+            status, headers, payload = client.request(method, path, body)
+        except (OSError, http.client.HTTPException):
+            with self.stats.lock:
+                self.stats.no_answer[op] += 1
+            return None, None, None
         self.stats.record(op, time.perf_counter() - started, status)
         return status, headers, payload
 
@@ -145,7 +150,10 @@ class Actor(threading.Thread):
             with self.stats.lock:
                 self.stats.applied[kind or op] += 1
             if self.rng.random() < 0.1:
-                again, headers2, payload2 = self.api.request("POST", path, body, headers)
+                try:
+                    again, headers2, payload2 = self.api.request("POST", path, body, headers)
+                except (OSError, http.client.HTTPException):
+                    return status, json.loads(payload) if payload else None
                 self.stats.record(op + " (replay)", 0, again)
                 if (again, payload2) != (status, payload) or \
                         headers2.get("Idempotent-Replayed") != "true":
@@ -216,7 +224,7 @@ class Phone(Actor):
         status, _ = self.write("transfer", "/api/v1/transfers",
                                {"lot": code, "from": source, "to": target,
                                 "quantity": str(quantity)})
-        if status == 200:
+        if status is not None and 200 <= status < 300:
             self.lots[code][source] -= quantity
             self.lots[code][target] = self.lots[code].get(target, 0) + quantity
         elif status is not None and 400 <= status < 500:

@@ -27,11 +27,23 @@ def free_port() -> int:
 class Client:
     """One keep-alive connection; cookies kept; answers as (status, headers, body)."""
 
-    def __init__(self, port: int, headers: dict | None = None):
+    def __init__(self, port: int, headers: dict | None = None, *, retry_stale: bool = True):
         self.port = port
+        self.retry_stale = retry_stale
         self.conn: http.client.HTTPConnection | None = None
         self.headers = dict(headers or {})
         self.cookies: dict[str, str] = {}
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        self.close()
 
     def request(self, method: str, path: str, body=None, headers=None, form=None):
         head = {**self.headers, **(headers or {})}
@@ -44,16 +56,24 @@ class Client:
             head["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
             head["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            self.conn.request(method, path, body=data, headers=head)
-            response = self.conn.getresponse()
-            payload = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            self.conn = None
-            raise
+        for attempt in (1, 2):
+            reused = self.conn is not None
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            try:
+                self.conn.request(method, path, body=data, headers=head)
+                response = self.conn.getresponse()
+                payload = response.read()
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                self.conn.close()
+                self.conn = None
+                # A kept-alive connection the server closed while idle: once more on a new
+                # one (writes carry an Idempotency-Key, so a resend is safe).
+                stale = isinstance(exc, (http.client.RemoteDisconnected, BrokenPipeError,
+                                         ConnectionResetError))
+                if not (self.retry_stale and reused and stale and attempt == 1):
+                    raise
         for value in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
@@ -65,14 +85,17 @@ class Client:
 
 def start_gunicorn(env: dict, port: int, log: Path, workers: int = 2,
                    threads: int = 4) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5", "krafte_pwa:create_app()"],
-        env=env, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
+             str(threads), "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
+             "krafte_pwa:create_app()"],
+            env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            status, _, _ = Client(port).request("GET", "/login")
+            with Client(port) as client:
+                status, _, _ = client.request("GET", "/login")
             if status == 200 and len(worker_pids(process.pid)) == workers:
                 return process
         except OSError:
