@@ -9,7 +9,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libzbar0 poppler-utils chromium fonts-dejavu-core postgresql
 PYTEST_ARGS ?=
 
-.PHONY: install system-packages venv translations migrate run dev test lint bench clean
+.PHONY: install system-packages venv translations migrate run dev test lint bench load clean
 
 install: system-packages venv translations
 
@@ -64,7 +64,11 @@ lint: venv
 	$(BIN)/ruff check .
 
 bench: install
-	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	for f in bench/*.py; do [ "$$f" = bench/load.py ] && continue; \
+	  echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+load: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -126,6 +126,6 @@ def restore(url: URL, path: Path) -> None:
         [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
          "--single-transaction", "--exit-on-error", "--no-password",
          "--dbname", url.database, str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=pg_environment(url), check=False)
+        capture_output=True, env=pg_environment(url), check=False)
     if done.returncode != 0:
         raise BackupError("pg_restore failed: " + done.stderr.decode(errors="replace").strip())

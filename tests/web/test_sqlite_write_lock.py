@@ -128,10 +128,14 @@ def test_a_busy_page_post_gets_a_503_page(quick_app, write_lock):
     {"from": "STORE", "to": "STORE", "quantity": "4"},
     {"from": "STORE", "to": "NOWHERE", "quantity": "4"},
 ])
-def test_a_refused_write_answers_without_waiting_for_the_lock(patient_app, write_lock, body):
+@pytest.mark.parametrize("key", [None, "phone-7"])
+def test_a_refused_write_answers_without_waiting_for_the_lock(patient_app, write_lock, body,
+                                                              key):
     client, headers, code = shop(patient_app)
     take, _release = write_lock
     take()
+    if key:  # a phone's write, as every phone sends it
+        headers = {**headers, "Idempotency-Key": key}
     started = time.monotonic()
     response = client.post("/api/v1/transfers", headers=headers,
                            json={"lot": code, **body})
@@ -149,3 +153,34 @@ def test_a_read_never_waits_for_a_writer(patient_app, write_lock):
     assert client.post("/api/v1/scan", headers=headers,
                        json={"payload": code}).status_code == 200  # a POST that only reads
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("quantity", ["4", "10"])  # 10: a second run would be refused
+def test_simultaneous_replays_of_one_key_apply_once_on_sqlite(patient_app, quantity):
+    """Phones replaying the same write at once: writers take turns, the first stores its
+    answer with its changes, the others are rolled back and answer as it did."""
+    import threading
+
+    client, headers, code = shop(patient_app)
+    before = ledger()
+    headers = {**headers, "Idempotency-Key": f"offline-{quantity}"}
+    body = {"lot": code, "from": "STORE", "to": "SHELF", "quantity": quantity}
+    answers, start = [], threading.Barrier(4)
+
+    def send():
+        with patient_app.app_context():
+            start.wait()
+            response = patient_app.test_client().post("/api/v1/transfers", json=body,
+                                                      headers=headers)
+            answers.append((response.status_code, response.json))
+            db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(answers) == 4
+    assert {status for status, _ in answers} == {201}, answers
+    assert len({str(answer) for _, answer in answers}) == 1
+    assert ledger()[0] == before[0] + 2  # one transfer: two legs
