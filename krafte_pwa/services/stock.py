@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..domain.lot_codes import format_code, series_key
 from ..domain.numbers import quantize
@@ -89,7 +90,9 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
              if purchase_order not in (None, "") else None)
     if order is not None:
         po.check_receivable(order)
-    partner = read.partner(supplier, supplier=True)
+    # Naming a new supplier writes it: after the lines are checked (no order), so that a
+    # refused receipt writes nothing and, on SQLite, never waits for the write lock.
+    partner = read.partner(supplier, supplier=True) if order is not None else None
     if order is not None:
         if partner is None:
             partner = order.supplier
@@ -101,6 +104,8 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
     the_note = read.text(note, "note", required=False, max_length=2000)
     orders = {order.id: order} if order is not None else {}
     checked = _read_lines(lines, order, orders)
+    if order is None:
+        partner = read.partner(supplier, supplier=True)
 
     receipt = Receipt(number=document_number("RC", today.year), supplier=partner,
                       location_id=where.id, user_id=user_id,
@@ -142,7 +147,8 @@ def _read_lines(lines: list, order, orders: dict) -> list[_Line]:
     skus = {line.get("item") for line in lines
             if isinstance(line, dict) and isinstance(line.get("item"), str)}
     known = {item.sku: item for item in db.session.execute(
-        select(Item).where(Item.sku.in_(skus))).scalars()} if skus else {}
+        select(Item).options(selectinload(Item.pack_units))
+        .where(Item.sku.in_(skus))).scalars()} if skus else {}
     checked = []
     for position, line in enumerate(lines, start=1):
         if not isinstance(line, dict):
