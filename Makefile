@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: install system-packages venv translations migrate run dev test test-fast lint bench clean
+.PHONY: install system-packages venv translations migrate run dev test test-fast lint bench load clean
 
 install: system-packages venv translations
 
@@ -73,7 +73,11 @@ lint: venv
 	$(BIN)/ruff check .
 
 bench: install
-	for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	for f in bench/*.py; do [ "$$f" = bench/load.py ] && continue; \
+	  echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+load: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

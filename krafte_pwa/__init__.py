@@ -44,7 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     with app.app_context():
         for engine in db.engines.values():
-            configure_engine(engine)
+            configure_engine(engine, busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
 
     from .web import register, security
 

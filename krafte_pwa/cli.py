@@ -1,6 +1,5 @@
-"""Command line: users, demo, backup. Calls services only."""
+"""Command line: users, demo, backup and restore. Calls services only."""
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -48,25 +47,45 @@ def demo_command(if_empty):
 @click.command("backup")
 @click.argument("target", required=False)
 def backup_command(target):
-    """Consistent copy of the database while the server runs."""
-    url = db.engine.url
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    if url.get_backend_name() == "sqlite":
-        path = Path(target or Path(current_app.instance_path) / f"backup-{stamp}.db")
-        source = sqlite3.connect(url.database)
-        dest = sqlite3.connect(path)
-        with dest:
-            source.backup(dest)  # SQLite's online backup: consistent while others write
-        dest.close()
-        source.close()
-        click.echo(f"backup written to {path}")
-    else:
-        import subprocess
+    """Consistent copy of the database while the server runs (readable by its owner only)."""
+    from . import backups
 
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if db.engine.url.get_backend_name() == "sqlite":
+        path = Path(target or Path(current_app.instance_path) / f"backup-{stamp}.db")
+    else:
         path = Path(target or f"krafte-{stamp}.dump")
-        plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
-        subprocess.run(["pg_dump", "--format=custom", "--file", str(path), plain], check=True)
-        click.echo(f"backup written to {path}")
+    try:
+        backups.backup(db.engine.url, path)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backup written to {path}")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+def restore_command(source, force):
+    """Put a backup back: an SQLite copy, or a pg_dump custom file on PostgreSQL."""
+    from flask_migrate import upgrade
+
+    from . import backups
+
+    try:
+        backups.check_can_restore(db.engine.url, Path(source))
+        held = backups.data_held()
+        if held and not force:
+            raise click.ClickException(
+                f"the database is not empty ({held}): restoring would replace it. "
+                "Run again with --force to replace it.")
+        db.session.remove()
+        db.engine.dispose()
+        backups.restore(db.engine.url, Path(source))
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.engine.dispose()
+    upgrade()  # a backup of an older version is brought to this version's schema
+    click.echo(f"restored from {source}")
 
 
 @click.command("import")
@@ -96,4 +115,5 @@ def register_cli(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(import_command)

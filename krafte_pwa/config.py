@@ -25,6 +25,8 @@ def from_environment(instance_path: str) -> dict:
         # Reverse proxies in front whose X-Forwarded-Proto/-For are trusted (0: none).
         "PROXY_HOPS": int(env.get("KRAFTE_PROXY_HOPS") or 0),
         "TOKEN_DAYS": int(env.get("KRAFTE_TOKEN_DAYS", 90)),
+        # SQLite: how long a writer waits for the write lock before a 503 (seconds)
+        "SQLITE_BUSY_TIMEOUT": float(env.get("KRAFTE_SQLITE_BUSY_TIMEOUT", 5)),
     }
 
 

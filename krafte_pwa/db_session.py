@@ -1,20 +1,56 @@
-"""Engine set-up: exact SQLite transactions, WAL, busy timeout; write intent per request.
+"""Engine set-up: exact SQLite transactions, WAL, busy timeout; the write lock only to write.
 
 Python's sqlite3 driver begins transactions lazily and lets a read transaction fail
-when it later writes; taking BEGIN ourselves (SQLAlchemy docs, "pysqlite serializable
-isolation") makes writers queue on the busy timeout instead of failing.
+when it later writes; we take control of BEGIN ourselves (SQLAlchemy docs, "pysqlite
+serializable isolation") so that writers queue on the busy timeout instead of failing.
+
+Two ways a transaction starts on SQLite:
+
+- `write_intent` set (the default: command line, scripts, services called directly):
+  `BEGIN IMMEDIATE`, the write lock from the first statement, as before.
+- `write_intent` off (every web request: see `web.register`): a plain deferred `BEGIN`.
+  The request reads (login loader, bearer-token lookup, validation, lookups) without the
+  write lock, so a POST that only validates, or is refused, never waits for a writer and
+  never holds one up. At the first statement that writes or locks (INSERT, UPDATE,
+  DELETE, DDL, SAVEPOINT, or a SELECT … FOR UPDATE, which SQLite itself ignores) the
+  read transaction is ended and `BEGIN IMMEDIATE` taken on the same connection, before
+  that statement runs. Ending the read first matters: under WAL a read transaction that
+  tries to write after another writer committed fails with SQLITE_BUSY_SNAPSHOT, without
+  waiting. Services need not know: the switch happens below the ORM.
+
+What was read before the switch was read at the read transaction's snapshot; from the
+switch on, the transaction sees the latest data and is the only writer. That is the
+same contract services already follow on PostgreSQL (READ COMMITTED): rows whose state
+decides a write are read again `FOR UPDATE` (which here takes the write lock first),
+quantities are taken by conditional UPDATEs, counters by atomic upserts.
+
+A writer that cannot get the lock within the busy timeout (`SQLITE_BUSY_TIMEOUT`,
+seconds, default 5; `KRAFTE_SQLITE_BUSY_TIMEOUT`) gets sqlite3's "database is locked",
+which the web layer answers with 503 and `Retry-After` (see `is_busy`).
 """
 
 from contextvars import ContextVar
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
-# Write transactions on SQLite start with BEGIN IMMEDIATE (one writer at a time, waiting);
-# GET pages switch this off so readers never wait on writers.
+# True: transactions start with BEGIN IMMEDIATE. Web requests switch it off: they begin
+# deferred and take the write lock at their first write (see the module docstring).
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
+READING = "krafte_reading"  # connection info flag: a deferred transaction, no write yet
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "SAVEPOINT")
+BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
-def configure_engine(engine) -> None:
+
+def _writes(statement: str, context) -> bool:
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None and getattr(compiled.statement, "_for_update_arg", None) is not None:
+        return True
+    return statement.lstrip()[:9].upper().startswith(WRITES)
+
+
+def configure_engine(engine, busy_timeout: float = 5.0) -> None:
     if engine.dialect.name != "sqlite":
         return
 
@@ -23,11 +59,38 @@ def configure_engine(engine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+        immediate = write_intent.get()
+        conn.info[READING] = False
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.info[READING] = not immediate
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _take_write_lock(conn, _cursor, statement, _parameters, context, _executemany):
+        if not conn.info.get(READING) or not _writes(statement, context):
+            return
+        raw = conn.connection.dbapi_connection
+        conn.info[READING] = False
+        if raw.in_transaction:
+            raw.execute("COMMIT")  # end the read transaction: it cannot upgrade safely
+        raw.execute("BEGIN IMMEDIATE")  # waits up to the busy timeout, then "locked"
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(conn):
+        conn.info[READING] = False
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite could not get its lock within the busy timeout."""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    import sqlite3
+
+    return (isinstance(original, sqlite3.OperationalError)
+            and str(original).lower().startswith(BUSY_MESSAGES))

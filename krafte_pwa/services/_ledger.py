@@ -4,8 +4,8 @@ A take is one conditional UPDATE (`quantity >= take`): atomic on SQLite and Post
 so two takes racing for the same stock cannot both succeed. Balance rows are touched in
 (lot, location) order so concurrent transactions lock them in the same order.
 
-An addition is bounded the same way: the upsert only updates while the new balance stays
-within MAX_QUANTITY, and an item's total on hand stays within MAX_ITEM_STOCK, so no
+Additions are bounded too: a balance that would pass MAX_QUANTITY is refused, and an
+item's total on hand stays within MAX_ITEM_STOCK, so no
 balance and no sum of balances can outgrow the 64-bit scaled integer they are stored in
 (SQLite would otherwise turn the balance into a float, PostgreSQL refuse with an error).
 """
@@ -43,40 +43,34 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
     now = utcnow()
     ordered = sorted(postings, key=lambda p: (p.lot.id, p.location_id, p.quantity >= 0))
     _check_item_totals(postings)
+    adds: list[Posting] = []  # consecutive additions go in one executemany, in order
+    added: list[Posting] = []
     for p in ordered:
         if p.quantity > 0:
             if p.quantity > MAX_QUANTITY:
                 _too_much_here(p)
-            stmt = upsert(table).values(
-                lot_id=p.lot.id, location_id=p.location_id, item_id=p.lot.item_id,
-                quantity=p.quantity,
+            adds.append(p)
+            added.append(p)
+            continue
+        _add(table, adds)
+        take = -p.quantity
+        result = db.session.execute(
+            update(table)
+            .where(and_(table.c.lot_id == p.lot.id, table.c.location_id == p.location_id,
+                        table.c.quantity >= take))
+            .values(quantity=table.c.quantity - take)
+        )
+        if result.rowcount != 1:
+            have = on_hand(p.lot.id, p.location_id)
+            raise InsufficientStock(
+                _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
+                  lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
+                  requested=to_str(take)),
+                details={"lot": p.lot.code, "on_hand": to_str(have),
+                         "requested": to_str(take)},
             )
-            # Both terms are at most MAX_QUANTITY: their sum cannot overflow in the test.
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[table.c.lot_id, table.c.location_id],
-                set_={"quantity": table.c.quantity + stmt.excluded.quantity},
-                where=table.c.quantity + stmt.excluded.quantity <= _MAX_BALANCE,
-            ).returning(table.c.lot_id)
-            # No row back: the balance was there and the update's condition refused it.
-            if db.session.execute(stmt).first() is None:
-                _too_much_here(p)
-        else:
-            take = -p.quantity
-            result = db.session.execute(
-                update(table)
-                .where(and_(table.c.lot_id == p.lot.id, table.c.location_id == p.location_id,
-                            table.c.quantity >= take))
-                .values(quantity=table.c.quantity - take)
-            )
-            if result.rowcount != 1:
-                have = on_hand(p.lot.id, p.location_id)
-                raise InsufficientStock(
-                    _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
-                      lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
-                      requested=to_str(take)),
-                    details={"lot": p.lot.code, "on_hand": to_str(have),
-                             "requested": to_str(take)},
-                )
+    _add(table, adds)
+    _check_balances(added)
     movements = [
         Movement(lot_id=p.lot.id, location_id=p.location_id, item_id=p.lot.item_id,
                  quantity=p.quantity, unit_cost=p.lot.unit_cost, kind=p.kind,
@@ -130,6 +124,40 @@ def _check_item_totals(postings: list[Posting]) -> None:
                          "requested": to_str(growth[item_id]),
                          "maximum": to_str(MAX_ITEM_STOCK)},
             )
+
+
+def _add(table, adds: list[Posting]) -> None:
+    """Upsert the additions gathered so far (one statement, many rows), then forget them.
+
+    Unconditional, so it can be one executemany: every addition is at most MAX_QUANTITY,
+    every balance was at most MAX_QUANTITY and the item's total stays within
+    MAX_ITEM_STOCK, so the sums fit the 64-bit column; _check_balances then refuses any
+    balance that went past MAX_QUANTITY (the caller's transaction is rolled back)."""
+    if not adds:
+        return
+    stmt = upsert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c.lot_id, table.c.location_id],
+        set_={"quantity": table.c.quantity + stmt.excluded.quantity},
+    )
+    db.session.execute(stmt, [{"lot_id": p.lot.id, "location_id": p.location_id,
+                               "item_id": p.lot.item_id, "quantity": p.quantity}
+                              for p in adds])
+    adds.clear()
+
+
+def _check_balances(added: list[Posting]) -> None:
+    """One query: a balance that grew past MAX_QUANTITY is refused."""
+    if not added:
+        return
+    over = db.session.execute(
+        select(Balance.lot_id, Balance.location_id)
+        .where(Balance.lot_id.in_(sorted({p.lot.id for p in added})),
+               Balance.quantity > _MAX_BALANCE).limit(1)
+    ).first()
+    if over is not None:
+        _too_much_here(next(p for p in added
+                            if (p.lot.id, p.location_id) == (over.lot_id, over.location_id)))
 
 
 def on_hand(lot_id: int, location_id: int) -> Decimal:

@@ -1,8 +1,13 @@
 """Idempotency-Key: a replay of the same request returns the first answer, changes nothing.
 
-The key is inserted (and flushed) before the action runs, and the answer is stored in
-the same transaction as the action itself: a concurrent duplicate waits on the unique
-key and then finds the stored answer.
+The answer is stored in the same transaction as the action itself. On PostgreSQL the
+key is inserted (and flushed) before the action runs: a concurrent duplicate waits on
+the unique key and then finds the stored answer. On SQLite, where writers take turns on
+one database lock, the key is inserted after the action, with its answer: a request
+takes the write lock only when its action writes (a refused one never does, see
+db_session), and a concurrent duplicate, run after the first committed, fails on the
+unique key when it stores its answer, is rolled back whole and answers as the first did;
+if its action was refused (the first took the stock), the stored answer is returned too.
 """
 
 import hashlib
@@ -16,7 +21,7 @@ from ..errors import BadInput, Conflict
 from ..extensions import db
 from ..messages import _
 from ..models import IdempotencyRecord
-from ._tx import DEFER_KEY
+from ._tx import DEFER_KEY, dialect_name
 
 
 @dataclass
@@ -67,6 +72,8 @@ def run_once(user_id: int, key: str, print_: str, action):
 
 
 def _run(user_id: int, key: str, print_: str, action):
+    if dialect_name() == "sqlite":
+        return _run_then_record(user_id, key, print_, action)
     record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_)
     db.session.add(record)
     db.session.flush()  # a duplicate waits here on the unique key, before doing anything
@@ -81,4 +88,23 @@ def _run(user_id: int, key: str, print_: str, action):
     text = json.dumps(body)
     record.status_code, record.response_body = status, text
     db.session.commit()
+    return status, text, False
+
+
+def _run_then_record(user_id: int, key: str, print_: str, action):
+    db.session.info[DEFER_KEY] = True
+    try:
+        status, body = action()
+    except BaseException:
+        db.session.rollback()
+        stored = _stored(user_id, key, print_)  # a duplicate that ran first wins
+        if stored is not None:
+            return stored.status, stored.body, True
+        raise
+    finally:
+        db.session.info.pop(DEFER_KEY, None)
+    text = json.dumps(body)
+    db.session.add(IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_,
+                                     status_code=status, response_body=text))
+    db.session.commit()  # a duplicate committed first: IntegrityError, see run_once
     return status, text, False

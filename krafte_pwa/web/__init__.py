@@ -47,8 +47,9 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def _transaction_kind():
-        # Reads take a plain BEGIN on SQLite so they never queue behind writers.
-        request._write_token = write_intent.set(request.method not in ("GET", "HEAD", "OPTIONS"))
+        # On SQLite every request begins deferred: it reads (login, lookups, validation)
+        # without the write lock and takes it at its first write (see db_session).
+        request._write_token = write_intent.set(False)
 
     @app.teardown_request
     def _reset(_exc=None):

@@ -1,11 +1,15 @@
 """Turns errors into answers: JSON {"error": {code, message}} under /api, pages elsewhere."""
 
+import sqlite3
+
 from flask import jsonify, render_template, request
+from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import OperationalError, StatementError
 from werkzeug.exceptions import HTTPException
 
+from ..db_session import is_busy
 from ..errors import BadQuantity, KrafteError
 from ..extensions import db
 from ..messages import _
@@ -61,6 +65,22 @@ def register(app) -> None:
         if isinstance(exc.orig, OutOfRange):
             return _krafte(BadQuantity(_("a quantity or an amount is too large to record")))
         return _unexpected(exc)
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(sqlite3.OperationalError)
+    def _busy(exc: Exception):
+        """SQLite's write lock stayed taken past the busy timeout: try again, nothing done."""
+        if not is_busy(exc):
+            return _unexpected(exc)
+        db.session.rollback()
+        message = gettext("The database is busy with another change: try again in a moment.")
+        if wants_json():
+            response, status = error_json("busy", message, 503)
+        else:
+            response = app.make_response(
+                (render_template("error.html", code=503, message=message), 503))
+            status = 503
+        response.headers["Retry-After"] = "1"
+        return response, status
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -1,0 +1,440 @@
+"""A shop floor's load against gunicorn on loopback, then the ledger checked.
+
+    .venv/bin/python bench/load.py                       # 3 minutes, SQLite then PostgreSQL
+    .venv/bin/python bench/load.py --seconds 60 --db sqlite
+
+For each database: a fresh one (a file under a temporary directory, or a throwaway
+PostgreSQL started from tests/pg_server.py), `flask db upgrade` and `flask demo`, then
+gunicorn as `make run` starts it (2 workers x 4 threads). Then, for `--seconds`:
+
+- 20 phones (operators, one bearer token and one logged-in page session each): scan a
+  lot's label URL (POST /api/v1/scan), read a lot (its page /l/<code> and
+  GET /api/v1/lots/<code>), receive small receipts (1 to 3 lines), transfer part of a lot
+  they received between locations;
+- 2 stations (managers): check feasibility of a candle batch, receive what is missing,
+  plan the order, start it (FEFO suggestion) and complete it into FG.
+
+Every write carries an Idempotency-Key; one write in ten is sent a second time with the
+same key, and must come back with the first answer. A request that gets no answer is
+sent again with the same key. Prints requests per second, p50/p95/p99 per operation,
+answers by status (any 5xx is a failure: the exit status is then 1), the PSS of every
+gunicorn process (from /proc/<pid>/smaps_rollup), then checks the ledger: every balance
+equals the sum of its movements, no balance is negative, and each write acknowledged
+applied exactly once (receipts, transfers, orders planned and completed, counted in the
+database against the keys answered 2xx).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.live_server import (  # noqa: E402
+    Client,
+    free_port,
+    pss_kib,
+    start_gunicorn,
+    stop,
+    worker_pids,
+)
+
+PHONE_ITEMS = [("NAOH", "kg"), ("OIL-OLV", "l"), ("OIL-COC", "kg"), ("TIN-100", "pcs"),
+               ("EO-TEA", "ml"), ("DYE-RED", "g"), ("LBL-CRM", "pcs"), ("GLY", "kg")]
+LOCATIONS = ["STORE", "STORE-A1", "FG"]
+PRODUCTS = ["CDL-LAV", "CDL-FIG"]
+
+
+# ---- the server ------------------------------------------------------------------------
+
+
+def server_env(url: str, port: int, tmp: str) -> dict:
+    env = dict(os.environ)
+    env.update(DATABASE_URL=url, SECRET_KEY="load-test-secret",
+               KRAFTE_BASE_URL=f"http://127.0.0.1:{port}", PYTHONPATH=str(ROOT))
+    env.pop("FLASK_APP", None)
+    return env
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "flask", "--app", "krafte_pwa", *args], env=env,
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def database(kind: str, tmp: str):
+    if kind == "sqlite":
+        yield "sqlite:///" + str(Path(tmp) / "load.db")
+        return
+    from tests.pg_server import PostgresServer, find_bin_dir
+
+    server = PostgresServer(find_bin_dir()).start()
+    try:
+        yield server.create_database("krafte_load")
+    finally:
+        server.stop()
+
+
+# ---- the clients -----------------------------------------------------------------------
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.statuses: dict[str, Counter] = defaultdict(Counter)
+        self.no_answer = Counter()
+        self.replay_mismatch: list[str] = []
+        self.applied: Counter = Counter()  # what the server acknowledged (2xx), by kind
+
+    def record(self, op: str, seconds: float, status: int) -> None:
+        with self.lock:
+            self.times[op].append(seconds * 1000)
+            self.statuses[op][status] += 1
+
+
+class Actor(threading.Thread):
+    def __init__(self, name: str, port: int, token: str, stats: Stats, until: float,
+                 seed: int, think: float):
+        super().__init__(name=name, daemon=True)
+        self.api = Client(port, {"Authorization": f"Bearer {token}"})
+        self.stats, self.until, self.think = stats, until, think
+        self.rng = random.Random(seed)
+        self.failure: BaseException | None = None
+
+    def call(self, op: str, method: str, path: str, body=None, client=None):
+        client = client or self.api
+        started = time.perf_counter()
+        try:
+            status, headers, payload = client.request(method, path, body)
+        except (OSError, http.client.HTTPException):
+            with self.stats.lock:
+                self.stats.no_answer[op] += 1
+            return None, None, None
+        self.stats.record(op, time.perf_counter() - started, status)
+        return status, headers, payload
+
+    def write(self, op: str, path: str, body: dict, kind: str | None = None):
+        """An idempotent write: resent with its key when no answer came; sometimes replayed
+        on purpose, when the replay must bring back the first answer."""
+        key = f"{self.name}-{uuid.uuid4()}"
+        headers = {"Idempotency-Key": key}
+        for attempt in range(5):
+            try:
+                started = time.perf_counter()
+                status, _h, payload = self.api.request("POST", path, body, headers)
+                self.stats.record(op, time.perf_counter() - started, status)
+                break
+            except (OSError, http.client.HTTPException):
+                with self.stats.lock:
+                    self.stats.no_answer[op] += 1
+                time.sleep(0.2 * (attempt + 1))
+        else:
+            return None, None
+        if 200 <= status < 300:
+            with self.stats.lock:
+                self.stats.applied[kind or op] += 1
+            if self.rng.random() < 0.1:
+                try:
+                    again, headers2, payload2 = self.api.request("POST", path, body, headers)
+                except (OSError, http.client.HTTPException):
+                    return status, json.loads(payload) if payload else None
+                self.stats.record(op + " (replay)", 0, again)
+                if (again, payload2) != (status, payload) or \
+                        headers2.get("Idempotent-Replayed") != "true":
+                    with self.stats.lock:
+                        self.stats.replay_mismatch.append(f"{op} {key}: {again}")
+        return status, json.loads(payload) if payload else None
+
+    def pause(self):
+        time.sleep(self.rng.uniform(0, 2 * self.think))
+
+    def run(self):
+        try:
+            while time.monotonic() < self.until:
+                self.step()
+                self.pause()
+        except BaseException as exc:  # reported by the main thread
+            self.failure = exc
+
+
+class Phone(Actor):
+    """An operator's phone: receives, moves, scans and reads the lots it handles."""
+
+    def __init__(self, *args, page_client: Client, **kw):
+        super().__init__(*args, **kw)
+        self.pages = page_client
+        self.lots: dict[str, dict[str, float]] = {}  # code -> {location: quantity}
+
+    def step(self):
+        r = self.rng.random()
+        if not self.lots or r < 0.15:
+            self.receive()
+        elif r < 0.40:
+            self.transfer()
+        elif r < 0.70:
+            code = self.rng.choice(list(self.lots))
+            self.call("scan", "POST", "/api/v1/scan",
+                      {"payload": f"http://127.0.0.1:{self.api.port}/l/{code}"})
+        elif r < 0.85:
+            self.call("lot page", "GET", f"/l/{self.rng.choice(list(self.lots))}",
+                      client=self.pages)
+        else:
+            self.call("lot api", "GET", f"/api/v1/lots/{self.rng.choice(list(self.lots))}")
+
+    def receive(self):
+        lines = []
+        for _ in range(self.rng.randint(1, 3)):
+            sku, unit = self.rng.choice(PHONE_ITEMS)
+            lines.append({"item": sku, "quantity": str(self.rng.randint(20, 200)),
+                          "unit": unit, "supplier_lot": f"S{self.rng.randint(1, 99999)}",
+                          "unit_cost": "1.5"})
+        location = self.rng.choice(LOCATIONS[:2])
+        status, answer = self.write("receipt", "/api/v1/receipts",
+                                    {"supplier": "Load Supplier", "location": location,
+                                     "lines": lines})
+        if status == 201:
+            for lot, line in zip(answer["lots"], lines, strict=True):
+                self.lots[lot["code"]] = {location: float(line["quantity"])}
+
+    def transfer(self):
+        code = self.rng.choice(list(self.lots))
+        here = {loc: q for loc, q in self.lots[code].items() if q >= 2}
+        if not here:
+            del self.lots[code]
+            return
+        source = self.rng.choice(list(here))
+        target = self.rng.choice([loc for loc in LOCATIONS if loc != source])
+        quantity = max(1, int(here[source] // 3))
+        status, _ = self.write("transfer", "/api/v1/transfers",
+                               {"lot": code, "from": source, "to": target,
+                                "quantity": str(quantity)})
+        if status is not None and 200 <= status < 300:
+            self.lots[code][source] -= quantity
+            self.lots[code][target] = self.lots[code].get(target, 0) + quantity
+        elif status is not None and 400 <= status < 500:
+            del self.lots[code]  # a station used it in production: forget it
+
+
+class Station(Actor):
+    """A production station: feasibility, top-up receipt, plan, start, complete."""
+
+    def step(self):
+        sku = self.rng.choice(PRODUCTS)
+        quantity = self.rng.randint(4, 12)
+        status, _h, payload = self.call("feasibility", "GET",
+                                        f"/api/v1/items/{sku}/feasibility?quantity={quantity}")
+        if status != 200:
+            return
+        answer = json.loads(payload)
+        if not answer["feasible"]:
+            lines = [{"item": s["item"], "quantity": str(float(s["missing"]) * 5 + 1),
+                      "unit_cost": "1"} for s in answer["shortages"]]
+            self.write("receipt", "/api/v1/receipts",
+                       {"supplier": "Station Supplier", "location": "STORE", "lines": lines})
+            return
+        status, order = self.write("plan", "/api/v1/production-orders",
+                                   {"item": sku, "quantity": str(quantity)})
+        if status != 201:
+            return
+        number = order["number"]
+        status, _ = self.write("start", f"/api/v1/production-orders/{number}/start", {})
+        if status != 200:
+            self.write("cancel", f"/api/v1/production-orders/{number}/cancel", {})
+            return
+        self.write("complete", f"/api/v1/production-orders/{number}/complete",
+                   {"quantity": str(quantity), "location": "FG"})
+
+
+# ---- a run -----------------------------------------------------------------------------
+
+
+def token(port: int, username: str, password: str) -> str:
+    status, _h, payload = Client(port).request("POST", "/api/v1/tokens",
+                                               {"username": username, "password": password})
+    assert status == 201, payload
+    return json.loads(payload)["token"]
+
+
+def page_session(port: int, username: str, password: str) -> Client:
+    client = Client(port)
+    status, _h, page = client.request("GET", "/login")
+    csrf = re.search(rb'name="csrf_token" value="([^"]+)"', page).group(1).decode()
+    status, _h, _p = client.request("POST", "/login", form={
+        "csrf_token": csrf, "username": username, "password": password})
+    assert status == 302, status
+    return client
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def report(stats: Stats, seconds: float, samples: dict[int, list[int]]) -> bool:
+    total = sum(len(t) for op, t in stats.times.items() if "replay" not in op)
+    print(f"  {total} requests in {seconds:.0f} s: {total / seconds:.1f} requests/s")
+    print(f"  {'operation':<20}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  statuses")
+    failed = False
+    for op in sorted(stats.times):
+        ordered = sorted(stats.times[op])
+        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(stats.statuses[op].items()))
+        failed |= any(s >= 500 for s in stats.statuses[op])
+        if "replay" in op:
+            print(f"  {op:<20}{len(ordered):>7}{'':>27}  {statuses}")
+            continue
+        print(f"  {op:<20}{len(ordered):>7}{percentile(ordered, .5):>9.0f}"
+              f"{percentile(ordered, .95):>9.0f}{percentile(ordered, .99):>9.0f}  {statuses}")
+    if stats.no_answer:
+        print(f"  no answer (resent with the same key): {dict(stats.no_answer)}")
+    if stats.replay_mismatch:
+        failed = True
+        print(f"  REPLAYS THAT DID NOT RETURN THE FIRST ANSWER: {stats.replay_mismatch[:5]}")
+    for pid, values in sorted(samples.items()):
+        values = [v for v in values if v is not None]
+        if values:
+            print(f"  gunicorn pid {pid}: PSS {values[-1] / 1024:.0f} MiB at the end, "
+                  f"max {max(values) / 1024:.0f} MiB")
+    return not failed
+
+
+def check_ledger(url: str, applied: Counter, before: dict) -> bool:
+    """Balances = sum of movements, none negative, each acknowledged write applied once."""
+    os.environ["DATABASE_URL"] = url
+    from sqlalchemy import func, select
+
+    from krafte_pwa import create_app
+    from krafte_pwa.extensions import db
+    from krafte_pwa.models import Balance, Movement
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    ok = True
+    with app.app_context():
+        sums = dict(((lot, loc), q) for lot, loc, q in db.session.execute(
+            select(Movement.lot_id, Movement.location_id, func.sum(Movement.quantity))
+            .group_by(Movement.lot_id, Movement.location_id)).all())
+        balances = dict(((lot, loc), q) for lot, loc, q in db.session.execute(
+            select(Balance.lot_id, Balance.location_id, Balance.quantity)).all())
+        wrong = [k for k in set(sums) | set(balances)
+                 if sums.get(k, 0) != balances.get(k, 0)]
+        negative = [k for k, q in balances.items() if q < 0]
+        counts = database_counts()
+        applied_once = {kind: (counts[kind] - before[kind], applied[kind]) for kind in counts}
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    print(f"  ledger: {len(balances)} balances, {sum(1 for _ in sums)} with movements; "
+          f"{len(wrong)} differ from their movements, {len(negative)} negative")
+    for kind, (found, acknowledged) in applied_once.items():
+        print(f"  {kind}: {found} in the database, {acknowledged} acknowledged")
+        ok &= found == acknowledged
+    return ok and not wrong and not negative
+
+
+def database_counts() -> dict:
+    from sqlalchemy import func, select
+
+    from krafte_pwa.extensions import db
+    from krafte_pwa.models import Movement, MovementKind, ProductionOrder, Receipt
+
+    def count(query):
+        return db.session.execute(query).scalar_one()
+
+    return {
+        "receipt": count(select(func.count(Receipt.id))),
+        "transfer": count(select(func.count(func.distinct(Movement.document)))
+                          .where(Movement.kind == MovementKind.TRANSFER_OUT)),
+        "plan": count(select(func.count(ProductionOrder.id))),
+        "complete": count(select(func.count(ProductionOrder.id))
+                          .where(ProductionOrder.status == "completed")),
+    }
+
+
+def counts_now(url: str) -> dict:
+    from krafte_pwa import create_app
+    from krafte_pwa.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        found = database_counts()
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+    return found
+
+
+def run(kind: str, args) -> bool:
+    print(f"== {kind}: {args.phones} phones, {args.stations} stations, {args.seconds} s")
+    with tempfile.TemporaryDirectory() as tmp, database(kind, tmp) as url:
+        port = free_port()
+        env = server_env(url, port, tmp)
+        flask(env, "db", "upgrade")
+        flask(env, "demo")
+        before = counts_now(url)
+        log = Path(tmp) / "gunicorn.log"
+        server = start_gunicorn(env, port, log)
+        samples: dict[int, list[int]] = defaultdict(list)
+        try:
+            phones = [Phone(f"phone{n}", port, token(port, "operator", "krafte-floor"),
+                            Stats(), 0, n, args.think,
+                            page_client=page_session(port, "operator", "krafte-floor"))
+                      for n in range(args.phones)]
+            stations = [Station(f"station{n}", port, token(port, "manager", "krafte-demo"),
+                                Stats(), 0, 1000 + n, args.think)
+                        for n in range(args.stations)]
+            stats = Stats()
+            actors = phones + stations
+            started = time.monotonic()
+            for actor in actors:
+                actor.stats, actor.until = stats, started + args.seconds
+                actor.start()
+            while any(actor.is_alive() for actor in actors):
+                for pid in [server.pid, *worker_pids(server.pid)]:
+                    samples[pid].append(pss_kib(pid))
+                time.sleep(2)
+            elapsed = time.monotonic() - started
+        finally:
+            stop(server)
+        broken = [a for a in actors if a.failure is not None]
+        for actor in broken[:3]:
+            print(f"  {actor.name} stopped: {actor.failure!r}")
+        ok = report(stats, elapsed, samples) and not broken
+        ok = check_ledger(url, stats.applied, before) and ok
+        errors = [ln for ln in log.read_text(errors="replace").splitlines()
+                  if "Traceback" in ln or "[ERROR]" in ln]
+        if errors:
+            print(f"  server log: {len(errors)} error lines, e.g. {errors[:3]}")
+        print(f"  {'OK' if ok else 'FAILED'}")
+        return ok
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--phones", type=int, default=20)
+    parser.add_argument("--stations", type=int, default=2)
+    parser.add_argument("--think", type=float, default=0.25,
+                        help="mean pause between a client's actions, seconds")
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgresql"] if args.db == "both" else [args.db]
+    results = [run(kind, args) for kind in kinds]
+    sys.exit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
