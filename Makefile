@@ -11,6 +11,7 @@ PYTEST_ARGS ?=
 # The suite runs in parallel (pytest-xdist): each worker is a process with its own
 # PostgreSQL server, SQLite files, live server and Chromium. Tests marked
 # xdist_group(name) share one worker (loadgroup); the others go wherever a worker is free.
+# 2 workers on a 2-core machine: a third was slower (PostgreSQL and Chromium need the CPU).
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
