@@ -77,7 +77,8 @@ ITEM = _obj({"sku": {"type": "string"}, "name": {"type": "string"},
              "on_order": DEC, "reorder_point": DEC, "reorder_quantity": DEC,
              "shelf_life_days": {"type": ["integer", "null"]}, "requires_qc": {"type": "boolean"},
              "gtin": {"type": ["string", "null"]},
-             "standard_cost": {**DEC, "description": "per base unit: the cost of a lot "
+             "standard_cost": {**DEC, "type": ["string", "null"],
+                               "description": "per base unit: the cost of a lot "
                                "received without one when no purchase price is known; "
                                "absent for operators"}})
 LOT = _obj({"code": {"type": "string"}, "item": {"type": "string"},

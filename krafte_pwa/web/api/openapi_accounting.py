@@ -29,6 +29,13 @@ PERIOD_ROW = _obj({"month": {"type": "string", "pattern": r"^\d{4}-\d{2}$"},
                    "method": STR, "closed_at": {"type": "string", "format": "date-time"}})
 
 
+def _file_answer(op: dict) -> dict:
+    """The success answer is a file; the errors stay JSON."""
+    op["responses"]["200"] = {"description": "the file", "content": {
+        "text/plain": {"schema": STR}, "text/csv": {"schema": STR}}}
+    return op
+
+
 def paths() -> dict:
     return {
         "/accounting/settings": {
@@ -43,13 +50,11 @@ def paths() -> dict:
             answer=_obj({"method": {"enum": ["periodic", "perpetual"]}, "from": DAY,
                          "to": DAY, "currency": STR,
                          "entries": {"type": "array", "items": ENTRY}}))},
-        "/accounting/export": {"get": {
-            **_op("The journal of a period as a file: fec (French FEC, tab-separated, "
-                  "ISO 8859-15, named <SIREN>FEC<YYYYMMDD>.txt), xero (manual journal "
-                  "import CSV), quickbooks (QuickBooks Online journal entry import CSV) or "
-                  "csv", role="manager", params=(("format", "query"), *PERIOD)),
-            "responses": {"200": {"description": "the file", "content": {
-                "text/plain": {"schema": STR}, "text/csv": {"schema": STR}}}}}},
+        "/accounting/export": {"get": _file_answer(_op(
+            "The journal of a period as a file: fec (French FEC, tab-separated, "
+            "ISO 8859-15, named <SIREN>FEC<YYYYMMDD>.txt), xero (manual journal "
+            "import CSV), quickbooks (QuickBooks Online journal entry import CSV) or "
+            "csv", role="manager", params=(("format", "query"), *PERIOD)))},
         "/accounting/periods": {
             "get": _op("Closed months", role="manager",
                        answer=_obj({"items": {"type": "array", "items": PERIOD_ROW}})),
