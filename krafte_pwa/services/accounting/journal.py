@@ -65,7 +65,7 @@ def _exact(raw: int) -> Decimal:
     return reports.to_money(raw)
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     account: str
     debit: Decimal = ZERO
@@ -76,7 +76,7 @@ class Line:
         return self.debit - self.credit
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     date: date
     label: str
@@ -154,7 +154,8 @@ def _variation_account(account: str, accounts: dict[str, str]) -> str:
 def _event_rows(lower: datetime, upper: datetime) -> list[tuple]:
     """(key, kind, day, item_id, in_wip, first_id, raw value) of the movements in
     [lower, upper), grouped by event key (document, or the movement for one without),
-    kind, day, item and WIP."""
+    kind, day, item and WIP. Read with Core (no ORM row processing: a month is over
+    100,000 movements)."""
     key = func.coalesce(Movement.document,
                         literal("#") + cast(Movement.id, String))
     day = func.date(Movement.created_at)
@@ -162,16 +163,18 @@ def _event_rows(lower: datetime, upper: datetime) -> list[tuple]:
     group = (key, Movement.kind, day, Movement.item_id, wip)
     where = (Movement.created_at >= lower, Movement.created_at < upper)
     first = func.min(Movement.id)
+    connection = db.session.connection()
     try:
-        rows = db.session.execute(
+        rows = connection.execute(
             select(*group, first, *reports._value_sums(Movement.quantity, Movement.unit_cost))
             .where(*where).group_by(*group)).all()
-        return [(*r[:6], reports._combine(r[6:])) for r in rows]
+        combine = reports._combine
+        return [(*r[:6], combine(r[6:])) for r in rows]
     except (reports._Inexact, OperationalError):
         if dialect_name() != "sqlite":
             raise
         cost = type_coerce(Movement.unit_cost, BigInteger)
-        rows = db.session.execute(
+        rows = connection.execute(
             select(*group, first, cost, func.sum(type_coerce(Movement.quantity, BigInteger)))
             .where(*where).group_by(*group, cost)).all()
         merged: dict[tuple, list] = {}
@@ -182,35 +185,48 @@ def _event_rows(lower: datetime, upper: datetime) -> list[tuple]:
         return [(*head, first_id, raw) for head, (first_id, raw) in merged.items()]
 
 
-@dataclass
 class _Event:
-    key: str
-    day: date
-    first_id: int
-    kinds: set = field(default_factory=set)
-    # (category, counterpart name or None) -> raw Σ quantity × cost (scaled integer)
-    values: dict = field(default_factory=lambda: defaultdict(int))
+    __slots__ = ("key", "day", "first_id", "kind", "values")
+
+    def __init__(self, key: str, day: date, first_id: int, kind):
+        self.key = key
+        self.day = day
+        self.first_id = first_id
+        self.kind = kind  # one of its kinds: they are all of one class (part of the key)
+        # (category, counterpart name or None) -> raw Σ quantity × cost (scaled integer)
+        self.values: dict = {}
 
 
 def _events(lower: datetime, upper: datetime) -> list[_Event]:
     kinds = reports._item_kinds()
+    category_of = {item_id: reports.BY_ITEM_KIND.get(kind) for item_id, kind in kinds.items()}
+    class_of = EVENT_CLASS
+    counterpart_of = {kind: COUNTERPART.get(kind) for kind in EVENT_CLASS}
     events: dict[tuple, _Event] = {}
     days: dict = {}
     for key, kind, day, item_id, in_wip, first_id, raw in _event_rows(lower, upper):
-        if day not in days:
-            days[day] = reports.as_date(day)
-        ek = (key, EVENT_CLASS.get(kind, "other"), day)
+        moved_on = days.get(day)
+        if moved_on is None:
+            moved_on = days[day] = reports.as_date(day)
+        name = class_of.get(kind)
+        if name is None:  # a kind this module does not know (yet)
+            name, counterpart = "other", "opening_stock"
+        else:
+            counterpart = counterpart_of[kind]
+        ek = (key, name, day)
         event = events.get(ek)
         if event is None:
-            event = events[ek] = _Event(key, days[day], first_id)
+            event = events[ek] = _Event(key, moved_on, first_id, kind)
         elif first_id < event.first_id:
             event.first_id = first_id
-        event.kinds.add(kind)
-        category = "wip" if in_wip else reports.BY_ITEM_KIND[kinds[item_id]]
-        counterpart = COUNTERPART.get(kind, None if kind in EVENT_CLASS else "opening_stock")
-        if isinstance(counterpart, tuple):  # losses and gains apart
+        category = "wip" if in_wip else category_of[item_id]
+        if category is None:
+            raise KeyError(kinds[item_id])
+        if counterpart.__class__ is tuple:  # losses and gains apart
             counterpart = counterpart[0] if raw < 0 else counterpart[1]
-        event.values[(category, counterpart)] += raw
+        slot = (category, counterpart)
+        values = event.values
+        values[slot] = values.get(slot, 0) + raw
     return sorted(events.values(), key=lambda e: (e.day, e.first_id))
 
 
@@ -232,8 +248,7 @@ class _Labels:
     def __call__(self, event: _Event) -> str:
         document = event.key if not event.key.startswith("#") else ""
         # the movements of an event are of one class (it is part of the event's key)
-        name = EVENT_CLASS.get(next(iter(event.kinds)), "other")
-        template = self.templates[name]
+        template = self.templates[EVENT_CLASS.get(event.kind, "other")]
         return template % {"document": document} if "%(" in template else template
 
 
@@ -338,31 +353,42 @@ def _perpetual(journal: Journal, lower: datetime, upper: datetime, accounts: dic
     rounding = accounts["rounding"]
     label = _Labels()
     entries = journal.entries
+    append = entries.append
+    money: dict[int, Decimal] = {}  # cents -> Decimal, each made once
+
+    def decimal(value: int) -> Decimal:
+        found = money.get(value)
+        if found is None:
+            found = money[value] = Decimal(value).scaleb(-2)
+        return found
+
     for event in _events(lower, upper):
-        moved: dict[str, int] = {}
-        counter: dict[str, int] = {}
+        amounts: dict[str, int] = {}
+        touched = []
         for (category, counterpart), raw in event.values.items():
             account = stock_of[category]
-            moved[account] = moved.get(account, 0) + raw
+            before = exact[account]
+            exact[account] = before + raw
+            if account not in touched:
+                touched.append(account)
             other = counter_of[(category, counterpart)]
-            counter[other] = counter.get(other, 0) - raw
-        amounts: dict[str, int] = {}
-        for account, raw in moved.items():
-            exact[account] += raw
+            counter_raw = amounts.get(("c", other), 0) - raw
+            amounts[("c", other)] = counter_raw
+        lines: dict[str, int] = {}
+        for account in touched:
             now = _raw_cents(exact[account])
-            amounts[account] = amounts.get(account, 0) + now - booked[account]
+            lines[account] = lines.get(account, 0) + now - booked[account]
             booked[account] = now
-        for account, raw in counter.items():
-            amounts[account] = amounts.get(account, 0) + _raw_cents(raw)
-        rest = sum(amounts.values())
+        for (_tag, account), raw in amounts.items():
+            lines[account] = lines.get(account, 0) + _raw_cents(raw)
+        rest = sum(lines.values())
         if rest:
-            amounts[rounding] = amounts.get(rounding, 0) - rest
-        lines = [Line(a, debit=Decimal(v).scaleb(-2)) if v > 0 else
-                 Line(a, credit=Decimal(-v).scaleb(-2))
-                 for a, v in sorted(amounts.items()) if v]
-        if lines:
-            document = None if event.key.startswith("#") else event.key
-            entries.append(Entry(event.day, label(event), document, lines))
+            lines[rounding] = lines.get(rounding, 0) - rest
+        made = [Line(a, decimal(v), ZERO) if v > 0 else Line(a, ZERO, decimal(-v))
+                for a, v in sorted(lines.items()) if v]
+        if made:
+            key = event.key
+            append(Entry(event.day, label(event), None if key[0] == "#" else key, made))
     for account, cents_ in booked.items():
         running[account] = Decimal(cents_).scaleb(-2)
 
