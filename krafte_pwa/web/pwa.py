@@ -56,9 +56,12 @@ def asset_url(filename: str) -> str:
 
 
 def shell_urls() -> list[str]:
+    """Precached at install. Not static/vendor (the on-device barcode decoder, 1 MB of
+    wasm): the worker caches it the first time the camera opens."""
     root = Path(current_app.static_folder)
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                   if p.is_file() and p.suffix in (".css", ".js", ".png", ".svg", ".woff2"))
+                   if p.is_file() and p.suffix in (".css", ".js", ".png", ".svg", ".woff2")
+                   and p.relative_to(root).parts[0] != "vendor")
     return ([asset_url(f) for f in files]
             + [url_for("pwa.icon", name=n) for n in ("icon-192", "maskable-192")]
             + [url_for("pwa.manifest"), url_for("pwa.offline")])
