@@ -102,6 +102,11 @@ def js_strings() -> dict:
         "expired": _("expired"), "blocked": _("blocked"), "quarantine": _("in quarantine"),
         "ticked": _("%(lot)s picked: %(quantity)s"), "no_stock": _("%(lot)s has no stock."),
         "saved_offline": _("Saved offline"), "error": _("Something went wrong."),
+        "base_unit": _("base unit"),
+        "link_barcode": _("%(code)s names no item yet. Choose the item on this line, then "
+                          "link the barcode: the next scan will find it."),
+        "link_choose_item": _("Choose the item on this line first, then link %(code)s."),
+        "linked_barcode": _("%(code)s is now linked to %(item)s."),
     }
 
 
