@@ -107,6 +107,9 @@ def js_strings() -> dict:
                           "link the barcode: the next scan will find it."),
         "link_choose_item": _("Choose the item on this line first, then link %(code)s."),
         "linked_barcode": _("%(code)s is now linked to %(item)s."),
+        "refused_n": _("The server refused %(n)s saved action(s):"),
+        "open_queue": _("Fix or discard it in the queue"),
+        "label": _("Label"), "print_labels": _("Print labels (roll)"),
     }
 
 

@@ -86,6 +86,7 @@
     let stream = null, timer = null, detector = null, busy = false, lastUnknown = "";
 
     function say(message, ok) {
+      delete statusLine.dataset.offline;
       statusLine.textContent = message || "";
       statusLine.className = "scan-status" + (ok === true ? " ok" : ok === false ? " fail" : ok ? " " + ok : "");
     }
@@ -123,6 +124,7 @@
         await accept(await K.resolve(text));
       } catch (e) {
         fail(e.message + " — " + text);
+        if (e.message === T.offline) statusLine.dataset.offline = "1";
       } finally {
         busy = false;
       }
@@ -157,6 +159,7 @@
         else fail(T.no_code);
       } catch (e) {
         fail(navigator.onLine ? e.message : T.offline);
+        if (!navigator.onLine) statusLine.dataset.offline = "1";
       }
     });
 
@@ -227,6 +230,8 @@
       if (stream) loop();
     }
     cameraButton.addEventListener("click", () => (stream ? stop() : start()));
+    // "✗ Offline — STORE-A1" is stale once the network is back.
+    window.addEventListener("online", () => { if (statusLine.dataset.offline) say(""); });
     document.addEventListener("visibilitychange", () => { if (document.hidden) stop(); });
     window.addEventListener("pagehide", stop);
     if (!window.isSecureContext) cameraButton.title = T.camera_insecure;
