@@ -63,10 +63,14 @@ ifeq ($(DEMO),0)
 else
 	$(FLASK) demo --if-empty
 endif
+	@# The LAN address goes to the app too: labels printed from localhost carry it
+	@# (unless KRAFTE_BASE_URL is set), so phones on the network can open them.
 	@ip=$$(hostname -I 2>/dev/null | awk '{print $$1}'); \
+	if [ -n "$$ip" ]; then export KRAFTE_LAN_URL="http://$$ip:$(PORT)/"; fi; \
 	echo; echo "Krafte is running. Open http://localhost:$(PORT)/ here, or http://$${ip:-<this machine>}:$(PORT)/ from a phone on the same network."; \
-	if [ "$(DEMO)" != "0" ]; then echo "Demo login: manager / krafte-demo (operator / krafte-floor, admin / krafte-admin)"; fi; echo
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
+	if [ -n "$$ip" ] && [ -z "$$KRAFTE_BASE_URL" ]; then echo "Labels will carry http://$$ip:$(PORT)/ (set KRAFTE_BASE_URL to choose another address)."; fi; \
+	if [ "$(DEMO)" != "0" ]; then echo "Demo login: manager / krafte-demo (operator / krafte-floor, admin / krafte-admin)"; fi; echo; \
+	exec $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
 
 dev: migrate
 	$(FLASK) demo --if-empty
