@@ -56,6 +56,19 @@ def test_tables_are_cards_codes_stay_whole_and_the_nav_fades(live, shop, new_pag
     assert errors == []
 
 
+def test_shop_floor_tables_carry_their_labels_without_script(live, shop, new_page):
+    page = new_page(None, viewport=NARROW, java_script_enabled=False)
+    page.goto("/login?next=/loc/STORE")
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "operator-password")
+    with page.expect_navigation():
+        page.click("form.stack button[type=submit]")
+    cells = page.locator("table tbody tr").first.locator("td")
+    assert [cells.nth(i).get_attribute("data-label") for i in range(4)] == [
+        "Lot", "Item", "Expiry", "Quantity"]
+    assert cells.first.evaluate("(td) => getComputedStyle(td, '::before').content") == '"Lot"'
+
+
 def test_enter_on_the_recipe_form_saves(live, shop, new_page):
     page = new_page("manager", viewport=PHONE, next_path="/production/recipes/CANDLE")
     field = page.locator("#recipe-form input[name=labour_minutes]")

@@ -6,8 +6,9 @@ const K = window.Krafte;
 window.addEventListener("online", () => { K.showNetwork(); K.queue.replay(); });
 window.addEventListener("offline", K.showNetwork);
 
-// Under 480 px tables become stacked cards (app.css): each cell shows its column's name
-// from data-label, taken here from the table's header where the template gave none.
+// Under 480 px tables become stacked cards (app.css, CSS only): each cell shows its
+// column's name from data-label. The shop-floor templates write it (lot, location, station);
+// for the other tables it is taken here from the table's header.
 K.labelCells = function (root) {
   for (const table of (root || document).querySelectorAll("table")) {
     const heads = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
