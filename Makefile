@@ -8,6 +8,8 @@ HOST ?= 0.0.0.0
 PORT ?= 8000
 SYSTEM_PACKAGES := libzbar0 poppler-utils chromium fonts-dejavu-core postgresql
 PYTEST_ARGS ?=
+# make run DEMO=0: your own installation (the first admin asked for once), no demo data.
+DEMO ?= 1
 # The suite runs in parallel (pytest-xdist): each worker is a process with its own
 # PostgreSQL server, SQLite files, live server and Chromium. Tests marked
 # xdist_group(name) share one worker (loadgroup); the others go wherever a worker is free.
@@ -15,7 +17,7 @@ PYTEST_ARGS ?=
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: install system-packages venv translations migrate run dev test test-fast lint bench load clean
+.PHONY: install system-packages venv translations migrate init run dev test test-fast lint bench load clean
 
 install: system-packages venv translations
 
@@ -51,12 +53,24 @@ translations: venv
 migrate: install
 	$(FLASK) db upgrade
 
+# An installation of your own: migrations, no demo, the first admin (asked for).
+init: install
+	$(FLASK) init
+
 run: migrate
+ifeq ($(DEMO),0)
+	$(FLASK) init --if-empty
+else
 	$(FLASK) demo --if-empty
+endif
+	@# The LAN address goes to the app too: labels printed from localhost carry it
+	@# (unless KRAFTE_BASE_URL is set), so phones on the network can open them.
 	@ip=$$(hostname -I 2>/dev/null | awk '{print $$1}'); \
+	if [ -n "$$ip" ]; then export KRAFTE_LAN_URL="http://$$ip:$(PORT)/"; fi; \
 	echo; echo "Krafte is running. Open http://localhost:$(PORT)/ here, or http://$${ip:-<this machine>}:$(PORT)/ from a phone on the same network."; \
-	echo "Demo login: manager / krafte-demo (operator / krafte-floor, admin / krafte-admin)"; echo
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
+	if [ -n "$$ip" ] && [ -z "$$KRAFTE_BASE_URL" ]; then echo "Labels will carry http://$$ip:$(PORT)/ (set KRAFTE_BASE_URL to choose another address)."; fi; \
+	if [ "$(DEMO)" != "0" ]; then echo "Demo login: manager / krafte-demo (operator / krafte-floor, admin / krafte-admin)"; fi; echo; \
+	exec $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
 
 dev: migrate
 	$(FLASK) demo --if-empty

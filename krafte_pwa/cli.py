@@ -1,4 +1,4 @@
-"""Command line: users, demo, backup and restore. Calls services only."""
+"""Command line: init, users, demo, backup and restore. Calls services only."""
 
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,40 @@ def create_user_command(username, role, password, locale):
     except KrafteError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"user {username} ({role}) created")
+
+
+@click.command("init")
+@click.option("--username", help="The first admin's username (asked when not given).")
+@click.option("--password", help="Their password (asked, hidden, when not given).")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing, successfully, when the installation has users already.")
+def init_command(username, password, if_empty):
+    """An installation of your own: the database brought to the latest migration, no demo
+    data, and the first admin. Refused once users exist."""
+    import flask_migrate
+
+    from .models import User
+    from .services.users import create_user
+
+    flask_migrate.upgrade()
+    if db.session.execute(select(func.count(User.id))).scalar_one():
+        db.session.rollback()
+        if if_empty:
+            click.echo("the installation has users already: nothing to do")
+            return
+        raise click.ClickException(
+            "this installation has users already: log in as an admin, or add users with "
+            "`flask --app krafte_pwa users create`")
+    db.session.rollback()
+    if not username:
+        username = click.prompt("First admin's username")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        create_user(username=username, password=password, role="admin")
+    except KrafteError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"database ready, admin {username} created: log in and add your items")
 
 
 @click.command("demo")
@@ -112,6 +146,7 @@ def import_command(kind, path, dry_run):
 
 
 def register_cli(app) -> None:
+    app.cli.add_command(init_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)

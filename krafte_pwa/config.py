@@ -19,6 +19,9 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": url,
         "BASE_URL": env.get("KRAFTE_BASE_URL", ""),
+        # This machine's address on the local network (`make run` finds it with hostname -I):
+        # labels printed from a browser on localhost carry it, so phones can open them.
+        "LAN_URL": env.get("KRAFTE_LAN_URL", ""),
         "CURRENCY": env.get("KRAFTE_CURRENCY", "EUR"),
         "BABEL_DEFAULT_LOCALE": env.get("KRAFTE_LOCALE", "en"),
         "MAX_CONTENT_LENGTH": int(env.get("KRAFTE_MAX_UPLOAD_BYTES", 12 * 1024 * 1024)),

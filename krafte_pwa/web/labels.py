@@ -1,5 +1,7 @@
 """Label files: PNG for roll printers, PDF for sheets and rolls, ZPL for Zebra (SPEC §9)."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -23,8 +25,24 @@ class BadLabelRequest(KrafteError):
     status = 400
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def label_base() -> tuple[str, str]:
+    """The address label QR codes carry, and where it comes from: KRAFTE_BASE_URL; else,
+    for a request that came in on localhost (an address no phone can open), this machine's
+    LAN address (KRAFTE_LAN_URL, set by `make run`); else the address of the request."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured, "configured"
+    lan = current_app.config.get("LAN_URL")
+    if lan and urlsplit(request.host_url).hostname in LOCAL_HOSTS:
+        return lan, "lan"
+    return request.url_root, "request"
+
+
 def _base() -> str:
-    return current_app.config.get("BASE_URL") or request.url_root
+    return label_base()[0]
 
 
 def _captions() -> dict:

@@ -56,9 +56,12 @@ def asset_url(filename: str) -> str:
 
 
 def shell_urls() -> list[str]:
+    """Precached at install. Not static/vendor (the on-device barcode decoder, 1 MB of
+    wasm): the worker caches it the first time the camera opens."""
     root = Path(current_app.static_folder)
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                   if p.is_file() and p.suffix in (".css", ".js", ".png", ".svg", ".woff2"))
+                   if p.is_file() and p.suffix in (".css", ".js", ".png", ".svg", ".woff2")
+                   and p.relative_to(root).parts[0] != "vendor")
     return ([asset_url(f) for f in files]
             + [url_for("pwa.icon", name=n) for n in ("icon-192", "maskable-192")]
             + [url_for("pwa.manifest"), url_for("pwa.offline")])
@@ -99,6 +102,14 @@ def js_strings() -> dict:
         "expired": _("expired"), "blocked": _("blocked"), "quarantine": _("in quarantine"),
         "ticked": _("%(lot)s picked: %(quantity)s"), "no_stock": _("%(lot)s has no stock."),
         "saved_offline": _("Saved offline"), "error": _("Something went wrong."),
+        "base_unit": _("base unit"),
+        "link_barcode": _("%(code)s names no item yet. Choose the item on this line, then "
+                          "link the barcode: the next scan will find it."),
+        "link_choose_item": _("Choose the item on this line first, then link %(code)s."),
+        "linked_barcode": _("%(code)s is now linked to %(item)s."),
+        "refused_n": _("The server refused %(n)s saved action(s):"),
+        "open_queue": _("Fix or discard it in the queue"),
+        "label": _("Label"), "print_labels": _("Print labels (roll)"),
     }
 
 

@@ -19,7 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = {
     "default-src": "'self'",
-    "script-src": "'self'",
+    "script-src": "'self' 'wasm-unsafe-eval'",  # the on-device barcode decoder (WebAssembly)
     "style-src": "'self'",
     "img-src": "'self' data: blob:",  # photo previews, the scanner's still frames
     "connect-src": "'self'",

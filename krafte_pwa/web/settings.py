@@ -23,8 +23,12 @@ def _page(form=None, layout_form=None, status=200):
         examples = settings.lot_code_examples(values["lot_code_pattern"])
     except ValueError:  # a bad pattern being corrected: its error is already shown
         examples = None
+    from .labels import label_base
+
+    base, source = label_base()
     return render_template(
-        "settings/index.html", values=values, examples=examples, rolls=list(ROLL_SIZES),
+        "settings/index.html", label_base=base, label_base_source=source, values=values,
+        examples=examples, rolls=list(ROLL_SIZES),
         dpis=DPIS, built_in=SHEET_LAYOUTS, saved=settings.saved_layouts(),
         layout_form=layout_form or {}, test_codes=",".join(settings.test_sheet_codes())), status
 

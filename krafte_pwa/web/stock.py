@@ -234,7 +234,8 @@ def receive():
         for over in result.over_received:
             flash(_("More received than ordered on %(number)s line %(line)d (%(item)s).",
                     number=over.order, line=over.line, item=over.item), "warn")
-        return render_template("stock/received.html", result=result)
+        units = {item.sku: item.unit for item in items}
+        return render_template("stock/received.html", result=result, units=units)
     if request.args.get("po"):
         try:
             form = _from_purchase_order(request.args["po"])

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from krafte_pwa.models import Balance, Location, Lot
-from tests.browser.conftest import GTIN_BEESWAX, PHONE
+from tests.browser.conftest import GTIN_BEESWAX, PHONE, SCREENSHOTS
 
 # GS1-128 as a wedge types it without the FNC1 flag: GTIN, expiry 2027-06-30,
 # net weight 12.50 kg, batch BX-2291 (variable length, so last).
@@ -27,7 +27,7 @@ def test_receipt_on_a_phone_in_french(live, shop, new_page):
     # A plain EAN-13 from the supplier's bag: the item of the line in progress.
     wedge.fill(GTIN_BEESWAX)
     wedge.press("Enter")
-    expect(lines.nth(0).locator("select[name=item]")).to_have_value("WAX-BEE")
+    expect(lines.nth(0).locator("input[name=item]")).to_have_value("WAX-BEE")
     expect(page.locator("#receive-scan [data-status]")).to_have_class(re.compile(r"\bok\b"))
     lines.nth(0).locator("input[name=quantity]").fill("2,5")
     lines.nth(0).locator("input[name=unit]").fill("kg")
@@ -37,7 +37,7 @@ def test_receipt_on_a_phone_in_french(live, shop, new_page):
     wedge.press("Enter")
     expect(lines).to_have_count(2)
     second = lines.nth(1)
-    expect(second.locator("select[name=item]")).to_have_value("WAX-BEE")
+    expect(second.locator("input[name=item]")).to_have_value("WAX-BEE")
     expect(second.locator("input[name=supplier_lot]")).to_have_value("BX-2291")
     expect(second.locator("input[name=expiry]")).to_have_value("2027-06-30")
     expect(second.locator("input[name=quantity]")).to_have_value("12,50")
@@ -48,6 +48,7 @@ def test_receipt_on_a_phone_in_french(live, shop, new_page):
     wedge.press("Enter")
     expect(form.locator("select[name=location]")).to_have_value("SHELF")
     form.locator("input[name=supplier]").fill("Ruchers de Provence")
+    page.screenshot(path=str(SCREENSHOTS / "receive-phone-fr.png"), full_page=True)
     with page.expect_navigation():
         form.get_by_role("button", name="Enregistrer la réception").click()
 
@@ -77,7 +78,7 @@ def test_a_receipt_saved_offline_is_sent_when_the_network_returns(live, shop, ne
     page.context.set_offline(True)
     form = page.locator("#receive-form")
     line = form.locator("[data-line]").first
-    line.locator("select[name=item]").select_option("WICK")
+    line.locator("input[name=item]").fill("WICK")
     line.locator("input[name=quantity]").fill("250")
     line.locator("input[name=supplier_lot]").fill("W-77")
     form.locator("select[name=location]").select_option("SHELF")
@@ -92,3 +93,81 @@ def test_a_receipt_saved_offline_is_sent_when_the_network_returns(live, shop, ne
     with live.db() as session:
         lot = session.execute(select(Lot).where(Lot.supplier_lot == "W-77")).scalar_one()
         assert lot.item.sku == "WICK" and lot.supplier.name == "Mèches & Co"
+
+
+# A supplier's GS1-128 whose GTIN names none of our items: batch, expiry, net 1.25 kg.
+UNKNOWN_GTIN = "05901234123457"
+UNKNOWN_GS1 = "01" + UNKNOWN_GTIN + "17280131" + "3102000125" + "10SW-118"
+
+
+def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop, new_page):
+    from krafte_pwa.models import Item, ItemBarcode
+    from krafte_pwa.services import catalog
+
+    with live.db():
+        catalog.update_item(sku="WAX", default_location="STORE")
+    page = new_page("operator", viewport=PHONE, next_path="/receive")
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    form = page.locator("#receive-form")
+    line = form.locator("[data-line]").first
+    item = line.locator("input[name=item]")
+    # The item field searches as you type: a datalist of every receivable item.
+    assert item.get_attribute("list") == "receive-items"
+    labels = page.locator("#receive-items option").evaluate_all(
+        "(all) => all.map((o) => o.value + ' ' + o.textContent)")
+    assert "WAX Soy wax (g)" in labels and "WICK Cotton wick (pcs)" in labels
+    assert form.locator("select[name=location]").input_value() != "STORE"
+
+    # The unknown barcode: batch, expiry and quantity stay; an offer to link it.
+    wedge = page.locator("#receive-scan-text")
+    wedge.fill(UNKNOWN_GS1)
+    wedge.press("Enter")
+    expect(page.locator("#receive-scan [data-status]")).to_have_class(re.compile(r"\bwarn\b"))
+    expect(line.locator("input[name=supplier_lot]")).to_have_value("SW-118")
+    expect(line.locator("input[name=expiry]")).to_have_value("2028-01-31")
+    expect(line.locator("input[name=quantity]")).to_have_value("1.25")
+    expect(line.locator("input[name=unit]")).to_have_value("kg")
+    offer = page.locator("[data-link-barcode]")
+    expect(offer).to_be_visible()
+    assert UNKNOWN_GTIN in offer.inner_text()
+    # Linking before choosing the item says what to do.
+    offer.get_by_role("button").click()
+    expect(offer.locator("[data-link-text]")).to_contain_text("Choose the item")
+    expect(item).to_be_focused()
+
+    # Choosing the item: its default location.
+    item.fill("WAX")
+    item.press("Tab")
+    expect(form.locator("select[name=location]")).to_have_value("STORE")
+    offer.get_by_role("button").click()
+    expect(offer.locator("[data-link-text]")).to_contain_text(
+        f"{UNKNOWN_GTIN} is now linked to WAX")
+    with live.db() as session:
+        linked = session.execute(select(Item.sku).join(ItemBarcode)
+                                 .where(ItemBarcode.code == UNKNOWN_GTIN)).scalar_one()
+        assert linked == "WAX"
+    page.screenshot(path=str(SCREENSHOTS / "receive-phone-en.png"), full_page=True)
+
+    # A location the user chose stays when another item is chosen.
+    page.locator("[data-add-line]").click()
+    form.locator("select[name=location]").select_option("SHELF")
+    second = form.locator("[data-line]").nth(1)
+    second.locator("input[name=item]").fill("WAX")
+    second.locator("input[name=item]").press("Tab")
+    expect(form.locator("select[name=location]")).to_have_value("SHELF")
+    second.locator("input[name=quantity]").fill("300")
+
+    with page.expect_navigation():
+        form.get_by_role("button", name="Save receipt").click()
+    # The receipt page shows each quantity with its unit.
+    quantities = page.locator(".list .qty").all_inner_texts()
+    assert quantities == ["1,250 g", "300 g"] or quantities == ["1250 g", "300 g"], quantities
+
+    # The next scan of that barcode finds the item.
+    page.goto("/receive")
+    page.locator("#receive-scan-text").fill(UNKNOWN_GS1)
+    page.locator("#receive-scan-text").press("Enter")
+    expect(page.locator("#receive-form [data-line] input[name=item]").first).to_have_value("WAX")
+    assert errors == []

@@ -183,3 +183,20 @@ def test_a_full_decode_image_with_too_many_pixels_is_refused(client, operator, w
     got = post_image(client, operator, _png_bomb(5000, 4000))
     assert got.status_code == 413 and got.json["error"]["code"] == "image_too_large"
     assert time.perf_counter() - started < 1
+
+
+def test_an_unknown_gtin_linked_to_an_item_finds_it_next_time(client, operator, workshop):
+    unknown = scan(client, operator, "5901234123457").json
+    assert unknown["item"] is None
+    linked = client.post("/api/v1/items/WICK/barcodes", json={"code": unknown["code"]},
+                         headers=operator)
+    assert linked.status_code == 201 and linked.json["sku"] == "WICK"
+    assert scan(client, operator, "5901234123457").json["item"] == "WICK"
+    again = client.post("/api/v1/items/WAX/barcodes", json={"code": unknown["code"]},
+                        headers=operator)
+    assert again.status_code == 409
+    assert again.json["error"]["code"] == "duplicate_barcode"
+    missing = client.post("/api/v1/items/NOPE/barcodes", json={"code": "123"}, headers=operator)
+    assert missing.status_code == 404
+    empty = client.post("/api/v1/items/WICK/barcodes", json={}, headers=operator)
+    assert empty.status_code == 400

@@ -12,9 +12,10 @@ import pytest
 from krafte_pwa.extensions import db
 from tests.conftest import make_app
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "connect-src 'self'; worker-src 'self'; manifest-src 'self'; media-src 'self' blob:; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+       "img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+       "media-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+       "frame-ancestors 'none'")
 
 # Each would leave the site: browsers drop tabs and line breaks from a Location, read a
 # backslash as a slash, and ignore leading spaces.

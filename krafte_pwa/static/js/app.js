@@ -6,7 +6,25 @@ const K = window.Krafte;
 window.addEventListener("online", () => { K.showNetwork(); K.queue.replay(); });
 window.addEventListener("offline", K.showNetwork);
 
+// Under 480 px tables become stacked cards (app.css, CSS only): each cell shows its
+// column's name from data-label. The shop-floor templates write it (lot, location, station);
+// for the other tables it is taken here from the table's header.
+K.labelCells = function (root) {
+  for (const table of (root || document).querySelectorAll("table")) {
+    const heads = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    if (!heads.length) continue;
+    for (const row of table.querySelectorAll("tbody tr")) {
+      let column = 0;
+      for (const cell of row.cells) {
+        if (!cell.hasAttribute("data-label") && heads[column]) cell.dataset.label = heads[column];
+        column += cell.colSpan || 1;
+      }
+    }
+  }
+};
+
 document.addEventListener("DOMContentLoaded", () => {
+  K.labelCells();
   K.showNetwork();
   K.updateBadge();
   K.registerWorker();

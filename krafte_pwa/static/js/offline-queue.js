@@ -126,6 +126,44 @@ async function updateBadge() {
   link.hidden = entries.length === 0;
   document.querySelectorAll("[data-queue-count]").forEach((el) => { el.textContent = entries.length; });
   link.classList.toggle("refused", entries.some((e) => e.state === "refused"));
+  showRefused(entries.filter((e) => e.state === "refused" && e.user === me));
   document.dispatchEvent(new CustomEvent("krafte:queue"));
+}
+
+/* What the server refused at replay, on whatever page the user is on: a banner with the
+   reason, until it is sent again or discarded on the queue page. */
+function showRefused(refused) {
+  const main = document.querySelector("main");
+  if (!main) return;
+  let banner = document.querySelector("[data-refused-banner]");
+  if (!refused.length) {
+    if (banner) banner.remove();
+    return;
+  }
+  if (!banner) {
+    banner = document.createElement("div");
+    banner.className = "flash error refused-banner";
+    banner.dataset.refusedBanner = "";
+    banner.setAttribute("role", "alert");
+    const toasts = main.querySelector("[data-toasts]");
+    if (toasts) toasts.after(banner); else main.prepend(banner);
+  }
+  const title = document.createElement("strong");
+  title.textContent = K.fmt(T.refused_n, {n: refused.length});
+  const items = document.createElement("ul");
+  for (const entry of refused) {
+    const li = document.createElement("li");
+    li.textContent = entry.label + " — " + entry.error;
+    items.append(li);
+  }
+  const parts = [title, items];
+  const link = document.querySelector("[data-queue-link]");
+  if (link && !document.querySelector("[data-queue-list]")) {
+    const a = document.createElement("a");
+    a.href = link.getAttribute("href");
+    a.textContent = T.open_queue;
+    parts.push(a);
+  }
+  banner.replaceChildren(...parts);
 }
 K.updateBadge = updateBadge;

@@ -95,6 +95,33 @@
     sentList.replaceChildren(...sent.map((s) => {
       const li = document.createElement("li");
       li.textContent = "✓ " + when.format(new Date(s.at)) + " · " + s.label;
+      const lots = (s.answer && Array.isArray(s.answer.lots)) ? s.answer.lots : [];
+      if (lots.length) {
+        // A receipt: its new lots, each with its label, and all the labels at once.
+        const box = document.createElement("p");
+        box.className = "row sent-lots";
+        for (const lot of lots) {
+          const code = document.createElement("a");
+          code.className = "code";
+          code.href = "/l/" + encodeURIComponent(lot.code);
+          code.textContent = lot.code;
+          const label = document.createElement("a");
+          label.className = "button";
+          label.href = "/labels/lots/" + encodeURIComponent(lot.code) + ".pdf";
+          label.target = "_blank";
+          label.dataset.label = lot.code;
+          label.textContent = T.label;
+          box.append(code, label);
+        }
+        const all = document.createElement("a");
+        all.className = "button primary";
+        all.href = "/labels/lots.pdf?layout=roll&codes=" +
+          lots.map((l) => encodeURIComponent(l.code)).join(",");
+        all.target = "_blank";
+        all.textContent = T.print_labels;
+        box.append(all);
+        li.append(box);
+      }
       return li;
     }));
   }

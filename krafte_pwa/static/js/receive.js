@@ -1,6 +1,9 @@
 /* Receive goods on a phone: one scan field fills what it names — a supplier's GTIN or
    GS1 barcode fills the item (and batch, expiry, quantity) of the line in progress, a
-   shelf label fills the location. Offline, the receipt goes to the queue. */
+   shelf label fills the location. A barcode that names no item still fills batch, expiry
+   and quantity, and offers to link it to the item chosen on that line. Choosing an item
+   sets the location to its default one, unless the user chose a location. The item field
+   searches as you type (a datalist). Offline, the receipt goes to the queue. */
 (function () {
   "use strict";
   const K = window.Krafte;
@@ -8,7 +11,19 @@
   const form = document.getElementById("receive-form");
   const box = form.querySelector("[data-lines]");
   const comma = (0.5).toLocaleString(document.documentElement.lang).includes(",");
-  let active = null;
+  const options = document.getElementById("receive-items");
+  const linkBox = document.querySelector("[data-link-barcode]");
+  let active = null, locationChosen = false, unlinked = null;
+
+  const itemOption = (sku) => Array.from(options.options).find((o) => o.value === sku) || null;
+  form.elements.location.addEventListener("change", () => { locationChosen = true; });
+  // An item chosen (typed, picked from the list or scanned): its default location.
+  function itemChosen(line) {
+    const option = itemOption(line.querySelector("[name=item]").value.trim());
+    line.querySelector("[name=unit]").placeholder = option ? option.dataset.unit : T.base_unit;
+    if (!option || locationChosen || !option.dataset.location) return;
+    form.elements.location.value = option.dataset.location;
+  }
 
   const lines = () => Array.from(box.querySelectorAll("[data-line]"));
   const empty = (line) => !line.querySelector("[name=item]").value &&
@@ -22,7 +37,6 @@
   function addLine() {
     const line = lines()[0].cloneNode(true);
     line.querySelectorAll("input").forEach((i) => { i.value = ""; });
-    line.querySelector("select").value = "";
     box.append(line);
     renumber();
     return line;
@@ -31,8 +45,12 @@
   lines().slice(1).filter(empty).forEach((line) => line.remove());
   const add = form.querySelector("[data-add-line]");
   add.hidden = false;
-  add.addEventListener("click", () => addLine().querySelector("select").focus());
+  add.addEventListener("click", () => addLine().querySelector("[name=item]").focus());
   box.addEventListener("focusin", (event) => { active = event.target.closest("[data-line]"); });
+  box.addEventListener("change", (event) => {
+    if (event.target.name === "item") itemChosen(event.target.closest("[data-line]"));
+  });
+  lines().forEach((line) => { if (line.querySelector("[name=item]").value) itemChosen(line); });
 
   function lineInProgress() {
     if (active && active.isConnected && !active.querySelector("[name=item]").value) return active;
@@ -40,18 +58,14 @@
   }
   const decimal = (text) => (comma ? String(text).replace(".", ",") : String(text));
 
-  K.scanner(document.getElementById("receive-scan"), (hit) => {
+  const scanner = K.scanner(document.getElementById("receive-scan"), (hit) => {
     if (hit.kind === "location") {
       form.elements.location.value = hit.code;
       if (form.elements.location.value !== hit.code) return T.unknown + " — " + hit.code;
       return {message: K.fmt(T.filled_location, {code: hit.code})};
     }
     if (!["gtin", "gs1", "item"].includes(hit.kind)) return K.fmt(T.wrong_kind, {kind: T.kind_item});
-    if (!hit.item) return T.not_linked + " (" + hit.code + ")";
     const line = lineInProgress();
-    const select = line.querySelector("[name=item]");
-    select.value = hit.item;
-    if (select.value !== hit.item) return T.unknown + " — " + hit.item;
     const fields = hit.fields || {};
     const set = (name, value) => { if (value) line.querySelector(`[name=${name}]`).value = value; };
     set("supplier_lot", fields.batch);
@@ -61,9 +75,69 @@
       set("unit", fields.unit);
     }
     active = line;
+    if (!hit.item) {
+      // Keep what it read; the user picks the item, then links the barcode in one tap.
+      offerLink(fields.gtin || hit.code, line);
+      line.querySelector("[name=item]").focus();
+      return {warn: true, message: T.not_linked + " (" + hit.code + ")"};
+    }
+    const option = itemOption(hit.item);
+    if (!option) return T.unknown + " — " + hit.item;
+    line.querySelector("[name=item]").value = hit.item;
+    itemChosen(line);
+    hideLink();
     const next = line.querySelector("[name=quantity]");
     if (!next.value) next.focus();
-    return {message: K.fmt(T.filled_item, {item: select.selectedOptions[0].textContent})};
+    return {message: K.fmt(T.filled_item, {item: hit.item + " · " + option.textContent})};
+  });
+
+  function hideLink() {
+    unlinked = null;
+    linkBox.hidden = true;
+  }
+  function offerLink(code, line) {
+    unlinked = {code: code, line: line};
+    linkBox.querySelector("[data-link-text]").textContent = K.fmt(T.link_barcode, {code: code});
+    linkBox.className = "flash warn";
+    linkBox.hidden = false;
+  }
+  linkBox.querySelector("[data-link-button]").addEventListener("click", async () => {
+    if (!unlinked) return;
+    const field = unlinked.line.querySelector("[name=item]");
+    const sku = field.value.trim();
+    const text = linkBox.querySelector("[data-link-text]");
+    if (!itemOption(sku)) {
+      text.textContent = K.fmt(T.link_choose_item, {code: unlinked.code});
+      field.focus();
+      return;
+    }
+    let res, data;
+    try {
+      res = await fetch(form.dataset.linkUrl.replace("SKU", encodeURIComponent(sku)), {
+        method: "POST", credentials: "same-origin", body: JSON.stringify({code: unlinked.code}),
+        headers: {"Content-Type": "application/json", "X-CSRFToken": K.csrf(),
+                  "Idempotency-Key": K.uuid()}});
+      data = await res.json().catch(() => ({}));
+    } catch (e) {
+      K.feedback(false);
+      text.textContent = T.offline;
+      return;
+    }
+    if (!res.ok) {
+      K.feedback(false);
+      text.textContent = (data.error && data.error.message) || T.error;
+      linkBox.className = "flash error";
+      return;
+    }
+    K.feedback(true);
+    text.textContent = K.fmt(T.linked_barcode, {code: unlinked.code, item: sku});
+    scanner.say(text.textContent, true);
+    linkBox.className = "flash success";
+    linkBox.querySelector("[data-link-button]").hidden = true;
+    unlinked = null;
+    setTimeout(() => {
+      if (!unlinked) { linkBox.hidden = true; linkBox.querySelector("[data-link-button]").hidden = false; }
+    }, 4000);
   });
 
   // Offline: the same receipt as JSON for /api/v1/receipts, through the queue.

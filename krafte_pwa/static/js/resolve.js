@@ -1,6 +1,36 @@
-/* What a scanned text names: the server knows; offline, our own label URLs. */
+/* What a scanned text names: the server knows; offline, our own label URLs, and the
+   codes of lots and locations seen lately on this device (answers of the server, pages
+   opened), typed or scanned. */
 const K = window.Krafte;
 const SEGMENTS = {l: "lot", loc: "location", i: "item", mo: "production_order"};
+const RECENT = "krafte-recent-codes";
+const KEEP = 300;
+
+function recent() {
+  try { return JSON.parse(localStorage.getItem(RECENT) || "{}"); } catch (e) { return {}; }
+}
+K.rememberCode = function (kind, code) {
+  if (!code || !["lot", "location"].includes(kind)) return;
+  const all = recent();
+  const key = String(code).toUpperCase();
+  delete all[key];  // most recent last
+  all[key] = {kind: kind, code: code};
+  const keys = Object.keys(all);
+  for (const old of keys.slice(0, Math.max(0, keys.length - KEEP))) delete all[old];
+  try { localStorage.setItem(RECENT, JSON.stringify(all)); } catch (e) { /* full: skip */ }
+};
+function recentResolve(text) {
+  const hit = recent()[String(text).trim().toUpperCase()];
+  if (!hit) return null;
+  const segment = hit.kind === "lot" ? "l" : "loc";
+  return {kind: hit.kind, code: hit.code, path: "/" + segment + "/" + encodeURIComponent(hit.code),
+          offline: true};
+}
+// The lot or location page open now: its code is one seen lately.
+(function () {
+  const m = /^\/(l|loc)\/([^/]+)\/?$/.exec(location.pathname);
+  if (m) K.rememberCode(SEGMENTS[m[1]], decodeURIComponent(m[2]));
+})();
 
 K.localResolve = function (text) {
   let path;
@@ -19,11 +49,14 @@ K.resolve = async function (text) {
       method: "POST", credentials: "same-origin", body: JSON.stringify({payload: text}),
       headers: {"Content-Type": "application/json", "X-CSRFToken": K.csrf()}});
   } catch (e) {
-    const local = K.localResolve(text);
+    const local = K.localResolve(text) || recentResolve(text);
     if (local) return local;
     throw new Error(K.T.offline);
   }
   const data = await res.json().catch(() => ({}));
-  if (res.ok) return data;
+  if (res.ok) {
+    K.rememberCode(data.kind, data.code);
+    return data;
+  }
   throw new Error((data.error && data.error.message) || K.T.unknown);
 };

@@ -1,5 +1,7 @@
 /* A scan field (templates/floor/_scanner.html): keyboard wedge or typing (Enter sends),
-   live camera (the browser's BarcodeDetector where it exists, else a JPEG frame every
+   live camera (decoded on the device: the browser's BarcodeDetector where it exists, else
+   zxing-cpp compiled to WebAssembly, static/vendor, loaded when the camera first opens and
+   cached by the service worker, so it works offline; if neither loads, a JPEG frame every
    ~300 ms to /api/v1/scan/image?live=1), and a photo (works on plain HTTP).
    Krafte.scanner(form, onHit): onHit(hit) gets the server's answer for the code
    ({kind, code, path, item, fields...}) and returns a string to refuse it with that
@@ -9,6 +11,42 @@
   const K = window.Krafte;
   const T = K.T;
   const FRAME_MS = 300;
+  const FORMATS = ["qr_code", "data_matrix", "ean_13", "ean_8", "upc_a", "upc_e", "code_128",
+                   "code_39", "itf"];
+  let deviceDecoder = null;  // one load per page, shared by the page's scan fields
+
+  async function nativeDetector() {
+    if (!("BarcodeDetector" in window)) return null;
+    try {
+      const formats = await window.BarcodeDetector.getSupportedFormats();
+      return formats.includes("qr_code") ? new window.BarcodeDetector({formats: formats}) : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The vendored polyfill (a classic script defining BarcodeDetectionAPI), with its wasm
+  // from our static folder, never the package's CDN default.
+  function loadDeviceDecoder(form) {
+    if (!deviceDecoder) {
+      deviceDecoder = new Promise((resolve, reject) => {
+        if (window.BarcodeDetectionAPI) return resolve(window.BarcodeDetectionAPI);
+        const script = document.createElement("script");
+        script.src = form.dataset.decoder;
+        script.onload = () => resolve(window.BarcodeDetectionAPI);
+        script.onerror = () => reject(new Error("decoder"));
+        document.head.appendChild(script);
+      }).then(async (api) => {
+        const wasm = form.dataset.decoderWasm;
+        await api.prepareZXingModule({
+          overrides: {locateFile: (path, prefix) => (path.endsWith(".wasm") ? wasm : prefix + path)},
+          fireImmediately: true});
+        return new api.BarcodeDetector({formats: FORMATS});
+      });
+      deviceDecoder.catch(() => { deviceDecoder = null; });  // try again next time
+    }
+    return deviceDecoder;
+  }
 
   async function postImage(blob, live) {
     const data = new FormData();
@@ -48,6 +86,7 @@
     let stream = null, timer = null, detector = null, busy = false, lastUnknown = "";
 
     function say(message, ok) {
+      delete statusLine.dataset.offline;
       statusLine.textContent = message || "";
       statusLine.className = "scan-status" + (ok === true ? " ok" : ok === false ? " fail" : ok ? " " + ok : "");
     }
@@ -85,6 +124,7 @@
         await accept(await K.resolve(text));
       } catch (e) {
         fail(e.message + " — " + text);
+        if (e.message === T.offline) statusLine.dataset.offline = "1";
       } finally {
         busy = false;
       }
@@ -119,6 +159,7 @@
         else fail(T.no_code);
       } catch (e) {
         fail(navigator.onLine ? e.message : T.offline);
+        if (!navigator.onLine) statusLine.dataset.offline = "1";
       }
     });
 
@@ -134,7 +175,13 @@
     async function frame() {
       if (!stream || video.readyState < 2) return;
       if (detector) {
-        const codes = await detector.detect(video);
+        let codes;
+        try {
+          codes = await detector.detect(video);
+        } catch (e) {
+          detector = null;  // the server decodes the next frames
+          return;
+        }
         if (codes.length) {
           stop();
           await fromText(codes[0].rawValue);
@@ -170,21 +217,21 @@
       } catch (e) {
         return fail(T.camera_denied);
       }
-      if ("BarcodeDetector" in window && !detector) {
-        try {
-          const formats = await window.BarcodeDetector.getSupportedFormats();
-          if (formats.includes("qr_code")) detector = new window.BarcodeDetector({formats: formats});
-        } catch (e) { detector = null; }
-      }
       finder.hidden = false;
       cameraButton.classList.add("on");
       cameraButton.querySelector("span").textContent = T.stop;
       video.srcObject = stream;
       await video.play().catch(() => {});
       say(T.scanning);
-      loop();
+      if (!detector) {
+        detector = await nativeDetector();
+        if (!detector && form.dataset.decoder) detector = await loadDeviceDecoder(form).catch(() => null);
+      }
+      if (stream) loop();
     }
     cameraButton.addEventListener("click", () => (stream ? stop() : start()));
+    // "✗ Offline — STORE-A1" is stale once the network is back.
+    window.addEventListener("online", () => { if (statusLine.dataset.offline) say(""); });
     document.addEventListener("visibilitychange", () => { if (document.hidden) stop(); });
     window.addEventListener("pagehide", stop);
     if (!window.isSecureContext) cameraButton.title = T.camera_insecure;

@@ -17,11 +17,12 @@
     });
   }
   if (!blob) {  // the list of orders: scanning an order label opens it
-    K.scanner(scanForm, (hit) => { location.assign("/station/" + encodeURIComponent(hit.code)); });
+    if (scanForm) K.scanner(scanForm, (hit) => { location.assign("/station/" + encodeURIComponent(hit.code)); });
     return;
   }
 
   const order = JSON.parse(blob.textContent);
+  order.requirements = order.requirements || [];
   const log = document.querySelector("[data-scanlog]");
   const number = new Intl.NumberFormat(document.documentElement.lang, {maximumFractionDigits: 6});
   const plain = new Intl.NumberFormat(document.documentElement.lang,
@@ -132,7 +133,8 @@
     return first ? {warn: true, message: message} : {message: message};
   }
 
-  K.scanner(scanForm, (hit) => {
+  // A completed order has nothing to scan.
+  if (scanForm) K.scanner(scanForm, (hit) => {
     if (hit.kind === "production_order") {
       location.assign("/station/" + encodeURIComponent(hit.code));
       return {message: hit.code};

@@ -53,6 +53,14 @@ def update_item(sku):
     return item_json(item, queries.item_stock(item)), 200
 
 
+@bp.post("/items/<sku>/barcodes")
+@idempotent
+def add_item_barcode(sku):
+    """Link a supplier's barcode (a GTIN not ours) to the item: at receiving, one tap."""
+    item = catalog.add_barcode(item=sku, code=body().get("code"))
+    return item_json(item, queries.item_stock(item)), 201
+
+
 @bp.post("/locations")
 @role_required("manager")
 @idempotent

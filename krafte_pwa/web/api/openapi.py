@@ -194,6 +194,12 @@ def document() -> dict:
                                "sale_price": NUM_IN, "description": {"type": "string"},
                                "standard_cost": NUM_IN, "archived": {"type": "boolean"}})),
             },
+            "/items/{sku}/barcodes": {"post": _op(
+                "Link a supplier's barcode (GTIN) to the item, so that scanning it at "
+                "receiving finds the item; refused (duplicate_barcode) if it names one "
+                "already", status="201", answer=ITEM, idempotent=True,
+                params=(("sku", "path"),),
+                body=_obj({"code": {"type": "string", "maxLength": 64}}, ["code"]))},
             "/locations": {"post": _op("Create a location", status="201", idempotent=True,
                                        role="manager",
                                        body=_obj({"code": CODE,

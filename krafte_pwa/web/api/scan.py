@@ -1,18 +1,18 @@
 """POST /api/v1/scan (a payload) and /api/v1/scan/image (a photo or camera frame)."""
 
-from flask import current_app, request
+from flask import request
 
 from ...errors import BadInput
 from ...messages import _
 from ...services import scan
+from ..labels import label_base
 from . import body, bp
 
 
 def _absolute(path: str | None) -> str | None:
     if path is None:
         return None
-    base = current_app.config.get("BASE_URL") or request.url_root
-    return base.rstrip("/") + path
+    return label_base()[0].rstrip("/") + path
 
 
 def resolved_json(resolved: scan.Resolved) -> dict:
