@@ -199,6 +199,13 @@ def batch_cost(material: Decimal, n: Decimal, yield_quantity: Decimal, *,
     return Cost(material, labour, overhead)
 
 
+def labour_cost(minutes: Decimal, rate_per_hour: Decimal) -> Decimal:
+    """Minutes actually spent at an hourly rate, kept to 8 places."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return money(minutes * rate_per_hour / SIXTY)
+
+
 def unit_cost(total: Decimal, quantity: Decimal) -> Decimal:
     if quantity <= 0:
         raise ValueError("the output quantity must be greater than zero")

@@ -47,7 +47,12 @@ ORDER = _obj({
     "override_reason": {"type": ["string", "null"]},
     "actions": {"type": "array", "items": {"enum": ["start", "complete", "cancel"]}},
     "costs": {**_obj({"planned": COSTS, "actual": {"oneOf": [{"type": "null"}, COSTS]},
-                      "variance": {"type": ["string", "null"]}}),
+                      "variance": {"type": ["string", "null"],
+                                   "description": "actual total − planned cost per unit × "
+                                                  "actual quantity"},
+                      "variance_detail": {"oneOf": [{"type": "null"}, _obj({
+                          "material": DEC, "labour": DEC, "overhead": DEC,
+                          "percent": {"type": ["string", "null"]}, "per_unit": DEC})]}}),
               "description": "managers only"},
     "quantity_variance": DEC,
 })
@@ -132,7 +137,10 @@ def paths() -> dict:
                        "waste": {"type": "array", "items": _obj(
                            {"lot": STR, "quantity": NUM_IN, "reason": STR},
                            ["lot", "quantity", "reason"])},
-                       "return_location": STR}, ["quantity"]))},
+                       "return_location": STR,
+                       "labour_minutes": {**NUM_IN, "description": "actual minutes for the "
+                                          "whole order; the recipe's when left out"}},
+                      ["quantity"]))},
         "/production-orders/{number}/cancel": {"post": _op(
             "Cancel: reservations released, WIP returned to stock", answer=ORDER,
             idempotent=True, role="manager", params=number,
