@@ -223,6 +223,11 @@ def material_value(pairs) -> Decimal:
 
 # ---------------------------------------------------------------- expiry
 
+def shelf_expiry(received_on: date, shelf_life_days: int | None) -> date | None:
+    """The expiry of a lot received (or counted in) without one: date + shelf life."""
+    return received_on + timedelta(days=shelf_life_days) if shelf_life_days else None
+
+
 def output_expiry(produced_on: date, shelf_life_days: int | None,
                   consumed_expiries, *, cap_by_inputs: bool = True) -> date | None:
     """Production date + shelf life, never later than the earliest consumed expiry."""

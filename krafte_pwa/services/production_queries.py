@@ -7,7 +7,15 @@ from decimal import Decimal, localcontext
 
 from sqlalchemy import func, select
 
-from ..domain.recipes import ORDER_STATUSES, PLANNED, allowed_actions, money, unit_cost
+from ..domain.recipes import (
+    IN_PROGRESS,
+    ORDER_STATUSES,
+    PLANNED,
+    allowed_actions,
+    money,
+    output_expiry,
+    unit_cost,
+)
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _
@@ -15,6 +23,7 @@ from ..models import Item, ProductionOrder
 from . import _inputs as read
 from . import _production as prod
 from .queries import Page, paging
+from .settings import get_setting
 
 ZERO = Decimal(0)
 
@@ -133,3 +142,27 @@ def variance(order: ProductionOrder) -> Variance:
 
 def actions(order: ProductionOrder) -> list[str]:
     return allowed_actions(order.status)
+
+
+@dataclass
+class OutputExpiry:
+    expiry: date | None  # of the output lot, made today from what was picked
+    capped_by: str | None  # the input lot whose expiry comes before the output's shelf life
+    warn: bool  # capped and within the expiry warning window
+
+
+def projected_expiry(order: ProductionOrder, today: date | None = None) -> OutputExpiry | None:
+    """What the output lot's expiry would be if the order were completed today with what
+    was picked (the completion computes it the same way, from what is consumed)."""
+    if order.status != IN_PROGRESS:
+        return None
+    today = today or date.today()
+    lots = [p.lot for p in order.picks if p.quantity - p.returned > 0]
+    own = output_expiry(today, order.item.shelf_life_days, [], cap_by_inputs=False)
+    expiry = output_expiry(today, order.item.shelf_life_days, [lot.expiry for lot in lots],
+                           cap_by_inputs=order.recipe.cap_expiry)
+    if expiry is None or expiry == own:
+        return OutputExpiry(expiry, None, False)
+    first = min((lot for lot in lots if lot.expiry is not None), key=lambda lot: lot.expiry)
+    window = int(get_setting("expiry_warning_days"))
+    return OutputExpiry(expiry, first.code, (expiry - today).days <= window)
