@@ -5,12 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..domain.fefo import StockLine, suggest_picks
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _
-from ..models import Balance, Item, Location, Lot, Movement
+from ..models import Balance, Item, Location, Lot, LotEvent, Movement
 from . import _inputs as read
 
 ZERO = Decimal(0)
@@ -40,6 +41,12 @@ class LotDetail:
     lot: Lot
     quantity: Decimal
     balances: list = field(default_factory=list)  # [(Location, Decimal)]
+    status_events: list = field(default_factory=list)  # [LotEvent], newest first
+
+    @property
+    def status_reason(self) -> str | None:
+        """Why the lot has its status: the reason of its last status change."""
+        return self.status_events[0].reason if self.status_events else None
 
 
 def paging(page, per_page, *, default: int = 50, maximum: int = 500) -> tuple[int, int]:
@@ -163,7 +170,11 @@ def lot_detail(code) -> LotDetail:
         .order_by(Location.code)
     ).all()
     balances = [(loc, qty) for loc, qty in rows]
-    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances)
+    events = db.session.execute(
+        select(LotEvent).options(joinedload(LotEvent.user))
+        .where(LotEvent.lot_id == lot.id, LotEvent.kind == "status")
+        .order_by(LotEvent.created_at.desc(), LotEvent.id.desc())).scalars().all()
+    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances, list(events))
 
 
 def lot_movements(lot: Lot, limit: int = 200) -> list[Movement]:

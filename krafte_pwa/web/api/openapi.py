@@ -86,7 +86,13 @@ LOT = _obj({"code": {"type": "string"}, "item": {"type": "string"},
             "unit_cost": {**DEC, "description": "per base unit; absent for operators"},
             "quantity": DEC, "origin": {"enum": ["receipt", "production", "opening"]},
             "balances": {"type": "array", "items": _obj({"location": {"type": "string"},
-                                                          "quantity": DEC})}})
+                                                          "quantity": DEC})},
+            "status_reason": {"type": ["string", "null"],
+                              "description": "the reason of the last status change"},
+            "status_history": {"type": "array", "items": _obj({
+                "status": {"type": "string"}, "previous": {"type": ["string", "null"]},
+                "reason": {"type": ["string", "null"]}, "user": {"type": ["string", "null"]},
+                "at": {"type": "string", "format": "date-time"}})}})
 
 
 DATETIME = {"type": "string", "format": "date-time"}
