@@ -455,3 +455,34 @@ def test_without_labour_minutes_the_recipe_minutes_are_used(client, manager, ope
     assert done.status_code == 200, done.json
     seen = client.get(f"/api/v1/production-orders/{number}", headers=manager).json
     assert D(seen["costs"]["actual"]["labour"]) == 12 and D(seen["costs"]["variance"]) == 0
+
+
+def test_trace_nodes_carry_quantities_in_their_own_unit(client, manager, app, users):
+    """10 kg of base cream planned (2 kg of shea lot 1 in it), 9.8 kg made; 100 creams
+    (pcs) made from 5 kg of it. Forward from the shea: the base lot shows the 9.8 kg made
+    and the 2 kg of shea used; the cream lot its 100 pcs and the 5 kg of base used —
+    never 5 "pcs". Backward, each input shows what of it went in, in its unit."""
+    lots = face_cream_workshop()
+    base = client.post("/api/v1/production-orders", headers=manager,
+                       json={"item": "BASE", "quantity": 10}).json["number"]
+    client.post(f"/api/v1/production-orders/{base}/start", headers=manager, json={})
+    base_lot = client.post(f"/api/v1/production-orders/{base}/complete", headers=manager,
+                           json={"quantity": "9.8", "location": "LAB"}).json["output_lot"]
+    cream = client.post("/api/v1/production-orders", headers=manager,
+                        json={"item": "CREAM", "quantity": 100}).json["number"]
+    client.post(f"/api/v1/production-orders/{cream}/start", headers=manager, json={})
+    cream_lot = client.post(f"/api/v1/production-orders/{cream}/complete", headers=manager,
+                            json={"quantity": 100, "location": "FG"}).json["output_lot"]
+    forward = client.get(f"/api/v1/lots/{lots['shea_1']}/trace?direction=forward",
+                         headers=manager).json
+    assert (forward["unit"], forward["quantity"]) == ("kg", "2")
+    made = forward["children"][0]
+    assert (made["lot"], made["unit"], made["quantity"]) == (base_lot["code"], "kg", "9.8")
+    assert made["used"] == {"quantity": "2", "unit": "kg"}
+    top = made["children"][0]
+    assert (top["lot"], top["unit"], top["quantity"]) == (cream_lot["code"], "pcs", "100")
+    assert top["used"] == {"quantity": "5", "unit": "kg"}
+    back = client.get(f"/api/v1/lots/{cream_lot['code']}/trace", headers=manager).json
+    via = {c["lot"]: c for c in back["children"]}
+    assert (via[base_lot["code"]]["unit"], via[base_lot["code"]]["quantity"]) == ("kg", "5")
+    assert "used" not in via[base_lot["code"]]

@@ -60,8 +60,10 @@ TRACE_NODE = {
     "type": "object",
     "properties": {
         "lot": STR, "item": STR, "item_name": STR, "unit": STR,
-        "quantity": {**DEC, "description": "root: made or received; below: what went in "
-                                           "(backward) or what it went into (forward)"},
+        "quantity": {**DEC, "description": "in this lot's own unit; root: made or received; "
+                                           "below: what went in (backward) or what the "
+                                           "order made (forward)"},
+        "used": _obj({"quantity": DEC, "unit": STR}),
         "origin": {"enum": ["receipt", "production", "opening"]}, "status": STR,
         "date": DATE, "expiry": DATE, "order": {"type": ["string", "null"]},
         "children": {"type": "array", "items": {"$ref": "#/components/schemas/TraceNode"}},

@@ -210,6 +210,8 @@ def node_json(node) -> dict:
             "unit": lot.item.unit, "quantity": to_str(node.quantity), "origin": lot.origin,
             "status": lot.status, "date": _day(lot.lot_date), "expiry": _day(lot.expiry),
             "order": node.order, "children": [node_json(c) for c in node.children]}
+    if node.used is not None:
+        data["used"] = {"quantity": to_str(node.used), "unit": node.used_unit}
     if node.receipts is not None:
         data["receipts"] = [{**r, "date": _day(r["date"]), "quantity": to_str(r["quantity"])}
                             for r in node.receipts]
