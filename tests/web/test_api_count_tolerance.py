@@ -96,3 +96,19 @@ def test_count_pages_hide_expected_on_blind_counts_and_show_submitted(app, users
     assert "1,000" in text or "1000" in text
     assert boss.post(f"/counts/{count.number}/confirm").status_code == 302
     assert wax_on_hand() == 900
+
+
+def test_the_settings_page_sets_the_count_tolerance_and_blind_counting(app, users, login_as):
+    from krafte_pwa.services.settings import get_setting
+
+    admin = login_as("admin")
+    page = admin.get("/settings/").data.decode()
+    assert 'name="count_tolerance_percent"' in page and 'name="count_blind"' in page
+    form = {"lot_code_pattern": get_setting("lot_code_pattern"), "expiry_warning_days": "30",
+            "label_roll_size": get_setting("label_roll_size"), "label_dpi": "",
+            "label_sheet_layout": get_setting("label_sheet_layout"),
+            "count_tolerance_percent": "5", "count_blind": "1"}
+    admin.post("/settings/", data=form)
+    assert (get_setting("count_tolerance_percent"), get_setting("count_blind")) == ("5", "1")
+    admin.post("/settings/", data={**form, "count_tolerance_percent": "150"})
+    assert get_setting("count_tolerance_percent") == "5"  # refused, nothing changed
