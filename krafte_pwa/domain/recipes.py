@@ -199,6 +199,13 @@ def batch_cost(material: Decimal, n: Decimal, yield_quantity: Decimal, *,
     return Cost(material, labour, overhead)
 
 
+def labour_cost(minutes: Decimal, rate_per_hour: Decimal) -> Decimal:
+    """Minutes actually spent at an hourly rate, kept to 8 places."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return money(minutes * rate_per_hour / SIXTY)
+
+
 def unit_cost(total: Decimal, quantity: Decimal) -> Decimal:
     if quantity <= 0:
         raise ValueError("the output quantity must be greater than zero")
@@ -215,6 +222,11 @@ def material_value(pairs) -> Decimal:
 
 
 # ---------------------------------------------------------------- expiry
+
+def shelf_expiry(received_on: date, shelf_life_days: int | None) -> date | None:
+    """The expiry of a lot received (or counted in) without one: date + shelf life."""
+    return received_on + timedelta(days=shelf_life_days) if shelf_life_days else None
+
 
 def output_expiry(produced_on: date, shelf_life_days: int | None,
                   consumed_expiries, *, cap_by_inputs: bool = True) -> date | None:

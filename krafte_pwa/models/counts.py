@@ -3,13 +3,23 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .types import Quantity, utcnow
 
-COUNT_STATUSES = ("open", "posted", "cancelled")
+COUNT_STATUSES = ("open", "submitted", "posted", "cancelled")
 
 
 class StockCount(db.Model):
@@ -17,6 +27,7 @@ class StockCount(db.Model):
     number: Mapped[str] = mapped_column(String(20), unique=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     status: Mapped[str] = mapped_column(String(12), default="open")
+    blind: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -26,7 +37,8 @@ class StockCount(db.Model):
                          back_populates="count", cascade="all, delete-orphan")
 
     __table_args__ = (
-        CheckConstraint("status IN ('open', 'posted', 'cancelled')", name="status"),
+        CheckConstraint("status IN ('open', 'submitted', 'posted', 'cancelled')",
+                        name="status"),
         Index("ix_stock_count_location_status", "location_id", "status"),
     )
 
@@ -39,6 +51,7 @@ class StockCountLine(db.Model):
     expected: Mapped[Decimal | None] = mapped_column(Quantity())  # on hand when posted
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     counted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)  # why the quantity differs
 
     count = relationship(StockCount, back_populates="lines")
     lot = relationship("Lot")

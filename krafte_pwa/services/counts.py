@@ -18,20 +18,30 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from ..errors import BadInput, InvalidTransition, NotFound
+from ..errors import BadInput, Forbidden, InvalidTransition, NotFound
 from ..extensions import db
 from ..messages import _
-from ..models import Balance, Item, Location, Lot, MovementKind, StockCount, StockCountLine
+from ..models import (
+    Balance,
+    Item,
+    Location,
+    Lot,
+    MovementKind,
+    StockCount,
+    StockCountLine,
+    User,
+)
 from ..models.types import utcnow
 from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
 from ._tx import commit, upsert
 from .queries import Page, paging
+from .settings import get_setting
 
 ZERO = Decimal(0)
 REASON = "count"
-STATUSES = ("open", "posted", "cancelled")
+STATUSES = ("open", "submitted", "posted", "cancelled")
 
 
 @dataclass
@@ -114,11 +124,18 @@ def _balances(location_id: int, *, lock: bool = False) -> dict[int, Decimal]:
 
 # ---------------------------------------------------------------- actions
 
-def open_count(*, location, user_id=None, today: date | None = None
+def open_count(*, location, blind=None, user_id=None, today: date | None = None
                ) -> tuple[StockCount, bool]:
     """A new count of the location, or the open one (resume): one open count per place.
+    blind (default: the count_blind setting): counters do not see expected quantities.
     Returns (count, resumed)."""
     today = today or date.today()
+    if blind in (None, ""):
+        blind = get_setting("count_blind") == "1"
+    elif not isinstance(blind, bool):
+        if str(blind).lower() not in ("0", "1", "true", "false"):
+            raise BadInput(_("blind must be true or false"), details={"field": "blind"})
+        blind = str(blind).lower() in ("1", "true")
     code = read.text(location, "location")
     where = db.session.execute(
         select(Location).where(Location.code == code).with_for_update(key_share=True)
@@ -128,32 +145,35 @@ def open_count(*, location, user_id=None, today: date | None = None
                        details={"field": "location"})
     current = db.session.execute(
         select(StockCount).where(StockCount.location_id == where.id,
-                                 StockCount.status == "open")
+                                 StockCount.status.in_(("open", "submitted")))
         .order_by(StockCount.id).limit(1)).scalar()
     if current is not None:
         commit()  # nothing written: ends the transaction and releases the lock
         return current, True
     count = StockCount(number=document_number("CT", today.year), location_id=where.id,
-                       status="open", user_id=user_id)
+                       status="open", blind=blind, user_id=user_id)
     db.session.add(count)
     db.session.flush()
     commit()
     return count, False
 
 
-def record_line(*, number, lot, quantity, unit=None, user_id=None) -> StockCountLine:
-    """The quantity of a lot found at the counted location; scanning it again replaces it."""
+def record_line(*, number, lot, quantity, unit=None, reason=None, user_id=None
+                ) -> StockCountLine:
+    """The quantity of a lot found at the counted location, with why it differs if known;
+    scanning it again replaces it."""
     count = _count(number, for_update=True)
     _must_be_open(count, "changed")
     the_lot = read.lot(lot)
     counted = read.base_quantity(the_lot.item, quantity, unit, allow_zero=True)
+    why = read.text(reason, "reason", required=False, max_length=500)
     table = StockCountLine.__table__
     stmt = upsert(table).values(count_id=count.id, lot_id=the_lot.id, counted=counted,
-                                user_id=user_id, counted_at=utcnow())
+                                user_id=user_id, counted_at=utcnow(), reason=why)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.count_id, table.c.lot_id],
         set_={"counted": stmt.excluded.counted, "user_id": stmt.excluded.user_id,
-              "counted_at": stmt.excluded.counted_at})
+              "counted_at": stmt.excluded.counted_at, "reason": stmt.excluded.reason})
     db.session.execute(stmt)
     line = db.session.execute(
         select(StockCountLine).where(StockCountLine.count_id == count.id,
@@ -164,11 +184,26 @@ def record_line(*, number, lot, quantity, unit=None, user_id=None) -> StockCount
 
 
 def confirm_count(*, number, user_id=None) -> Confirmed:
-    """Post every difference as a COUNT movement (reason "count"); one transaction."""
+    """Post every difference as a COUNT movement (reason "count", or the line's reason);
+    one transaction. By a manager, always; by anyone else, only when every difference is
+    within count_tolerance_percent of what was expected, else the count is "submitted"
+    and waits for a manager's confirm."""
     count = _count(number, for_update=True)
-    _must_be_open(count, "confirmed")
+    user = db.session.get(User, user_id) if user_id is not None else None
+    manager = user is None or user.has_role("manager")
+    if count.status == "submitted":
+        if not manager:
+            raise Forbidden(_("%(count)s waits for a manager's confirm", count=count.number),
+                            code="count_submitted")
+    else:
+        _must_be_open(count, "confirmed")
     on_hand = _balances(count.location_id, lock=True)
     lines = {line.lot_id: line for line in count.lines}
+    if not manager and not _within_tolerance(lines.values(), on_hand):
+        count.status = "submitted"
+        db.session.flush()
+        commit()
+        return Confirmed(count, [])
     lots = {lot.id: lot for lot in db.session.execute(
         select(Lot).where(Lot.id.in_(set(lines) | set(on_hand)))).scalars()}
     postings = []
@@ -183,7 +218,8 @@ def confirm_count(*, number, user_id=None) -> Confirmed:
         difference = line.counted - expected
         if difference != 0:
             postings.append(Posting(lots[lot_id], count.location_id, difference,
-                                    MovementKind.COUNT, count.number, REASON))
+                                    MovementKind.COUNT, count.number,
+                                    f"{REASON}: {line.reason}" if line.reason else REASON))
     movements = post(postings, user_id) if postings else []
     count.status, count.posted_at = "posted", utcnow()
     db.session.flush()
@@ -191,9 +227,23 @@ def confirm_count(*, number, user_id=None) -> Confirmed:
     return Confirmed(count, movements)
 
 
+def _within_tolerance(lines, on_hand) -> bool:
+    """Every difference at most count_tolerance_percent of what was expected (a lot found
+    where none was expected, or none found of what was, is never within)."""
+    tolerance = Decimal(get_setting("count_tolerance_percent"))
+    seen = {line.lot_id: line.counted for line in lines}
+    for lot_id in set(seen) | set(on_hand):
+        expected = on_hand.get(lot_id, ZERO)
+        difference = abs(seen.get(lot_id, ZERO) - expected)
+        if difference and difference * 100 > expected * tolerance:
+            return False
+    return True
+
+
 def cancel_count(*, number, user_id=None) -> StockCount:
     count = _count(number, for_update=True)
-    _must_be_open(count, "cancelled")
+    if count.status != "submitted":
+        _must_be_open(count, "cancelled")
     count.status = "cancelled"
     db.session.flush()
     commit()
@@ -217,7 +267,7 @@ def count_view(number) -> CountView:
         return view
     on_hand = _balances(count.location_id)
     view.lines = [CountedLine(line, lot, on_hand.get(lot.id, ZERO)) for line, lot in rows]
-    if count.status == "open":
+    if count.status in ("open", "submitted"):
         scanned = {lot.id for _line, lot in rows}
         waiting = [lot_id for lot_id in on_hand if lot_id not in scanned]
         if waiting:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from ..domain.numbers import COST_PLACES, quantize
+from ..domain.recipes import shelf_expiry
 from ..domain.spreadsheet import unneutralise
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
@@ -212,14 +213,17 @@ def _opening_line(row: dict, items: dict, today: date) -> _OpeningLine:
         raise BadInput(_("status must be released, quarantine or blocked"),
                        details={"field": "status"})
     cost = read.cost_per_base(item, read.unit_cost(row.get("unit_cost"), "unit_cost"), unit)
+    on = _date(row.get("date", ""), "date") or today
     return _OpeningLine(
         item=item, quantity=read.base_quantity(item, row.get("quantity"), unit),
         location_id=read.location(row.get("location")).id,
-        expiry=_date(row.get("expiry", ""), "expiry"), unit_cost=quantize(cost, COST_PLACES),
+        expiry=(_date(row.get("expiry", ""), "expiry")
+                or shelf_expiry(on, item.shelf_life_days)),
+        unit_cost=quantize(cost, COST_PLACES),
         supplier=read.partner(row.get("supplier"), supplier=True),
         supplier_lot=read.text(row.get("supplier_lot"), "supplier_lot", required=False,
                                max_length=60),
-        status=status, on=_date(row.get("date", ""), "date") or today)
+        status=status, on=on)
 
 
 def _save_opening(lines: list[_OpeningLine], report: ImportReport, user_id, today) -> None:

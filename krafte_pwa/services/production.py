@@ -16,8 +16,10 @@ from sqlalchemy.orm import joinedload
 from ..domain.recipes import (
     IN_PROGRESS,
     PLANNED,
+    Cost,
     TransitionError,
     batch_cost,
+    labour_cost,
     material_value,
     money,
     next_status,
@@ -257,16 +259,19 @@ def _wip_location(order: ProductionOrder) -> Location:
 # ---------------------------------------------------------------- complete
 
 def complete_order(*, number, quantity, location=None, unit=None, consumed=None, waste=None,
-                   return_location=None, user_id=None, today: date | None = None
-                   ) -> ProductionOrder:
+                   return_location=None, labour_minutes=None, user_id=None,
+                   today: date | None = None) -> ProductionOrder:
     """Consume (default: everything picked), write off waste with a reason, return the
     rest to where it was picked; create the output lot with its exact cost, expiry and
-    genealogy. One transaction."""
+    genealogy. labour_minutes are the actual minutes spent on the whole order (the
+    recipe's for the planned quantity when left out). One transaction."""
     today = today or date.today()
     order = prod.order_for_update(number)
     _transition(order, "complete")
     output = order.item
     amount = read.base_quantity(output, quantity, unit)
+    minutes = (None if labour_minutes in (None, "") else
+               prod.quantity_field(labour_minutes, "labour_minutes"))
     if location not in (None, ""):
         dest = read.location(location)
     elif output.default_location is not None:
@@ -302,6 +307,8 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
                       labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
                       overhead_per_batch=recipe.overhead_per_batch,
                       overhead_percent=recipe.overhead_percent)
+    if minutes is not None:  # the actual minutes of the whole order replace the recipe's
+        cost = Cost(cost.material, labour_cost(minutes, recipe.labour_rate), cost.overhead)
     prod.check_money(cost.material, cost.labour, cost.overhead, cost.total,
                      cost.total / amount)
     expiry = output_expiry(today, output.shelf_life_days,

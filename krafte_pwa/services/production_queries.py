@@ -3,11 +3,19 @@ planned against actual cost and quantity."""
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from sqlalchemy import func, select
 
-from ..domain.recipes import ORDER_STATUSES, PLANNED, allowed_actions, unit_cost
+from ..domain.recipes import (
+    IN_PROGRESS,
+    ORDER_STATUSES,
+    PLANNED,
+    allowed_actions,
+    money,
+    output_expiry,
+    unit_cost,
+)
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _
@@ -15,6 +23,7 @@ from ..models import Item, ProductionOrder
 from . import _inputs as read
 from . import _production as prod
 from .queries import Page, paging
+from .settings import get_setting
 
 ZERO = Decimal(0)
 
@@ -49,7 +58,7 @@ class Requirement:
     picked: Decimal = ZERO
     consumed: Decimal = ZERO
     suggested: list = field(default_factory=list)  # [_production.Take] while planned
-    missing: Decimal = ZERO  # what the suggestion cannot cover
+    missing: Decimal = ZERO  # what usable stock, less other orders' reservations, lacks
 
 
 def requirements(order: ProductionOrder, today: date | None = None,
@@ -60,12 +69,20 @@ def requirements(order: ProductionOrder, today: date | None = None,
         p = picked.setdefault(pick.lot.item_id, [ZERO, ZERO])
         p[0] += pick.quantity
         p[1] += pick.consumed
+    free: dict[int, Decimal] = {}
+    if order.status == PLANNED and suggest:
+        free = prod.available([r.item_id for r in order.reservations], today,
+                              exclude_order_id=order.id)
     result = []
     for res in order.reservations:
         row = Requirement(res.item, res.required, res.quantity,
                           *picked.get(res.item_id, (ZERO, ZERO)))
         if order.status == PLANNED and suggest:
-            row.suggested, row.missing = prod.fefo_takes(res.item_id, res.required, today)
+            # what this order may use: usable stock less what other open orders hold
+            usable = min(res.required, max(free.get(res.item_id, ZERO), ZERO))
+            row.suggested, short = (prod.fefo_takes(res.item_id, usable, today)
+                                    if usable > 0 else ([], ZERO))
+            row.missing = res.required - usable + short
         result.append(row)
     return result
 
@@ -82,10 +99,21 @@ class Costs:
 
 @dataclass
 class Variance:
+    """The one definition of an order's variance (order page, API, order-costs report):
+    each cost against the planned cost per unit of what was actually made, so a smaller
+    batch is not a saving; the quantity against the planned quantity."""
     planned: Costs
     actual: Costs | None
-    cost: Decimal | None  # actual total - planned total
-    quantity: Decimal | None  # actual output - planned
+    cost: Decimal | None  # actual total - planned cost per unit x actual quantity
+    material: Decimal | None = None  # the same, cost by cost
+    labour: Decimal | None = None
+    overhead: Decimal | None = None
+    percent: Decimal | None = None  # cost ÷ the planned cost of the actual quantity
+    quantity: Decimal | None = None  # actual output - planned
+
+    @property
+    def per_unit(self) -> Decimal | None:
+        return self.actual.per_unit - self.planned.per_unit if self.actual else None
 
 
 def variance(order: ProductionOrder) -> Variance:
@@ -93,15 +121,48 @@ def variance(order: ProductionOrder) -> Variance:
                     order.planned_overhead_cost, order.planned_total_cost,
                     order.planned_quantity,
                     unit_cost(order.planned_total_cost, order.planned_quantity))
-    actual = None
-    if order.actual_quantity is not None and order.output_lot is not None:
-        actual = Costs(order.actual_material_cost, order.actual_labour_cost,
-                       order.actual_overhead_cost, order.actual_total_cost,
-                       order.actual_quantity, order.output_lot.unit_cost)
-    return Variance(planned, actual,
-                    actual.total - planned.total if actual else None,
-                    actual.quantity - planned.quantity if actual else None)
+    if order.actual_quantity is None or order.output_lot is None:
+        return Variance(planned, None, None)
+    actual = Costs(order.actual_material_cost, order.actual_labour_cost or ZERO,
+                   order.actual_overhead_cost or ZERO, order.actual_total_cost,
+                   order.actual_quantity, order.output_lot.unit_cost)
+    with localcontext() as ctx:
+        ctx.prec = 60
+        share = actual.quantity / planned.quantity
+
+        def diff(a, p):
+            return money(a - p * share)
+        standard = planned.per_unit * actual.quantity
+        cost = actual.total - standard
+        percent = (cost / standard * 100).quantize(Decimal("0.01")) if standard else None
+    return Variance(planned, actual, cost, diff(actual.material, planned.material),
+                    diff(actual.labour, planned.labour), diff(actual.overhead, planned.overhead),
+                    percent, actual.quantity - planned.quantity)
 
 
 def actions(order: ProductionOrder) -> list[str]:
     return allowed_actions(order.status)
+
+
+@dataclass
+class OutputExpiry:
+    expiry: date | None  # of the output lot, made today from what was picked
+    capped_by: str | None  # the input lot whose expiry comes before the output's shelf life
+    warn: bool  # capped and within the expiry warning window
+
+
+def projected_expiry(order: ProductionOrder, today: date | None = None) -> OutputExpiry | None:
+    """What the output lot's expiry would be if the order were completed today with what
+    was picked (the completion computes it the same way, from what is consumed)."""
+    if order.status != IN_PROGRESS:
+        return None
+    today = today or date.today()
+    lots = [p.lot for p in order.picks if p.quantity - p.returned > 0]
+    own = output_expiry(today, order.item.shelf_life_days, [], cap_by_inputs=False)
+    expiry = output_expiry(today, order.item.shelf_life_days, [lot.expiry for lot in lots],
+                           cap_by_inputs=order.recipe.cap_expiry)
+    if expiry is None or expiry == own:
+        return OutputExpiry(expiry, None, False)
+    first = min((lot for lot in lots if lot.expiry is not None), key=lambda lot: lot.expiry)
+    window = int(get_setting("expiry_warning_days"))
+    return OutputExpiry(expiry, first.code, (expiry - today).days <= window)

@@ -5,12 +5,13 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..domain.fefo import StockLine, suggest_picks
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _
-from ..models import Balance, Item, Location, Lot, Movement
+from ..models import Balance, Item, Location, Lot, LotEvent, Movement
 from . import _inputs as read
 
 ZERO = Decimal(0)
@@ -40,6 +41,12 @@ class LotDetail:
     lot: Lot
     quantity: Decimal
     balances: list = field(default_factory=list)  # [(Location, Decimal)]
+    status_events: list = field(default_factory=list)  # [LotEvent], newest first
+
+    @property
+    def status_reason(self) -> str | None:
+        """Why the lot has its status: the reason of its last status change."""
+        return self.status_events[0].reason if self.status_events else None
 
 
 def paging(page, per_page, *, default: int = 50, maximum: int = 500) -> tuple[int, int]:
@@ -125,6 +132,32 @@ def item_stock(item: Item, today: date | None = None) -> ItemStock:
                      usable)
 
 
+def items_stock(items, today: date | None = None) -> dict[int, ItemStock]:
+    """item_stock for a page of items in two queries (on order left at zero)."""
+    from ..models import Reservation
+
+    today = today or date.today()
+    ids = [item.id for item in items]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Balance.item_id, func.sum(Balance.quantity),
+               func.sum(case((_usable(today), Balance.quantity), else_=0)))
+        .join(Lot, Lot.id == Balance.lot_id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.item_id.in_(ids), Balance.quantity > 0, Location.kind == "storage")
+        .group_by(Balance.item_id)).all()
+    have = {i: (_dec(total), _dec(usable)) for i, total, usable in rows}
+    held = {i: _dec(q) for i, q in db.session.execute(
+        _open_reservations().where(Reservation.item_id.in_(ids))).all()}
+    result = {}
+    for item in items:
+        on_hand, usable = have.get(item.id, (ZERO, ZERO))
+        reserved = held.get(item.id, ZERO)
+        result[item.id] = ItemStock(item, on_hand, reserved, usable - reserved, ZERO, usable)
+    return result
+
+
 def _dec(value) -> Decimal:
     # SUM over a scaled column comes back scaled by the column type; a CASE may not.
     if value is None:
@@ -163,7 +196,11 @@ def lot_detail(code) -> LotDetail:
         .order_by(Location.code)
     ).all()
     balances = [(loc, qty) for loc, qty in rows]
-    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances)
+    events = db.session.execute(
+        select(LotEvent).options(joinedload(LotEvent.user))
+        .where(LotEvent.lot_id == lot.id, LotEvent.kind == "status")
+        .order_by(LotEvent.created_at.desc(), LotEvent.id.desc())).scalars().all()
+    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances, list(events))
 
 
 def lot_movements(lot: Lot, limit: int = 200) -> list[Movement]:

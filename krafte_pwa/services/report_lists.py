@@ -114,7 +114,7 @@ class OrderCost:
     planned: Costs
     actual: Costs
     per_unit_variance: Decimal  # actual per unit − planned per unit
-    variance: Decimal  # actual total − planned per unit × actual quantity
+    variance: Decimal  # production_queries.variance: actual − planned per unit × actual qty
     variance_percent: Decimal | None
     quantity_variance: Decimal
 
@@ -136,14 +136,7 @@ def order_costs(since=None, until=None, page=1, per_page=50) -> Page:
 
 def _order_cost(order: ProductionOrder) -> OrderCost:
     v = variance(order)
-    planned, actual = v.planned, v.actual
-    with localcontext() as ctx:
-        ctx.prec = 60
-        standard = planned.per_unit * actual.quantity
-        difference = actual.total - standard
-        percent = (difference / standard * 100).quantize(Decimal("0.01")) if standard else None
-    return OrderCost(order, planned, actual, actual.per_unit - planned.per_unit,
-                     difference, percent, actual.quantity - planned.quantity)
+    return OrderCost(order, v.planned, v.actual, v.per_unit, v.cost, v.percent, v.quantity)
 
 
 # ---------------------------------------------------------------- turnover

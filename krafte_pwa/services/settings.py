@@ -19,6 +19,8 @@ from ._tx import commit
 DEFAULTS = {
     "lot_code_pattern": DEFAULT_PATTERN,
     "expiry_warning_days": "30",
+    "count_tolerance_percent": "2",  # an operator's count posts when every difference is within
+    "count_blind": "0",  # "1": counters do not see the expected quantities
     "label_roll_size": "62x29",  # one label: a roll printer's tape
     "label_dpi": "",  # blank: PNG at 300 dpi, ZPL at 203 dpi (the usual Zebra)
     "label_sheet_layout": "a4-3x8",  # several labels: a sheet
@@ -59,6 +61,18 @@ def _check(key: str, value: str) -> str:
             raise BadInput(_("expiry warning days must be a whole number from 1 to 3650"),
                            details={"field": key})
         value = str(int(value))
+    elif key == "count_tolerance_percent":
+        try:
+            number = parse_decimal(value)
+        except BadNumber:
+            number = None
+        if number is None or not 0 <= number <= 100:
+            raise BadInput(_("the count tolerance must be a percentage from 0 to 100"),
+                           details={"field": key})
+        value = str(number.normalize()) if number else "0"
+    elif key == "count_blind":
+        if value not in ("0", "1"):
+            raise BadInput(_("blind counting is 0 (off) or 1 (on)"), details={"field": key})
     elif key == "label_roll_size":
         value = value.lower()
         if value not in ROLL_SIZES:

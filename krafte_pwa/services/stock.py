@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ..domain.lot_codes import format_code, series_key
 from ..domain.numbers import quantize
+from ..domain.recipes import shelf_expiry
 from ..errors import BadInput, Conflict
 from ..extensions import db
 from ..messages import _, field_name
@@ -115,7 +116,8 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
     db.session.add(receipt)
     codes = new_lot_codes("receipt", today, [line.item.sku for line in checked])
     lots = [Lot(code=code, item=line.item, origin="receipt", supplier=partner, lot_date=today,
-                expiry=line.expiry, unit_cost=line.cost, supplier_lot=line.supplier_lot,
+                expiry=line.expiry or shelf_expiry(today, line.item.shelf_life_days),
+                unit_cost=line.cost, supplier_lot=line.supplier_lot,
                 status="quarantine" if line.item.requires_qc else "released", receipt=receipt)
             for code, line in zip(codes, checked, strict=True)]
     db.session.add_all(lots)

@@ -36,8 +36,12 @@ DIRECTIONS = ("backward", "forward")
 @dataclass
 class TraceNode:
     lot: Lot
-    quantity: Decimal | None  # the root: made or received; below: what went in (or out)
+    # Always in this lot's own unit. The root: made or received; backward: what of this
+    # lot went into its parent; forward: what the order that consumed the parent made.
+    quantity: Decimal | None
     order: str | None = None  # backward: the order that made it; forward: that consumed it
+    used: Decimal | None = None  # forward: what of the parent lot went in (parent's unit)
+    used_unit: str | None = None
     children: list["TraceNode"] = field(default_factory=list)
     receipts: list[dict] | None = None
     shipments: list[dict] | None = None
@@ -101,7 +105,12 @@ def trace_lot(code, direction: str = "backward") -> Trace:
                 truncated = True
                 break
             if target in lots and target not in path:
-                child = build(target, qty, order_numbers.get(order_id), path | {target})
+                if back:
+                    child = build(target, qty, order_numbers.get(order_id), path | {target})
+                else:  # the genealogy holds the input's quantity: give the output's own
+                    made = made_by.get(target, (None, None))[1]
+                    child = build(target, made, order_numbers.get(order_id), path | {target})
+                    child.used, child.used_unit = qty, lots[lot_id].item.unit
                 node.children.append(child)
         return node
 

@@ -51,10 +51,14 @@ def start():
 def show(number):
     view = counts.count_view(number)
     if wants_csv():
+        hide = (view.count.blind and not current_user.sees_costs
+                and view.count.status != "posted")
         rows = [[r.lot.code, r.lot.item.sku, r.lot.item.name, r.lot.item.unit, r.line.counted,
-                 r.on_hand, r.difference] for r in view.lines]
-        rows += [[m.lot.code, m.lot.item.sku, m.lot.item.name, m.lot.item.unit, None,
-                  m.on_hand, None] for m in view.missing]
+                 None if hide else r.on_hand, None if hide else r.difference]
+                for r in view.lines]
+        rows += [] if hide else [[m.lot.code, m.lot.item.sku, m.lot.item.name,
+                                  m.lot.item.unit, None, m.on_hand, None]
+                                 for m in view.missing]
         return csv_response(f"{view.count.number}.csv", ["lot", "item", "item_name", "unit",
                                                          "counted", "expected", "difference"],
                             rows)
@@ -91,8 +95,12 @@ def record(number):
 def confirm(number):
     try:
         done = counts.confirm_count(number=number, user_id=current_user.id)
-        flash(_("Count confirmed: %(n)d adjustment(s) posted.", n=len(done.movements)),
-              "success")
+        if done.count.status == "submitted":
+            flash(_("Some differences are beyond the tolerance: a manager confirms this "
+                    "count."), "warning")
+        else:
+            flash(_("Count confirmed: %(n)d adjustment(s) posted.", n=len(done.movements)),
+                  "success")
     except KrafteError as exc:
         flash(exc.message, "error")
     return redirect(url_for("counts.show", number=number))

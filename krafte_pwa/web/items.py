@@ -34,6 +34,7 @@ def index():
     page = queries.list_items(kind=args.get("kind") or None, q=args.get("q"),
                               page=args.get("page"), per_page=50, include_archived=archived)
     return render_template("items/index.html", page=page, kinds=ITEM_KINDS,
+                           stock=queries.items_stock(page.rows),
                            kind=args.get("kind", ""), q=args.get("q", ""), archived=archived)
 
 

@@ -120,7 +120,7 @@ def complete(number):
                       for r in consumed] or None,
             waste=[{"lot": r["waste_lot"], "quantity": r["waste_quantity"],
                     "reason": r.get("waste_reason")} for r in waste] or None,
-            user_id=current_user.id)
+            labour_minutes=form.get("labour_minutes"), user_id=current_user.id)
         flash(_("Order completed: lot %(code)s made.", code=done.output_lot.code), "success")
     except KrafteError as exc:
         flash(exc.message, "error")

@@ -10,7 +10,13 @@ from .auth import role_required
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 GENERAL = ("lot_code_pattern", "expiry_warning_days", "label_roll_size", "label_dpi",
-           "label_sheet_layout")
+           "label_sheet_layout", "count_tolerance_percent", "count_blind")
+KEPT_WHEN_LEFT_OUT = ("count_tolerance_percent", "count_blind")
+
+
+def _general(form) -> dict:
+    """The general settings of a form; the newer ones, left out, keep their value."""
+    return {k: form.get(k, "") for k in GENERAL if k in form or k not in KEPT_WHEN_LEFT_OUT}
 LAYOUT_FIELDS = ("name", "page", "columns", "rows", "label_width", "label_height",
                  "margin_left", "margin_top", "gap_x", "gap_y")
 
@@ -18,7 +24,7 @@ LAYOUT_FIELDS = ("name", "page", "columns", "rows", "label_width", "label_height
 def _page(form=None, layout_form=None, status=200):
     values = settings.all_settings()
     if form:
-        values.update({k: form.get(k, "") for k in GENERAL})
+        values.update(_general(form))
     try:
         examples = settings.lot_code_examples(values["lot_code_pattern"])
     except ValueError:  # a bad pattern being corrected: its error is already shown
@@ -49,7 +55,7 @@ def index():
 @role_required("admin")
 def save():
     try:
-        settings.update_settings({k: request.form.get(k, "") for k in GENERAL})
+        settings.update_settings(_general(request.form))
     except KrafteError as exc:
         flash(exc.message, "error")
         return _page(form=request.form, status=400)

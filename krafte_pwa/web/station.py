@@ -31,7 +31,8 @@ def station_order(number):
     locations = storage_locations()
     return render_template("floor/station.html", order=order, needs=needs,
                            data=_order_data(order, needs), locations=locations,
-                           output_location=_output_location(locations))
+                           output_location=_output_location(locations),
+                           output_expiry=production_queries.projected_expiry(order))
 
 
 @bp.get("/mo/<number>")

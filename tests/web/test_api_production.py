@@ -374,3 +374,115 @@ def test_openapi_paths_describe_every_production_route(app):
     assert ours == documented
     refs = set(re.findall(r'"#/components/schemas/(\w+)"', json.dumps(paths)))
     assert refs <= set(openapi_production.schemas()) | {"Error"}
+
+
+def test_a_second_order_shows_what_the_first_one_reserved_as_missing(client, manager,
+                                                                     candles, login_as):
+    """120 jars: the first order of 100 candles holds 100; the second of 50 can count on
+    the 20 left, so 30 are missing. Wax (33 kg, 204 g a candle: 20.4 + 10.2 kg), oil
+    (3 l: 2 + 1 l) and wicks (150: 100 + 50) suffice for both."""
+    first = client.post("/api/v1/production-orders", headers=manager,
+                        json={"item": "CANDLE", "quantity": 100}).json
+    assert {r["item"]: r["missing"] for r in first["requirements"]} == {
+        "WAX": "0", "FO-LAV": "0", "WICK": "0", "JAR": "0"}
+    second = client.post("/api/v1/production-orders", headers=manager,
+                         json={"item": "CANDLE", "quantity": 50})
+    assert second.status_code == 201
+    needs = {r["item"]: r for r in second.json["requirements"]}
+    assert (needs["JAR"]["quantity"], needs["JAR"]["reserved"], needs["JAR"]["missing"]) == (
+        "50", "20", "30")
+    assert sum(D(s["quantity"]) for s in needs["JAR"]["suggested"]) == 20
+    assert [needs[s]["missing"] for s in ("WAX", "FO-LAV", "WICK")] == ["0", "0", "0"]
+    assert sum(D(s["quantity"]) for s in needs["WAX"]["suggested"]) == 10200
+    # the first order still counts on its own reservation
+    again = client.get(f"/api/v1/production-orders/{first['number']}", headers=manager).json
+    assert {r["item"]: r["missing"] for r in again["requirements"]}["JAR"] == "0"
+    page = login_as("manager").get(f"/production/orders/{second.json['number']}")
+    text = page.data.decode()
+    assert "Missing once the reservations of other orders are kept:" in text
+    assert "JAR 30" in text
+
+
+def test_actual_labour_minutes_cost_the_output_and_the_variance(client, manager, operator,
+                                                                candles, login_as):
+    """10 candles planned: materials 2.04 kg wax at 4.2 (8.568) + 0.2 l oil at 85 (17)
+    + 10 wicks at 0.06 (0.6) + 10 jars at 0.95 (9.5) = 35.668; labour 10 × 3 min at 24/h
+    = 12; overhead 10 × 0.5 + 5 % of 35.668 = 6.7834; planned 54.4514, 5.44514 each.
+    8 made in 45 minutes: labour 45 × 24 / 60 = 18, total 60.4514, 7.556425 each.
+    Variance against the planned cost of 8 (43.56112): 16.89028 in all (38.77 %),
+    materials 35.668 − 28.5344 = 7.1336, labour 18 − 9.6 = 8.4, overhead
+    6.7834 − 5.42672 = 1.35668."""
+    number = client.post("/api/v1/production-orders", headers=manager,
+                         json={"item": "CANDLE", "quantity": 10}).json["number"]
+    assert client.post(f"/api/v1/production-orders/{number}/start", headers=operator,
+                       json={}).status_code == 200
+    bad = client.post(f"/api/v1/production-orders/{number}/complete", headers=operator,
+                      json={"quantity": 8, "location": "STORE", "labour_minutes": "-5"})
+    assert bad.status_code == 400 and bad.json["error"]["code"] == "bad_quantity"
+    done = client.post(f"/api/v1/production-orders/{number}/complete", headers=operator,
+                       json={"quantity": 8, "location": "STORE", "labour_minutes": "45"})
+    assert done.status_code == 200, done.json
+    seen = client.get(f"/api/v1/production-orders/{number}", headers=manager).json
+    assert D(seen["output_lot"]["unit_cost"]) == D("7.556425")
+    costs = seen["costs"]
+    assert [D(costs["planned"][k]) for k in ("material", "labour", "overhead", "total")] == [
+        D("35.668"), D("12"), D("6.7834"), D("54.4514")]
+    assert [D(costs["actual"][k]) for k in ("material", "labour", "overhead", "total")] == [
+        D("35.668"), D("18"), D("6.7834"), D("60.4514")]
+    assert D(costs["variance"]) == D("16.89028")
+    detail = costs["variance_detail"]
+    assert [D(detail[k]) for k in ("material", "labour", "overhead", "percent")] == [
+        D("7.1336"), D("8.4"), D("1.35668"), D("38.77")]
+    assert seen["quantity_variance"] == "-2"
+    page = login_as("manager")
+    report = page.get("/reports/orders?format=csv").data.decode().splitlines()
+    header, row = report[0].split(","), report[1].split(",")
+    got = dict(zip(header, row, strict=True))
+    assert D(got["variance"]) == D("16.89028") and D(got["variance_percent"]) == D("38.77")
+    text = page.get(f"/production/orders/{number}").data.decode()
+    assert "Minutes worked on the whole order" not in text  # completed: no form
+    assert "38.77" in text or "38,77" in text
+
+
+def test_without_labour_minutes_the_recipe_minutes_are_used(client, manager, operator,
+                                                            candles):
+    """10 planned, 10 made, no minutes given: the recipe's 3 min each at 24/h = 12."""
+    number = client.post("/api/v1/production-orders", headers=manager,
+                         json={"item": "CANDLE", "quantity": 10}).json["number"]
+    client.post(f"/api/v1/production-orders/{number}/start", headers=operator, json={})
+    done = client.post(f"/api/v1/production-orders/{number}/complete", headers=operator,
+                       json={"quantity": 10, "location": "STORE", "labour_minutes": ""})
+    assert done.status_code == 200, done.json
+    seen = client.get(f"/api/v1/production-orders/{number}", headers=manager).json
+    assert D(seen["costs"]["actual"]["labour"]) == 12 and D(seen["costs"]["variance"]) == 0
+
+
+def test_trace_nodes_carry_quantities_in_their_own_unit(client, manager, app, users):
+    """10 kg of base cream planned (2 kg of shea lot 1 in it), 9.8 kg made; 100 creams
+    (pcs) made from 5 kg of it. Forward from the shea: the base lot shows the 9.8 kg made
+    and the 2 kg of shea used; the cream lot its 100 pcs and the 5 kg of base used —
+    never 5 "pcs". Backward, each input shows what of it went in, in its unit."""
+    lots = face_cream_workshop()
+    base = client.post("/api/v1/production-orders", headers=manager,
+                       json={"item": "BASE", "quantity": 10}).json["number"]
+    client.post(f"/api/v1/production-orders/{base}/start", headers=manager, json={})
+    base_lot = client.post(f"/api/v1/production-orders/{base}/complete", headers=manager,
+                           json={"quantity": "9.8", "location": "LAB"}).json["output_lot"]
+    cream = client.post("/api/v1/production-orders", headers=manager,
+                        json={"item": "CREAM", "quantity": 100}).json["number"]
+    client.post(f"/api/v1/production-orders/{cream}/start", headers=manager, json={})
+    cream_lot = client.post(f"/api/v1/production-orders/{cream}/complete", headers=manager,
+                            json={"quantity": 100, "location": "FG"}).json["output_lot"]
+    forward = client.get(f"/api/v1/lots/{lots['shea_1']}/trace?direction=forward",
+                         headers=manager).json
+    assert (forward["unit"], forward["quantity"]) == ("kg", "2")
+    made = forward["children"][0]
+    assert (made["lot"], made["unit"], made["quantity"]) == (base_lot["code"], "kg", "9.8")
+    assert made["used"] == {"quantity": "2", "unit": "kg"}
+    top = made["children"][0]
+    assert (top["lot"], top["unit"], top["quantity"]) == (cream_lot["code"], "pcs", "100")
+    assert top["used"] == {"quantity": "5", "unit": "kg"}
+    back = client.get(f"/api/v1/lots/{cream_lot['code']}/trace", headers=manager).json
+    via = {c["lot"]: c for c in back["children"]}
+    assert (via[base_lot["code"]]["unit"], via[base_lot["code"]]["quantity"]) == ("kg", "5")
+    assert "used" not in via[base_lot["code"]]

@@ -3,7 +3,7 @@ recipe edit with the live cost, trace; operators see no costs and edit no recipe
 
 from flask import render_template_string
 
-from krafte_pwa.services import production
+from krafte_pwa.services import production, production_queries
 from tests.production_factories import candle_batch_workshop
 
 
@@ -97,3 +97,18 @@ def test_trace_page_and_partial_show_both_directions(login_as, app):
                                       lot=done.output_lot)
     assert lots["jar"] in html
 
+
+
+def test_the_station_and_order_page_take_the_minutes_worked(login_as, app):
+    """10 candles at 3 min each: the field suggests 30; 40 minutes at 24/h cost 16."""
+    candle_batch_workshop()
+    client = login_as("manager")
+    order = production.plan_order(item="CANDLE", quantity=10)
+    production.start_order(number=order.number)
+    for page in (f"/station/{order.number}", f"/production/orders/{order.number}"):
+        text = client.get(page).data.decode()
+        assert 'name="labour_minutes"' in text and 'placeholder="30"' in text
+    done = client.post(f"/production/orders/{order.number}/complete",
+                       data={"quantity": "10", "location": "SHELF", "labour_minutes": "40"})
+    assert done.status_code == 302
+    assert production_queries.get_order(order.number).actual_labour_cost == 16

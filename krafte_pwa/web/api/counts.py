@@ -41,24 +41,30 @@ def _when(value):
 
 def count_summary(count) -> dict:
     return {"number": count.number, "location": count.location.code, "status": count.status,
-            "created_at": _when(count.created_at), "posted_at": _when(count.posted_at)}
+            "blind": count.blind, "created_at": _when(count.created_at),
+            "posted_at": _when(count.posted_at)}
 
 
 def count_json(view: counts.CountView) -> dict:
     costs = shows_costs()
+    # a blind count hides what is expected from the counter until it is posted
+    hide = view.count.blind and not costs and view.count.status != "posted"
     lines = []
     for row in view.lines:
         item = row.lot.item
         entry = {"lot": row.lot.code, "item": item.sku, "item_name": item.name,
                  "unit": item.unit, "counted": to_str(row.line.counted),
-                 "expected": to_str(row.on_hand), "difference": to_str(row.difference)}
+                 "reason": row.line.reason}
+        if not hide:
+            entry.update(expected=to_str(row.on_hand), difference=to_str(row.difference))
         if costs:
             entry["value_difference"] = to_str(row.difference * row.lot.unit_cost)
         lines.append(entry)
-    missing = [{"lot": m.lot.code, "item": m.lot.item.sku, "item_name": m.lot.item.name,
-                "unit": m.lot.item.unit, "expected": to_str(m.on_hand),
-                "expiry": m.lot.expiry.isoformat() if m.lot.expiry else None}
-               for m in view.missing]
+    missing = [] if hide else [
+        {"lot": m.lot.code, "item": m.lot.item.sku, "item_name": m.lot.item.name,
+         "unit": m.lot.item.unit, "expected": to_str(m.on_hand),
+         "expiry": m.lot.expiry.isoformat() if m.lot.expiry else None}
+        for m in view.missing]
     return {**count_summary(view.count), "lines": lines, "missing": missing}
 
 
@@ -75,7 +81,7 @@ def list_counts():
 def open_count():
     data = body()
     count, resumed = counts.open_count(location=scanned_code(data.get("location"), "location"),
-                                       user_id=user_id())
+                                       blind=data.get("blind"), user_id=user_id())
     return count_json(counts.count_view(count.number)), (200 if resumed else 201)
 
 
@@ -90,7 +96,7 @@ def record_line(number):
     data = body()
     counts.record_line(number=number, lot=scanned_code(data.get("lot"), "lot"),
                        quantity=data.get("quantity"), unit=data.get("unit"),
-                       user_id=user_id())
+                       reason=data.get("reason"), user_id=user_id())
     return count_json(counts.count_view(number)), 201
 
 

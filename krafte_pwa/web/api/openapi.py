@@ -87,7 +87,13 @@ LOT = _obj({"code": {"type": "string"}, "item": {"type": "string"},
             "unit_cost": {**DEC, "description": "per base unit; absent for operators"},
             "quantity": DEC, "origin": {"enum": ["receipt", "production", "opening"]},
             "balances": {"type": "array", "items": _obj({"location": {"type": "string"},
-                                                          "quantity": DEC})}})
+                                                          "quantity": DEC})},
+            "status_reason": {"type": ["string", "null"],
+                              "description": "the reason of the last status change"},
+            "status_history": {"type": "array", "items": _obj({
+                "status": {"type": "string"}, "previous": {"type": ["string", "null"]},
+                "reason": {"type": ["string", "null"]}, "user": {"type": ["string", "null"]},
+                "at": {"type": "string", "format": "date-time"}})}})
 
 
 DATETIME = {"type": "string", "format": "date-time"}
@@ -280,11 +286,42 @@ def document() -> dict:
                            "quantity": NUM_IN, "reason": {"type": "string"},
                            "unit": {"type": "string"}},
                           ["lot", "location", "quantity", "reason"]))},
+            **_scan_paths(),
             **openapi_accounting.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
             **openapi_trade.paths(),
         },
+    }
+
+
+STR_OR_NULL = {"type": ["string", "null"]}
+RESOLVED = {"type": "object", "properties": {
+    "kind": {"enum": ["lot", "location", "item", "production_order", "gtin", "gs1"]},
+    "code": {"type": "string"}, "url": STR_OR_NULL, "path": STR_OR_NULL, "item": STR_OR_NULL,
+    "fields": {"type": "object"}}}
+
+
+def _multipart(field: str, description: str) -> dict:
+    return {"required": True, "content": {"multipart/form-data": {"schema": _obj(
+        {field: {"type": "string", "format": "binary", "description": description}},
+        [field])}}}
+
+
+def _scan_paths() -> dict:
+    scan_image = _op("Decode the barcodes of a picture (a photo or a camera frame) and "
+                     "resolve each", params=(("live", "query"),),
+                     answer=_obj({"results": {"type": "array", "items": _obj({
+                         "symbology": {"type": "string"}, "payload": {"type": "string"},
+                         "resolved": {"oneOf": [{"type": "null"}, RESOLVED]}})}}))
+    scan_image["requestBody"] = _multipart("image", "a PNG, JPEG or WebP picture")
+    scan_image["responses"]["413"] = {"description": "body larger than the upload limit",
+                                      "content": {"application/json": {"schema": ERROR}}}
+    return {
+        "/scan": {"post": _op(
+            "Resolve a scanned payload: a label URL or code, a GTIN or a GS1 string",
+            answer=RESOLVED, body=_obj({"payload": {"type": "string"}}, ["payload"]))},
+        "/scan/image": {"post": scan_image},
     }
 
 

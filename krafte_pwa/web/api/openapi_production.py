@@ -47,7 +47,12 @@ ORDER = _obj({
     "override_reason": {"type": ["string", "null"]},
     "actions": {"type": "array", "items": {"enum": ["start", "complete", "cancel"]}},
     "costs": {**_obj({"planned": COSTS, "actual": {"oneOf": [{"type": "null"}, COSTS]},
-                      "variance": {"type": ["string", "null"]}}),
+                      "variance": {"type": ["string", "null"],
+                                   "description": "actual total − planned cost per unit × "
+                                                  "actual quantity"},
+                      "variance_detail": {"oneOf": [{"type": "null"}, _obj({
+                          "material": DEC, "labour": DEC, "overhead": DEC,
+                          "percent": {"type": ["string", "null"]}, "per_unit": DEC})]}}),
               "description": "managers only"},
     "quantity_variance": DEC,
 })
@@ -55,8 +60,10 @@ TRACE_NODE = {
     "type": "object",
     "properties": {
         "lot": STR, "item": STR, "item_name": STR, "unit": STR,
-        "quantity": {**DEC, "description": "root: made or received; below: what went in "
-                                           "(backward) or what it went into (forward)"},
+        "quantity": {**DEC, "description": "in this lot's own unit; root: made or received; "
+                                           "below: what went in (backward) or what the "
+                                           "order made (forward)"},
+        "used": _obj({"quantity": DEC, "unit": STR}),
         "origin": {"enum": ["receipt", "production", "opening"]}, "status": STR,
         "date": DATE, "expiry": DATE, "order": {"type": ["string", "null"]},
         "children": {"type": "array", "items": {"$ref": "#/components/schemas/TraceNode"}},
@@ -132,7 +139,10 @@ def paths() -> dict:
                        "waste": {"type": "array", "items": _obj(
                            {"lot": STR, "quantity": NUM_IN, "reason": STR},
                            ["lot", "quantity", "reason"])},
-                       "return_location": STR}, ["quantity"]))},
+                       "return_location": STR,
+                       "labour_minutes": {**NUM_IN, "description": "actual minutes for the "
+                                          "whole order; the recipe's when left out"}},
+                      ["quantity"]))},
         "/production-orders/{number}/cancel": {"post": _op(
             "Cancel: reservations released, WIP returned to stock", answer=ORDER,
             idempotent=True, role="manager", params=number,

@@ -10,14 +10,15 @@ WHEN = {"type": ["string", "null"], "format": "date-time"}
 SCANNED = {"type": "string", "description": "a code, or a scanned label URL (…/l/<code>)"}
 COUNT_SUMMARY = _obj({
     "number": {"type": "string", "pattern": r"^CT-\d{4}-\d{4,}$"}, "location": STR,
-    "status": {"enum": ["open", "posted", "cancelled"]}, "created_at": WHEN,
-    "posted_at": WHEN})
+    "status": {"enum": ["open", "submitted", "posted", "cancelled"]}, "created_at": WHEN,
+    "posted_at": WHEN, "blind": {"type": "boolean",
+                                 "description": "counters do not see expected quantities"}})
 COUNT = _obj({
     **COUNT_SUMMARY["properties"],
     "lines": {"type": "array", "description": "lots counted; expected = on hand now (while "
               "open) or when posted", "items": _obj({
                   "lot": STR, "item": STR, "item_name": STR, "unit": STR, "counted": DEC,
-                  "expected": DEC, "difference": DEC,
+                  "expected": DEC, "difference": DEC, "reason": {"type": ["string", "null"]},
                   "value_difference": {**DEC, "description": "managers only"}})},
     "missing": {"type": "array", "description": "lots with stock here not scanned yet; "
                 "confirming sets them to zero", "items": _obj({
@@ -71,7 +72,8 @@ def paths() -> dict:
             "post": _op("Open a stock count of a location, or resume its open count (200)",
                         status="201", answer=COUNT, idempotent=True,
                         also={"200": "the open count of that location, resumed"},
-                        body=_obj({"location": SCANNED}, ["location"])),
+                        body=_obj({"location": SCANNED, "blind": {"type": "boolean"}},
+                                  ["location"])),
             "get": _op("List stock counts, newest first", answer=_page(COUNT_SUMMARY),
                        params=(("status", "query"), ("location", "query"), *PAGING)),
         },
@@ -81,11 +83,13 @@ def paths() -> dict:
         "/counts/{number}/lines": {"post": _op(
             "Record the quantity of a lot found; scanning it again replaces it",
             status="201", answer=COUNT, idempotent=True, params=NUMBER,
-            body=_obj({"lot": SCANNED, "quantity": NUM_IN, "unit": STR},
+            body=_obj({"lot": SCANNED, "quantity": NUM_IN, "unit": STR, "reason": STR},
                       ["lot", "quantity"]))},
         "/counts/{number}/confirm": {"post": _op(
             "Post the differences as adjustments with reason \"count\" (expected = on hand "
-            "now; lots not scanned go to zero); one transaction", answer=COUNT,
+            "now; lots not scanned go to zero); one transaction. By a manager always; by an "
+            "operator only when every difference is within count_tolerance_percent, else "
+            "the count waits with status \"submitted\" for a manager", answer=COUNT,
             idempotent=True, params=NUMBER)},
         "/counts/{number}/cancel": {"post": _op(
             "Cancel an open count; nothing is posted", answer=COUNT_SUMMARY, idempotent=True,

@@ -107,7 +107,11 @@ def order_json(order, *, suggest: bool = True) -> dict:
     if shows_costs():
         v = production_queries.variance(order)
         data["costs"] = {"planned": _costs(v.planned), "actual": _costs(v.actual),
-                         "variance": to_str(v.cost)}
+                         "variance": to_str(v.cost),
+                         "variance_detail": None if v.actual is None else {
+                             "material": to_str(v.material), "labour": to_str(v.labour),
+                             "overhead": to_str(v.overhead), "percent": to_str(v.percent),
+                             "per_unit": to_str(v.per_unit)}}
     if order.actual_quantity is not None:
         data["quantity_variance"] = to_str(order.actual_quantity - order.planned_quantity)
     return data
@@ -178,7 +182,8 @@ def complete_order(number):
     order = production.complete_order(
         number=number, quantity=data.get("quantity"), unit=data.get("unit"),
         location=data.get("location"), consumed=data.get("consumed"), waste=data.get("waste"),
-        return_location=data.get("return_location"), user_id=user_id())
+        return_location=data.get("return_location"), labour_minutes=data.get("labour_minutes"),
+        user_id=user_id())
     return order_json(order), 200
 
 
@@ -205,6 +210,8 @@ def node_json(node) -> dict:
             "unit": lot.item.unit, "quantity": to_str(node.quantity), "origin": lot.origin,
             "status": lot.status, "date": _day(lot.lot_date), "expiry": _day(lot.expiry),
             "order": node.order, "children": [node_json(c) for c in node.children]}
+    if node.used is not None:
+        data["used"] = {"quantity": to_str(node.used), "unit": node.used_unit}
     if node.receipts is not None:
         data["receipts"] = [{**r, "date": _day(r["date"]), "quantity": to_str(r["quantity"])}
                             for r in node.receipts]

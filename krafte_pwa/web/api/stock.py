@@ -39,8 +39,17 @@ def list_lots():
 
 @bp.get("/lots/<code>")
 def get_lot(code):
-    detail = queries.lot_detail(code)
-    return lot_json(detail.lot, detail.quantity, detail.balances)
+    return _lot_answer(queries.lot_detail(code))
+
+
+def _lot_answer(detail) -> dict:
+    data = lot_json(detail.lot, detail.quantity, detail.balances)
+    data["status_reason"] = detail.status_reason
+    data["status_history"] = [
+        {"status": e.new_value, "previous": e.old_value, "reason": e.reason,
+         "user": e.user.username if e.user else None, "at": e.created_at.isoformat() + "Z"}
+        for e in detail.status_events]
+    return data
 
 
 @bp.get("/lots/<code>/movements")
@@ -56,8 +65,7 @@ def change_status(code):
     data = body()
     lot = stock.change_lot_status(lot=code, status=data.get("status"),
                                   reason=data.get("reason"), user_id=user_id())
-    detail = queries.lot_detail(lot.code)
-    return lot_json(lot, detail.quantity, detail.balances), 200
+    return _lot_answer(queries.lot_detail(lot.code)), 200
 
 
 @bp.post("/transfers")
