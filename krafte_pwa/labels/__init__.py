@@ -1,6 +1,6 @@
 """Labels: ``LabelData`` → PNG (roll printers), PDF (sheets and rolls), ZPL (Zebra).
 
-Plain Python: no Flask, no database, nothing else from krafte_pwa (SPEC §9).
+Plain Python: no Flask, no database, nothing else from krafte_pwa.
 The caller formats and translates every string; this package lays them out.
 
     label = LabelData("lot", "Cire de soja", "R261123-004",

@@ -13,7 +13,7 @@ __all__ = [
     "User",
 ]
 
-# Production (issue 3): appended so the foundation's list above stays as it was.
+# Production: appended after the base models above.
 from .production import (  # noqa: E402
     ORDER_STATUSES,
     Genealogy,
@@ -29,7 +29,7 @@ __all__ += [
     "Reservation",
 ]
 
-# Purchasing, sales and counts (issue 6).
+# Purchasing, sales and counts.
 from .counts import COUNT_STATUSES, StockCount, StockCountLine  # noqa: E402
 from .purchasing import PO_STATUSES, PurchaseOrder, PurchaseOrderLine  # noqa: E402
 from .sales import SHIPMENT_STATUSES, Shipment, ShipmentLine, ShipmentLot  # noqa: E402

@@ -35,7 +35,7 @@ class Recipe(db.Model):
     overhead_per_batch: Mapped[Decimal] = mapped_column(Money(), default=Decimal(0))
     overhead_percent: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
     instructions: Mapped[str | None] = mapped_column(Text)
-    # output expiry never later than the earliest consumed expiry (SPEC §3, per item)
+    # output expiry never later than the earliest consumed expiry (per item)
     cap_expiry: Mapped[bool] = mapped_column(Boolean, default=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

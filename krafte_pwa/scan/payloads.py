@@ -1,10 +1,10 @@
 """What a scanned or typed payload means, and the URLs our own labels carry.
 
 Our label QR codes hold ``<base>/l/<lot>``, ``/loc/<code>``, ``/i/<sku>`` and
-``/mo/<number>`` so that a phone's own camera app opens the right page (SPEC §8).
+``/mo/<number>`` so that a phone's own camera app opens the right page.
 Supplier barcodes carry GTINs (EAN/UPC) or GS1 element strings (GS1-128, GS1
 DataMatrix, GS1 Digital Link), from which receiving fills item, batch, expiry and
-net quantity (SPEC §4). Everything else is a bare code that the resolver looks up.
+net quantity. Everything else is a bare code that the resolver looks up.
 
 GS1 and GTIN rules (check digits, AI formats, dates with day 00, implied decimals)
 come from the ``biip`` library rather than being re-implemented here.

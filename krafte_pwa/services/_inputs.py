@@ -183,7 +183,7 @@ def location(code, *, storage_only: bool = True) -> Location:
 
 
 def partner(name, *, supplier: bool = False, customer: bool = False) -> Partner | None:
-    """Partners are referenced by name; an unknown name creates one (SPEC §1)."""
+    """Partners are referenced by name; an unknown name creates one."""
     name = text(name, "partner", required=False, max_length=120)
     if name is None:
         return None

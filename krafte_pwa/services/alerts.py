@@ -1,6 +1,6 @@
-"""Alerts (SPEC §6): low stock, lots expiring soon, expired lots still in stock, lots in
-quarantine; for managers, lots in stock at a zero cost whose item has no cost source
-(SPEC §12). Materials first: knowing a key ingredient runs out before it does."""
+"""Alerts: low stock, lots expiring soon, expired lots still in stock, lots in
+quarantine; for managers, lots in stock at a zero cost whose item has no cost source.
+Materials first: knowing a key ingredient runs out before it does."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta

@@ -288,7 +288,7 @@ def update_item(*, sku, **fields) -> Item:
     if "default_supplier" in fields:
         supplier = fields["default_supplier"]
         read.text(supplier, "default_supplier", required=False, max_length=120)
-        # last: naming an unknown supplier creates it (SPEC §1), once all else is valid
+        # last: naming an unknown supplier creates it, once all else is valid
         changes["default_supplier"] = (None if _blank(supplier) else
                                        read.partner(supplier, supplier=True))
     for field, value in changes.items():

@@ -1,4 +1,4 @@
-"""Stock counts of a location (SPEC §6): open (or resume) a count, scan lots and enter the
+"""Stock counts of a location: open (or resume) a count, scan lots and enter the
 quantity found, see the lots expected there but not scanned, confirm or cancel.
 
 Confirming posts each difference as a movement of kind COUNT with reason "count", all in

@@ -1,5 +1,5 @@
 """CSV import of items, opening stock and recipes: a dry run lists every problem row, and
-nothing is written until the whole file is valid (SPEC §10).
+nothing is written until the whole file is valid.
 
 Reads UTF-8 (with or without BOM) and what French spreadsheets save: semicolons,
 decimal commas, Windows-1252, dates as 31/12/2026.

@@ -1,4 +1,4 @@
-"""Lot costs (SPEC §12): the cost of a lot received without one (the item's last purchase
+"""Lot costs: the cost of a lot received without one (the item's last purchase
 price, else its standard cost, else 0, which the "cost missing" alert shows), and a
 manager's correction of a lot's cost, which revalues the stock on hand."""
 

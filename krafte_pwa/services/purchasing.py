@@ -1,4 +1,4 @@
-"""Purchase orders (SPEC §4): draft → ordered → partial → received, or cancelled while
+"""Purchase orders: draft → ordered → partial → received, or cancelled while
 open. Receipts against an order go through stock.receive_goods (`purchase_order`, and
 per line its `line`). What is ordered and not yet received counts as on order in
 availability and reorder suggestions (queries.on_order_by_item)."""

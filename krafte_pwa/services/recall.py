@@ -1,4 +1,4 @@
-"""Recall (SPEC §5): from a lot, forward through the genealogy at every level, every
+"""Recall: from a lot, forward through the genealogy at every level, every
 affected lot with its stock on hand per location, every customer who received an
 affected lot (quantity, date); and one action that blocks every affected lot still in
 stock, with the reason recorded.

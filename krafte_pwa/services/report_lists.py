@@ -1,4 +1,4 @@
-"""Report lists (SPEC §7): movement history with filters, cost per recipe and per completed
+"""Report lists: movement history with filters, cost per recipe and per completed
 order, turnover and days of stock, stock level over time, lots expiring soon. Read-only.
 
 Quantities over time are walked back from the balances (on hand = Σ movements, kept so by

@@ -1,4 +1,4 @@
-"""Stock valuation (SPEC §7) now and at a past instant, valuation over time, and the
+"""Stock valuation now and at a past instant, valuation over time, and the
 accounting export of inventory value changes per period. Read-only.
 
 Categories: stock at a WIP location is work in progress whatever the item; elsewhere the

@@ -1,5 +1,5 @@
 """What a scan names: a lot, a location, an item (SKU or barcode), a production order,
-or a supplier's GTIN / GS1 data with the item it names (SPEC §8, §4)."""
+or a supplier's GTIN / GS1 data with the item it names."""
 
 from dataclasses import dataclass, field
 

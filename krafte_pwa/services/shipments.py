@@ -1,4 +1,4 @@
-"""Shipments to customers (SPEC §5): each line takes the given lot, or the FEFO lots;
+"""Shipments to customers: each line takes the given lot, or the FEFO lots;
 blocked, quarantined and expired lots are refused; stock other orders have reserved is
 not taken. The stock leaves storage locations (movements SHIPMENT) and each lot that left
 is recorded per line with its unit cost (cost of goods sold). One transaction.

@@ -21,12 +21,12 @@ def register(app: Flask) -> None:
     app.register_blueprint(pwa.bp)
     app.register_blueprint(floor.bp)
     app.register_blueprint(production.bp)
-    from . import counts, exports, reports  # issue 6: counts, reports, CSV exports
+    from . import counts, exports, reports  # counts, reports, CSV exports
 
     app.register_blueprint(counts.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(exports.bp)
-    from . import purchasing, recall, shipments  # issue 6: buying, selling, recalls
+    from . import purchasing, recall, shipments  # buying, selling, recalls
 
     app.register_blueprint(purchasing.bp)
     app.register_blueprint(shipments.bp)

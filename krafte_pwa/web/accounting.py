@@ -1,4 +1,4 @@
-"""The accounting pages (SPEC §12): the stock journal of a period and its files for
+"""The accounting pages: the stock journal of a period and its files for
 managers; the method, the account map and closing a month for admins."""
 
 from contextlib import nullcontext

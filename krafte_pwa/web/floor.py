@@ -1,6 +1,6 @@
 """Shop-floor pages: scan anything, move by scanning, the offline queue, the production
 station. The pages are server-rendered; the scanning and the queue are small scripts
-that post to the JSON API with an Idempotency-Key (SPEC §8)."""
+that post to the JSON API with an Idempotency-Key."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -89,7 +89,7 @@ def queue():
 @bp.get("/i/<sku>")
 @login_required
 def item_label(sku):
-    """Item labels carry /i/<sku> (SPEC §8): the item page."""
+    """Item labels carry /i/<sku>: the item page."""
     return redirect(url_for("items.show", sku=sku))
 
 

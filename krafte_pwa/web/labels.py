@@ -1,4 +1,4 @@
-"""Label files: PNG for roll printers, PDF for sheets and rolls, ZPL for Zebra (SPEC §9)."""
+"""Label files: PNG for roll printers, PDF for sheets and rolls, ZPL for Zebra."""
 
 from urllib.parse import urlsplit
 

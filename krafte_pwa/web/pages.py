@@ -1,5 +1,5 @@
-"""Home: what needs doing — low stock, lots expiring or expired, quarantine (the alerts
-of SPEC §6), open production orders — and the shop-floor tasks one tap away."""
+"""Home: what needs doing — low stock, lots expiring or expired, quarantine (the
+alerts), open production orders — and the shop-floor tasks one tap away."""
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required

@@ -1,4 +1,4 @@
-"""The installable app: manifest, icons, service worker, offline page (SPEC §8).
+"""The installable app: manifest, icons, service worker, offline page.
 
 The service worker is rendered from a template with a version that is a hash of the
 static files, so any change to CSS or JavaScript gives a new worker, new cache names,

@@ -1,4 +1,4 @@
-"""Report pages for managers (SPEC §7): valuation now and at a date with its chart,
+"""Report pages for managers: valuation now and at a date with its chart,
 movement history, cost per recipe and per completed order, turnover, stock level over
 time, expiring soon, the accounting export. Every list also comes as CSV (?format=csv,
 &sep=; for French spreadsheets). Operators get a 403: no values for them anywhere."""

@@ -38,7 +38,7 @@ def station_order(number):
 @bp.get("/mo/<number>")
 @login_required
 def order_label(number):
-    """Order labels carry /mo/<number> (SPEC §8): the order at the station."""
+    """Order labels carry /mo/<number>: the order at the station."""
     return redirect(url_for("floor.station_order", number=number))
 
 

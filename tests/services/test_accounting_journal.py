@@ -1,4 +1,4 @@
-"""The stock journal (SPEC §12) over a month of a workshop, both methods: every entry
+"""The stock journal over a month of a workshop, both methods: every entry
 balances, and the stock accounts reconcile with the valuation at both ends to the cent."""
 
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Stock counts (SPEC §6): scan a location, scan lots and enter what was found, see what is
+"""Stock counts: scan a location, scan lots and enter what was found, see what is
 missing, confirm: the differences are posted as COUNT adjustments, once, in one
 transaction. Counts resume; counts of different locations do not interfere."""
 

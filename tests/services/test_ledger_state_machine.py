@@ -179,7 +179,7 @@ class LedgerMachine(RuleBasedStateMachine):
         with exact():
             base_quantity = quantity * units[unit]
         with decimal.localcontext(decimal.Context(prec=80)):
-            # a price per entered unit -> per base unit, kept to 8 places (SPEC: at least 6)
+            # a price per entered unit -> per base unit, kept to 8 places (six at the very least)
             base_cost = (cost / units[unit]).quantize(D("0.00000001")) if unit and cost \
                 else cost
         expected = {"item": sku, "quantity": base_quantity, "cost": base_cost,

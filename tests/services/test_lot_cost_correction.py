@@ -1,4 +1,4 @@
-"""A manager corrects a lot's unit cost (SPEC §12): the stock on hand is revalued by
+"""A manager corrects a lot's unit cost: the stock on hand is revalued by
 movements that keep on hand = Σ quantities and value = Σ quantity × cost, now and at any
 past instant; what was used before keeps its old cost and the answer says how much."""
 

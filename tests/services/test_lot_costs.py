@@ -1,4 +1,4 @@
-"""A lot received without a cost (SPEC §12): the ordered price, else the item's last
+"""A lot received without a cost: the ordered price, else the item's last
 purchase price, else its standard cost, else 0 with a "cost missing" alert for managers."""
 
 from decimal import Decimal as D

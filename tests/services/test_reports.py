@@ -1,4 +1,4 @@
-"""Reports (SPEC §7): valuation by category now and at a past instant recomputed from the
+"""Reports: valuation by category now and at a past instant recomputed from the
 ledger, the accounting export that reconciles opening to closing, turnover, stock over
 time, movement history, order cost variance."""
 

@@ -1,4 +1,4 @@
-"""Labels (SPEC §9): every printed QR code scans back to its exact payload.
+"""Labels: every printed QR code scans back to its exact payload.
 
 Round trips go through our own decoder (``krafte_pwa.scan.decode``); PNGs are also
 read with plain zbar (pyzbar), the engine a phone-less deployment relies on. PDFs

@@ -1,4 +1,4 @@
-"""Accounting through the API (SPEC §12): settings for admins, the journal and its files
+"""Accounting through the API: settings for admins, the journal and its files
 for managers (FEC, Xero, QuickBooks, CSV read back by validators), closed periods frozen;
 operators see none of it."""
 

@@ -1,5 +1,5 @@
 """Input no database or date arithmetic can take is a 400 with a clear code and changes
-nothing (SPEC §13): NUL bytes and lone surrogates anywhere, deeply nested JSON, page
+nothing: NUL bytes and lone surrogates anywhere, deeply nested JSON, page
 numbers and dates out of range, bad Idempotency-Keys. On both databases."""
 
 import pytest

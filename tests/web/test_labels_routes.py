@@ -1,4 +1,4 @@
-"""Label routes: what we print, we read back (SPEC §9)."""
+"""Label routes: what we print, we read back."""
 
 import subprocess
 

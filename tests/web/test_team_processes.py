@@ -1,4 +1,4 @@
-"""A team set-up for real: two gunicorn processes on one PostgreSQL (SPEC §13).
+"""A team set-up for real: two gunicorn processes on one PostgreSQL.
 
 Whatever process answers, a session, a token, an Idempotency-Key replay and the login
 limits behave as on one server: all of them live in the database, not in a process.

@@ -1,4 +1,4 @@
-"""Accounting (SPEC §12): the account map, the stock journal from the ledger in either
+"""Accounting: the account map, the stock journal from the ledger in either
 method, closed periods, and the files an accounting package imports."""
 
 from ...messages import _

@@ -1,4 +1,4 @@
-"""The stock journal (SPEC §12): balanced double entries derived from the ledger.
+"""The stock journal: balanced double entries derived from the ledger.
 
 Both methods read the same ledger as the valuation (services.reports), so the stock
 accounts always reconcile with it: over any period their net change is the valuation at

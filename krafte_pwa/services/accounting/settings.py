@@ -1,4 +1,4 @@
-"""The account map and the method (SPEC §12), kept in the settings table. Admin only.
+"""The account map and the method, kept in the settings table. Admin only.
 
 French PCG defaults, every one editable. Stock accounts: 31 raw materials, 351
 intermediates, 331 work in progress, 355 finished goods. Their counterparts: the stock

@@ -1,4 +1,4 @@
-"""Accounting (SPEC §12): the account map and method (admin), the stock journal, the
+"""Accounting: the account map and method (admin), the stock journal, the
 files an accounting package imports, closed periods."""
 
 from contextlib import nullcontext

@@ -1,4 +1,4 @@
-"""OpenAPI paths for accounting (SPEC §12): settings, journal, exports, closed periods.
+"""OpenAPI paths for accounting: settings, journal, exports, closed periods.
 
 Merged into openapi.document(): `"paths": {..., **openapi_accounting.paths()}`.
 """

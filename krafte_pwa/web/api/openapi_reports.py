@@ -1,4 +1,4 @@
-"""OpenAPI paths for stock counts, reports and the recipes CSV import (issue 6).
+"""OpenAPI paths for stock counts, reports and the recipes CSV import.
 
 Merged into openapi.document(): `"paths": {..., **openapi_reports.paths()}`.
 """

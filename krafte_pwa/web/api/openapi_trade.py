@@ -1,4 +1,4 @@
-"""OpenAPI paths for purchase orders, shipments, recalls and alerts (issue 6).
+"""OpenAPI paths for purchase orders, shipments, recalls and alerts.
 
 Merged into openapi.document(): `"paths": {..., **openapi_trade.paths()}`.
 """
