@@ -6,8 +6,6 @@ from decimal import Decimal, InvalidOperation
 # Stored scales: quantities to 6 places of the base unit, unit costs to 8 places.
 QUANTITY_PLACES = 6
 COST_PLACES = 8
-QUANTUM = Decimal(1).scaleb(-QUANTITY_PLACES)
-COST_QUANTUM = Decimal(1).scaleb(-COST_PLACES)
 
 # Largest quantity of one entry after conversion to the item's base unit, and of one
 # (lot, location) balance: a billion base units is a typo, not a batch.
@@ -88,8 +86,7 @@ def normalize(value: Decimal) -> Decimal:
     if value == 0:
         return Decimal(0)
     result = value.normalize()
-    sign, digits, exponent = result.as_tuple()
-    if exponent > 0:
+    if result.as_tuple().exponent > 0:
         result = result.quantize(Decimal(1))
     return result
 

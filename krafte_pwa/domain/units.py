@@ -39,7 +39,6 @@ ALIASES = {
     "pieces": "pcs", "ea": "pcs", "each": "pcs", "u": "pcs", "unit": "pcs", "units": "pcs",
     "pièce": "pcs", "pièces": "pcs", "douzaine": "dozen",
 }
-DIMENSIONS = ("mass", "volume", "count")
 
 
 def canonical(name: str) -> str:

@@ -39,8 +39,7 @@ def date_in_range(value: date, field: str) -> date:
     return value
 
 
-def number(value, field: str, *, positive: bool = True, allow_zero: bool = False,
-           signed: bool = False) -> Decimal:
+def number(value, field: str, *, allow_zero: bool = False, signed: bool = False) -> Decimal:
     if value is None or value == "":
         raise BadQuantity(_("%(field)s is required", field=field_name(field)),
                           details={"field": field})

@@ -240,7 +240,7 @@ def _within_tolerance(lines, on_hand) -> bool:
     return True
 
 
-def cancel_count(*, number, user_id=None) -> StockCount:
+def cancel_count(*, number) -> StockCount:
     count = _count(number, for_update=True)
     if count.status != "submitted":
         _must_be_open(count, "cancelled")

@@ -170,8 +170,8 @@ def create_purchase_order(*, supplier, lines, expected_date=None, note=None, use
     return order
 
 
-def update_purchase_order(*, number, supplier, lines, expected_date=None, note=None,
-                          user_id=None) -> PurchaseOrder:
+def update_purchase_order(*, number, supplier, lines, expected_date=None,
+                          note=None) -> PurchaseOrder:
     """A draft is edited in place (its lines replaced); an order sent is not."""
     order = po.order_by_number(number, for_update=True)
     if order.status != "draft":
@@ -187,7 +187,7 @@ def update_purchase_order(*, number, supplier, lines, expected_date=None, note=N
     return order
 
 
-def mark_ordered(*, number, user_id=None) -> PurchaseOrder:
+def mark_ordered(*, number) -> PurchaseOrder:
     order = po.order_by_number(number, for_update=True)
     if order.status != "draft":
         raise InvalidTransition(_refusal(order, NOT_ORDERABLE),
@@ -199,7 +199,7 @@ def mark_ordered(*, number, user_id=None) -> PurchaseOrder:
     return order
 
 
-def cancel_purchase_order(*, number, reason=None, user_id=None) -> PurchaseOrder:
+def cancel_purchase_order(*, number, reason=None) -> PurchaseOrder:
     """A draft or an open order; what was received stays received, the rest is no longer
     on order."""
     order = po.order_by_number(number, for_update=True)

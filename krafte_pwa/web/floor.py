@@ -7,14 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from .. import models
 from ..errors import KrafteError
 from ..extensions import db
 from ..models import Location
 from ..services import stock
 
 bp = Blueprint("floor", __name__)
-HAS_PRODUCTION = hasattr(models, "ProductionOrder")
 
 
 def storage_locations():
@@ -26,9 +24,7 @@ def storage_locations():
 def _warm_urls() -> list[str]:
     """Task pages the service worker keeps ready for offline use after login."""
     urls = [url_for("pages.home"), url_for("floor.scan"), url_for("floor.move"),
-            url_for("floor.queue"), url_for("stock.receive")]
-    if HAS_PRODUCTION:
-        urls.append(url_for("floor.station"))
+            url_for("floor.queue"), url_for("stock.receive"), url_for("floor.station")]
     return urls
 
 
@@ -49,7 +45,7 @@ def plain_quantity(value) -> str:
 
 @bp.app_context_processor
 def _floor_globals():
-    return {"has_station": HAS_PRODUCTION, "warm_urls": _warm_urls}
+    return {"warm_urls": _warm_urls}
 
 
 @bp.get("/scan")
@@ -93,5 +89,4 @@ def item_label(sku):
     return redirect(url_for("items.show", sku=sku))
 
 
-if HAS_PRODUCTION:
-    from . import station  # noqa: E402,F401  (registers the station routes on bp)
+from . import station  # noqa: E402,F401  (registers the station routes on bp)

@@ -97,8 +97,7 @@ def edit(number):
         try:
             purchasing.update_purchase_order(
                 number=number, supplier=form.get("supplier"), lines=_lines(form),
-                expected_date=form.get("expected_date"), note=form.get("note"),
-                user_id=current_user.id)
+                expected_date=form.get("expected_date"), note=form.get("note"))
         except KrafteError as exc:
             refused(exc)
             return _form_page(form, order, status=400)
@@ -134,7 +133,7 @@ def _back(number):
 @role_required("manager")
 def order(number):
     try:
-        purchasing.mark_ordered(number=number, user_id=current_user.id)
+        purchasing.mark_ordered(number=number)
         flash(_("Purchase order %(number)s is ordered: its quantities are on order.",
                 number=number), "success")
     except KrafteError as exc:
@@ -146,8 +145,7 @@ def order(number):
 @role_required("manager")
 def cancel(number):
     try:
-        purchasing.cancel_purchase_order(number=number, reason=request.form.get("reason"),
-                                         user_id=current_user.id)
+        purchasing.cancel_purchase_order(number=number, reason=request.form.get("reason"))
         flash(_("Purchase order %(number)s cancelled.", number=number), "success")
     except KrafteError as exc:
         refused(exc)

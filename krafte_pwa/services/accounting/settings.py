@@ -61,7 +61,6 @@ ACCOUNT_LABELS = {
     "opening_stock": N_("Opening stock (suspense)"),
     "rounding": N_("Rounding differences"),
 }
-STOCK_ACCOUNTS = ("raw_materials", "intermediates", "wip", "finished_goods")
 VARIATION_OF = {"raw_materials": "variation_raw_materials", "intermediates": "variation_products",
                 "wip": "variation_wip", "finished_goods": "variation_products"}
 NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$")

@@ -69,7 +69,7 @@ def get_purchase_order(number):
 @role_required("manager")
 @idempotent
 def order_purchase_order(number):
-    return order_json(purchasing.mark_ordered(number=number, user_id=user_id())), 200
+    return order_json(purchasing.mark_ordered(number=number)), 200
 
 
 @bp.post("/purchase-orders/<number>/cancel")
@@ -78,7 +78,7 @@ def order_purchase_order(number):
 def cancel_purchase_order(number):
     data = request.get_json(silent=True)
     reason = data.get("reason") if isinstance(data, dict) else None
-    order = purchasing.cancel_purchase_order(number=number, reason=reason, user_id=user_id())
+    order = purchasing.cancel_purchase_order(number=number, reason=reason)
     return order_json(order), 200
 
 
