@@ -126,7 +126,7 @@ def build_item(*, sku, name, kind, unit, reorder_point=None, reorder_quantity=No
     return item
 
 
-def _pack_unit(item: Item, pack) -> PackUnit:
+def _pack_unit(item: Item, pack, *, check: bool = True) -> PackUnit:
     if not isinstance(pack, dict):
         raise BadInput(_("pack_units must be objects {name, quantity, unit}"))
     name = read.text(pack.get("name"), "pack_units.name", max_length=20)
@@ -137,11 +137,12 @@ def _pack_unit(item: Item, pack) -> PackUnit:
     if not fits_scale(quantity, QUANTITY_PLACES):
         raise BadInput(_("pack_units.quantity has too many decimal places"))
     unit = canonical(read.text(pack.get("unit"), "pack_units.unit", max_length=12))
-    try:
-        convert(quantity, unit, item.unit, item.units)
-    except UnitError as exc:
-        raise BadInput(_("pack unit %(name)s: %(error)s", name=name, error=str(exc)),
-                       code="unit_mismatch") from None
+    if check:
+        try:
+            convert(quantity, unit, item.unit, item.units)
+        except UnitError as exc:
+            raise BadInput(_("pack unit %(name)s: %(error)s", name=name, error=str(exc)),
+                           code="unit_mismatch") from None
     return PackUnit(name=name, quantity=quantity, unit=unit)
 
 
@@ -211,7 +212,7 @@ def _active_location(code, field: str) -> Location:
 EDITABLE_ITEM_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life_days",
                         "requires_qc", "gtin", "density", "default_location",
                         "default_supplier", "sale_price", "description", "archived",
-                        "standard_cost")
+                        "standard_cost", "pack_units")
 _FIXED_ITEM_FIELDS = ("kind", "unit")
 OPEN_ORDER_STATUSES = ("planned", "in_progress")
 OPEN_PURCHASE_STATUSES = ("draft", "ordered", "partial")
@@ -261,8 +262,13 @@ def update_item(*, sku, **fields) -> Item:
         if not _blank(fields["density"]):
             density = read.number(fields["density"], "density").quantize(
                 Decimal(1).scaleb(-COST_PLACES))
-        _check_pack_units(item, density)
+        if "pack_units" not in fields:
+            _check_pack_units(item, density)
         changes["density"] = density
+    packs = None
+    if "pack_units" in fields:
+        packs = _new_pack_units(item, fields["pack_units"],
+                                changes["density"] if "density" in changes else item.density)
     if "sale_price" in fields:
         changes["sale_price"] = (None if _blank(fields["sale_price"]) else
                                  quantize(read.unit_cost(fields["sale_price"], "sale_price"),
@@ -293,8 +299,57 @@ def update_item(*, sku, **fields) -> Item:
                                        read.partner(supplier, supplier=True))
     for field, value in changes.items():
         setattr(item, field, value)
+    if packs is not None:
+        _replace_pack_units(item, packs)
     commit()
     return item
+
+
+def _new_pack_units(item: Item, given, density: Decimal | None) -> list[PackUnit]:
+    """The checked set of pack units that replaces the item's (unsaved, nothing changed).
+    A unit left out means the item's base unit (drum = 25, of an item in kg)."""
+    if given is None or (isinstance(given, str) and not given.strip()):
+        given = []
+    if not isinstance(given, list):
+        raise BadInput(_("pack_units must be a list of {name, quantity, unit}"),
+                       details={"field": "pack_units"})
+    packs, seen = [], set()
+    for pack in given:
+        if isinstance(pack, dict) and _blank(pack.get("unit")):
+            pack = {**pack, "unit": item.unit}
+        checked = _pack_unit(item, pack, check=False)
+        if checked.name.casefold() in seen:
+            raise BadInput(_("pack unit %(name)s is given twice", name=checked.name),
+                           details={"field": "pack_units.name"})
+        seen.add(checked.name.casefold())
+        packs.append(checked)
+    units = ItemUnits(base=item.unit, packs=tuple((p.name, p.quantity, p.unit) for p in packs),
+                      density=density)
+    for pack in packs:
+        try:
+            convert(pack.quantity, pack.unit, item.unit, units)
+        except UnitError as exc:
+            raise BadInput(_("pack unit %(name)s: %(error)s", name=pack.name, error=str(exc)),
+                           code="unit_mismatch", details={"field": "pack_units"}) from None
+    return packs
+
+
+def _replace_pack_units(item: Item, packs: list[PackUnit]) -> None:
+    """Rows kept by name are changed in place (a delete and an insert of the same name in
+    one flush would meet the unique constraint). Lots, movements and receipt lines are in
+    base units or carry the unit's name as text: nothing else changes."""
+    current = {p.name: p for p in item.pack_units}
+    wanted = {p.name for p in packs}
+    for pack in list(item.pack_units):
+        if pack.name not in wanted:
+            item.pack_units.remove(pack)
+    db.session.flush()  # deletes first: "Drum" may replace "drum"
+    for pack in packs:
+        kept = current.get(pack.name)
+        if kept is not None:
+            kept.quantity, kept.unit = pack.quantity, pack.unit
+        else:
+            item.pack_units.append(pack)
 
 
 def _check_pack_units(item: Item, density: Decimal | None) -> None:

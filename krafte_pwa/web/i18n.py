@@ -45,14 +45,19 @@ def fmt_quantity(value, unit: str | None = None) -> str:
 CENT, TEN_THOUSANDTH = Decimal("0.01"), Decimal("0.0001")
 
 
-def fmt_money(value, *, unit_cost: bool = False) -> str:
+def fmt_money(value, *, unit_cost: bool = False, short: bool = False) -> str:
     """Amounts to the cent; a unit cost below 1 to 4 decimals (0,0031 €), which pages
-    need to tell cheap ingredients apart. Exact values stay in the API and the exports."""
+    need to tell cheap ingredients apart. Exact values stay in the API and the exports.
+    `short`: a whole amount without its cents (chart axes: 10,000 € not 10,000.00 €)."""
     if value is None:
         return ""
     currency = current_app.config.get("CURRENCY", "EUR")
     amount = Decimal(value)
     locale = _babel_locale(str(get_locale()))
+    if short and amount == amount.to_integral_value():
+        pattern = locale.currency_formats["standard"].pattern.replace("0.00", "0")
+        return format_currency(amount.to_integral_value(), currency, format=pattern,
+                               locale=locale, currency_digits=False)
     if unit_cost and abs(amount) < 1:
         pattern = locale.currency_formats["standard"].pattern.replace("0.00", "0.0000")
         return format_currency(amount.quantize(TEN_THOUSANDTH, rounding=ROUND_HALF_UP),

@@ -90,10 +90,32 @@ def _form_of(item) -> dict:
     }
 
 
+def _packs_of(item, form=None) -> list[dict]:
+    """The pack unit rows of the edit form: the item's, or those just posted; then blank
+    rows to add new ones."""
+    if form is not None and "pack_units_shown" in form:
+        rows = _posted_packs(form)["pack_units"]
+    else:
+        rows = [{"name": p.name, "quantity": _plain(p.quantity), "unit": p.unit}
+                for p in item.pack_units]
+    return rows + [{"name": "", "quantity": "", "unit": item.unit}] * 2
+
+
+def _posted_packs(form) -> dict:
+    """The pack units posted by the edit form ({} when the form had none: left as is)."""
+    if "pack_units_shown" not in form:
+        return {}
+    return {"pack_units": [
+        {"name": n, "quantity": q, "unit": u} for n, q, u in
+        zip(form.getlist("pack_name"), form.getlist("pack_quantity"), form.getlist("pack_unit"),
+            strict=False) if (n or "").strip() or (q or "").strip()]}
+
+
 def _edit_page(sku, form=None, status=200):
     item = queries.item_by_sku(sku)
     return render_template("items/edit.html", item=item, form=form or _form_of(item),
-                           **_choices(), used_by=catalog.recipes_using(item)), status
+                           packs=_packs_of(item, form), units=BUILT_IN, **_choices(),
+                           used_by=catalog.recipes_using(item)), status
 
 
 @bp.route("/<sku>/edit", methods=["GET", "POST"])
@@ -104,7 +126,7 @@ def edit(sku):
         try:
             item = catalog.update_item(
                 sku=sku, **{f: form[f] for f in EDIT_FIELDS if f in form},
-                requires_qc=bool(form.get("requires_qc")))
+                requires_qc=bool(form.get("requires_qc")), **_posted_packs(form))
         except KrafteError as exc:
             refused(exc)
             return _edit_page(sku, form, 400)

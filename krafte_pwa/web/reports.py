@@ -48,6 +48,11 @@ def _period_args(default_days: int = 90) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- valuation
 
+def axis_money(value) -> str:
+    """A chart axis amount: whole ones without cents, grouped the user's way (€10,000)."""
+    return fmt_money(value, short=True)
+
+
 @bp.get("/")
 @role_required("manager")
 def index():
@@ -63,7 +68,7 @@ def index():
     chart = line_chart(days, [(labels[name], [v.as_dict()[name] for _d, v in series])
                               for name in ("total", *reports.CATEGORIES)],
                        title=_("Stock value over time"),
-                       fmt=lambda v: fmt_money(v).replace(".00", "").replace(",00", ""),
+                       fmt=axis_money,
                        fmt_day=fmt_date)
     return render_template("reports/index.html", value=value, at=at or "", labels=labels,
                            chart=chart, since=since, until=until)

@@ -188,7 +188,10 @@ def document() -> dict:
                 "patch": _op(
                     "Change an item: only the fields given; an empty value clears an optional "
                     "one. SKU, kind and unit cannot change. `archived: true` is refused while "
-                    "the item has stock or open orders", answer=ITEM, idempotent=True,
+                    "the item has stock or open orders. `pack_units` replaces the item's whole "
+                    "set ([] removes them all; `unit` defaults to the item's unit); lots and "
+                    "movements are in base units and keep their quantities, receipts keep "
+                    "the name of the unit they were entered in", answer=ITEM, idempotent=True,
                     role="manager", params=(("sku", "path"),),
                     body=_obj({"name": {"type": "string"}, "reorder_point": NUM_IN,
                                "reorder_quantity": NUM_IN,
@@ -198,7 +201,11 @@ def document() -> dict:
                                "default_location": {"type": ["string", "null"]},
                                "default_supplier": {"type": ["string", "null"]},
                                "sale_price": NUM_IN, "description": {"type": "string"},
-                               "standard_cost": NUM_IN, "archived": {"type": "boolean"}})),
+                               "standard_cost": NUM_IN, "archived": {"type": "boolean"},
+                               "pack_units": {"type": "array", "items": _obj(
+                                   {"name": {"type": "string", "maxLength": 20},
+                                    "quantity": NUM_IN, "unit": {"type": "string"}},
+                                   ["name", "quantity"])}})),
             },
             "/items/{sku}/barcodes": {"post": _op(
                 "Link a supplier's barcode (GTIN) to the item, so that scanning it at "
