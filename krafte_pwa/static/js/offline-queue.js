@@ -52,8 +52,9 @@ async function fetchToken() {
 
 /* One attempt: "sent", "refused" (kept with the server's reason), or a reason to wait:
    "offline", "login", "later". A replay carries the same Idempotency-Key, so an action
-   whose answer was lost is not applied twice. */
-Q.send = async function (entry, retried) {
+   whose answer was lost is not applied twice. `direct`: sent by the user just now, whose
+   page shows a refusal itself; it is dropped, not kept as a refused saved action. */
+Q.send = async function (entry, retried, direct) {
   let res;
   try {
     res = await fetch(entry.url, {
@@ -76,10 +77,15 @@ Q.send = async function (entry, retried) {
   const error = data.error || {};
   if (res.status === 401) return {outcome: "login"};
   if (error.code === "csrf_failed" && !retried && await fetchToken().catch(() => false)) {
-    return Q.send(entry, true);
+    return Q.send(entry, true, direct);
   }
   if (res.status >= 500 || res.status === 429 || error.code === "idempotency_in_progress") {
     return {outcome: "later"};
+  }
+  if (direct) {
+    await Q.remove(entry.id);
+    updateBadge();
+    return {outcome: "refused", error: error.message || res.statusText || T.error};
   }
   entry.state = "refused";
   entry.error = error.message || res.statusText || T.error;

@@ -21,7 +21,7 @@ K.submitQueued = async function (form) {
   const values = Object.assign({}, payload, JSON.parse(form.dataset.labelValues || "{}"));
   const entry = await Q.add(form.dataset.queue, payload, form.dataset.label, values);
   const label = entry.label;
-  const result = await Q.send(entry);
+  const result = await Q.send(entry, false, true);
   form.dispatchEvent(new CustomEvent("krafte:result", {detail: result}));
   if (result.outcome === "sent") {
     K.feedback(true);
@@ -31,8 +31,6 @@ K.submitQueued = async function (form) {
       if (after === "reload") location.reload(); else location.assign(after);
     } else K.toast(T.sent + " " + label);
   } else if (result.outcome === "refused") {
-    await Q.remove(entry.id);
-    K.updateBadge();
     K.feedback(false);
     K.toast(result.error, "error");
   } else {

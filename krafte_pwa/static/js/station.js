@@ -150,15 +150,13 @@
       const entry = await K.queue.add(`/api/v1/production-orders/${encodeURIComponent(order.number)}/start`,
                                       {picks: list}, "start_label", {order: order.number, n: list.length});
       start.disabled = true;
-      const result = await K.queue.send(entry);
+      const result = await K.queue.send(entry, false, true);
       start.disabled = false;
       if (result.outcome === "sent") {
         sessionStorage.removeItem(saved);
         K.later(T.sent + " " + entry.label);
         location.reload();
       } else if (result.outcome === "refused") {
-        await K.queue.remove(entry.id);
-        K.updateBadge();
         K.feedback(false);
         note(result.error, "fail");
         K.toast(result.error, "error");
