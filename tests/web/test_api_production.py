@@ -330,16 +330,7 @@ def test_feasibility_and_traces_two_levels_by_the_api(client, manager, app, user
     assert got["shortages"] == [{"item": "EMU", "unit": "kg", "required": "1.25",
                                  "available": "1", "missing": "0.25"}]
     assert got["to_produce"] == [{"item": "BASE", "unit": "kg", "quantity": "25"}]
-    base = client.post("/api/v1/production-orders", headers=manager,
-                       json={"item": "BASE", "quantity": 10}).json["number"]
-    client.post(f"/api/v1/production-orders/{base}/start", headers=manager, json={})
-    base_lot = client.post(f"/api/v1/production-orders/{base}/complete", headers=manager,
-                           json={"quantity": "9.8", "location": "LAB"}).json["output_lot"]
-    cream = client.post("/api/v1/production-orders", headers=manager,
-                        json={"item": "CREAM", "quantity": 100}).json["number"]
-    client.post(f"/api/v1/production-orders/{cream}/start", headers=manager, json={})
-    cream_lot = client.post(f"/api/v1/production-orders/{cream}/complete", headers=manager,
-                            json={"quantity": 100, "location": "FG"}).json["output_lot"]
+    base, base_lot, cream, cream_lot = make_base_then_cream(client, manager)
     back = client.get(f"/api/v1/lots/{cream_lot['code']}/trace?direction=backward",
                       headers=manager).json
     assert back["order"] == cream and back["quantity"] == "100"
@@ -463,16 +454,7 @@ def test_trace_nodes_carry_quantities_in_their_own_unit(client, manager, app, us
     and the 2 kg of shea used; the cream lot its 100 pcs and the 5 kg of base used —
     never 5 "pcs". Backward, each input shows what of it went in, in its unit."""
     lots = face_cream_workshop()
-    base = client.post("/api/v1/production-orders", headers=manager,
-                       json={"item": "BASE", "quantity": 10}).json["number"]
-    client.post(f"/api/v1/production-orders/{base}/start", headers=manager, json={})
-    base_lot = client.post(f"/api/v1/production-orders/{base}/complete", headers=manager,
-                           json={"quantity": "9.8", "location": "LAB"}).json["output_lot"]
-    cream = client.post("/api/v1/production-orders", headers=manager,
-                        json={"item": "CREAM", "quantity": 100}).json["number"]
-    client.post(f"/api/v1/production-orders/{cream}/start", headers=manager, json={})
-    cream_lot = client.post(f"/api/v1/production-orders/{cream}/complete", headers=manager,
-                            json={"quantity": 100, "location": "FG"}).json["output_lot"]
+    base, base_lot, cream, cream_lot = make_base_then_cream(client, manager)
     forward = client.get(f"/api/v1/lots/{lots['shea_1']}/trace?direction=forward",
                          headers=manager).json
     assert (forward["unit"], forward["quantity"]) == ("kg", "2")
@@ -486,3 +468,17 @@ def test_trace_nodes_carry_quantities_in_their_own_unit(client, manager, app, us
     via = {c["lot"]: c for c in back["children"]}
     assert (via[base_lot["code"]]["unit"], via[base_lot["code"]]["quantity"]) == ("kg", "5")
     assert "used" not in via[base_lot["code"]]
+
+
+def make_base_then_cream(client, headers):
+    """10 kg of base planned, 9.8 kg made in LAB; then 100 creams made from it in FG.
+    Returns (base order, base output lot, cream order, cream output lot)."""
+    def made(item, quantity, output, location):
+        number = client.post("/api/v1/production-orders", headers=headers,
+                             json={"item": item, "quantity": quantity}).json["number"]
+        client.post(f"/api/v1/production-orders/{number}/start", headers=headers, json={})
+        lot = client.post(f"/api/v1/production-orders/{number}/complete", headers=headers,
+                          json={"quantity": output, "location": location}).json["output_lot"]
+        return number, lot
+
+    return (*made("BASE", 10, "9.8", "LAB"), *made("CREAM", 100, 100, "FG"))

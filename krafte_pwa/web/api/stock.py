@@ -75,8 +75,7 @@ def transfer():
     lot = stock.transfer_stock(lot=data.get("lot"), source=data.get("from"),
                                destination=data.get("to"), quantity=data.get("quantity"),
                                unit=data.get("unit"), user_id=user_id())
-    detail = queries.lot_detail(lot.code)
-    return lot_json(lot, detail.quantity, detail.balances), 201
+    return _lot_now(lot), 201
 
 
 @bp.post("/adjustments")
@@ -87,8 +86,13 @@ def adjust():
     lot = stock.adjust_stock(lot=data.get("lot"), location=data.get("location"),
                              quantity=data.get("quantity"), reason=data.get("reason"),
                              unit=data.get("unit"), user_id=user_id())
+    return _lot_now(lot), 201
+
+
+def _lot_now(lot) -> dict:
+    """The lot as it stands after a move: quantity and balances read again."""
     detail = queries.lot_detail(lot.code)
-    return lot_json(lot, detail.quantity, detail.balances), 201
+    return lot_json(lot, detail.quantity, detail.balances)
 
 
 def cost_correction_json(result) -> dict:
