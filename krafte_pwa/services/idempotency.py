@@ -21,7 +21,7 @@ from ..errors import BadInput, Conflict
 from ..extensions import db
 from ..messages import _
 from ..models import IdempotencyRecord
-from ._tx import DEFER_KEY, dialect_name
+from ._tx import dialect_name, transaction
 
 
 @dataclass
@@ -76,35 +76,28 @@ def _run(user_id: int, key: str, print_: str, action):
         return _run_then_record(user_id, key, print_, action)
     record = IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_)
     db.session.add(record)
-    db.session.flush()  # a duplicate waits here on the unique key, before doing anything
-    db.session.info[DEFER_KEY] = True
-    try:
+    with transaction():
+        db.session.flush()  # a duplicate waits here on the unique key, before doing anything
         status, body = action()
-    except BaseException:
-        db.session.rollback()
-        raise
-    finally:
-        db.session.info.pop(DEFER_KEY, None)
-    text = json.dumps(body)
-    record.status_code, record.response_body = status, text
-    db.session.commit()
+        text = json.dumps(body)
+        record.status_code, record.response_body = status, text
     return status, text, False
 
 
 def _run_then_record(user_id: int, key: str, print_: str, action):
-    db.session.info[DEFER_KEY] = True
     try:
-        status, body = action()
+        with transaction():
+            status, body = action()
+            text = json.dumps(body)
+            db.session.add(IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_,
+                                             status_code=status, response_body=text))
+            # commit at the block's end: a duplicate committed first raises
+            # IntegrityError, see run_once
+    except IntegrityError:
+        raise
     except BaseException:
-        db.session.rollback()
         stored = _stored(user_id, key, print_)  # a duplicate that ran first wins
         if stored is not None:
             return stored.status, stored.body, True
         raise
-    finally:
-        db.session.info.pop(DEFER_KEY, None)
-    text = json.dumps(body)
-    db.session.add(IdempotencyRecord(user_id=user_id, key=key, fingerprint=print_,
-                                     status_code=status, response_body=text))
-    db.session.commit()  # a duplicate committed first: IntegrityError, see run_once
     return status, text, False
