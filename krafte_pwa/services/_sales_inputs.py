@@ -66,6 +66,8 @@ def _line(entry: dict, name: str) -> OrderedLine:
         price = read.unit_cost(entry.get("unit_price"), f"{name}.unit_price")
         if item is not None:
             price = read.cost_per_base(item, price, entry.get("unit"))
+    if price is None and item is not None:
+        price = item.sale_price  # the item's list price when the order names none
     return OrderedLine(item, sku, quantity, price)
 
 

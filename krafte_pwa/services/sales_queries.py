@@ -23,6 +23,7 @@ from . import _inputs as read
 from . import _production as prod
 from . import _sales_inputs as given
 from . import _sales_stock as held
+from . import scan
 from .queries import Page, paging
 from .shipments import check_lot
 
@@ -113,14 +114,14 @@ def check_pick(number, lot_code, packed=None, today: date | None = None) -> Pick
     {lot code: quantity} already on the packing list."""
     today = today or date.today()
     order = get_sales_order(number)
-    lot = read.lot(lot_code)
+    lot = _scanned_lot(lot_code)
     check_lot(lot, today)
     lines = [line for line in order.lines if line.item_id == lot.item_id]
     if not lines:
         raise BadInput(_("lot %(lot)s is %(sku)s, which this order does not ask for",
                          lot=lot.code, sku=lot.item.sku), code="not_on_order")
-    packed = packed or {}
-    already = sum((Decimal(str(q)) for code, q in packed.items()
+    packed = _packed(packed)
+    already = sum((q for code, q in packed.items()
                    if _item_of(code) == lot.item_id), ZERO)
     left = sum((held.line_open(line) for line in lines), ZERO) - already
     if left <= 0:
@@ -130,7 +131,7 @@ def check_pick(number, lot_code, packed=None, today: date | None = None) -> Pick
     mine = sum((r.quantity for ln in lines for r in ln.reservations if r.lot_id == lot.id),
                ZERO)
     free = _lot_free(lot)
-    suggested = min(left, free + mine - Decimal(str(packed.get(lot.code, 0))))
+    suggested = min(left, free + mine - packed.get(lot.code, ZERO))
     if suggested <= 0:
         raise LotNotUsable(_("lot %(lot)s has no stock free for this order", lot=lot.code),
                            code="lot_held_elsewhere")
@@ -139,6 +140,24 @@ def check_pick(number, lot_code, packed=None, today: date | None = None) -> Pick
         warning = _("lot %(lot)s is not the reserved lot: it will be shipped instead",
                     lot=lot.code)
     return PickCheck(lot, line, mine, suggested, warning)
+
+
+def _packed(value) -> dict[str, Decimal]:
+    if value in (None, ""):
+        return {}
+    if not isinstance(value, dict) or len(value) > 200:
+        raise BadInput(_("packed must be an object of lot codes and quantities"),
+                       details={"field": "packed"})
+    return {str(code): read.number(q, "packed", allow_zero=True) for code, q in value.items()}
+
+
+def _scanned_lot(payload) -> Lot:
+    """A lot code as typed, or whatever its label carries (its URL)."""
+    found = scan.resolve(payload)
+    if found.kind != "lot":
+        raise BadInput(_("'%(code)s' is not a lot: scan the lot's label", code=found.code),
+                       code="not_a_lot")
+    return read.lot(found.code)
 
 
 def _item_of(code) -> int | None:

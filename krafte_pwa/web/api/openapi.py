@@ -122,6 +122,7 @@ def document() -> dict:
         openapi_accounting,
         openapi_production,
         openapi_reports,
+        openapi_sales,
         openapi_trade,
     )
 
@@ -297,6 +298,7 @@ def document() -> dict:
             **openapi_accounting.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
+            **openapi_sales.paths(),
             **openapi_trade.paths(),
         },
     }
