@@ -18,6 +18,7 @@ from ..models import (
     SalesOrder,
     SalesOrderLine,
     SalesReservation,
+    Shipment,
 )
 from . import _inputs as read
 from . import _sales_inputs as given
@@ -169,3 +170,9 @@ def _lot_free(lot: Lot) -> Decimal:
     holds = held.lot_held(lot.id)
     return sum((max(have - holds.get(location.id, ZERO), ZERO)
                 for location, have in avail.lot_storage_balances(lot.id)), ZERO)
+
+
+def order_shipments(order: SalesOrder) -> list[Shipment]:
+    return list(db.session.execute(
+        select(Shipment).where(Shipment.sales_order_id == order.id)
+        .order_by(Shipment.id)).scalars())
