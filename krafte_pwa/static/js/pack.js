@@ -65,6 +65,7 @@
     }
     const answer = await res.json().catch(() => ({}));
     if (!res.ok) return (answer.error && answer.error.message) || form.dataset.error;
+    if (!answer.accepted) return answer.message || form.dataset.error;
     addRow(answer);
     const message = K.fmt(form.dataset.added, {lot: answer.lot, quantity: answer.suggested + " " + answer.unit});
     return answer.warning ? {warn: true, message: answer.warning} : {message: message};
