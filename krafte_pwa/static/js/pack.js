@@ -13,11 +13,13 @@
 
   function rows() { return Array.from(list.querySelectorAll("li")); }
 
+  const number = (text) => parseFloat(String(text || "0").replace(",", ".")) || 0;
+
   function packed() {
     const result = {};
     rows().forEach((row) => {
       const lot = row.querySelector("input[name=lot]").value;
-      result[lot] = (parseFloat(result[lot] || "0") + parseFloat(row.querySelector("input[name=quantity]").value || "0")).toString();
+      result[lot] = (number(result[lot]) + number(row.querySelector("input[name=quantity]").value)).toString();
     });
     return result;
   }
