@@ -58,7 +58,11 @@ def list_sales_orders(*, status=None, channel=None, customer=None, page=1,
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
-        .options(selectinload(SalesOrder.lines).selectinload(SalesOrderLine.item))
+        .options(selectinload(SalesOrder.lines).selectinload(SalesOrderLine.item),
+                 selectinload(SalesOrder.lines).selectinload(SalesOrderLine.reservations)
+                 .selectinload(SalesReservation.lot),
+                 selectinload(SalesOrder.lines).selectinload(SalesOrderLine.reservations)
+                 .selectinload(SalesReservation.location))
         .limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return Page(rows, total, page, per_page)
 
