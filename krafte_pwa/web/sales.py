@@ -4,6 +4,7 @@ partly or wholly). Prices only for who may see them."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -19,8 +20,9 @@ bp = Blueprint("sales", __name__, url_prefix="/sales")
 
 
 def status_names() -> dict[str, str]:
-    return {"confirmed": _("confirmed"), "partial": _("partly shipped"),
-            "shipped": _("shipped"), "cancelled": _("cancelled"), "on_hold": _("on hold")}
+    return {"confirmed": pgettext("sales order", "confirmed"),
+            "partial": _("partly shipped"), "shipped": pgettext("sales order", "shipped"),
+            "cancelled": pgettext("sales order", "cancelled"), "on_hold": _("on hold")}
 
 
 @bp.app_context_processor
