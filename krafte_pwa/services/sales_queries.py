@@ -14,6 +14,7 @@ from ..messages import _
 from ..models import (
     OPEN_SALES_STATUSES,
     SALES_ORDER_STATUSES,
+    Item,
     Lot,
     SalesOrder,
     SalesOrderLine,
@@ -83,6 +84,13 @@ def line_figures(order: SalesOrder) -> list[LineFigures]:
         missing = held.line_missing(line) if open_ else ZERO
         result.append(LineFigures(line, reserved, missing, list(line.reservations)))
     return result
+
+
+def orderable_items() -> list[Item]:
+    """Items an order form offers: products first, archived items left out."""
+    rows = db.session.execute(select(Item).where(Item.archived.is_(False))
+                              .order_by(Item.sku)).scalars().all()
+    return sorted(rows, key=lambda i: i.kind != "product")
 
 
 def channels_in_use() -> list[str]:
