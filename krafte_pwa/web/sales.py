@@ -25,7 +25,7 @@ def status_names() -> dict[str, str]:
 
 @bp.app_context_processor
 def _sales_words():
-    return {"sales_status": status_names}
+    return {"sales_status": status_names, "sales_hold_reason": sales.hold_reason}
 
 
 @bp.get("/")

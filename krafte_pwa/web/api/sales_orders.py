@@ -18,7 +18,7 @@ def _stamp(value):
 def sales_order_json(order, *, with_lines: bool = True) -> dict:
     data = {"number": order.number, "status": order.status, "customer": order.customer,
             "email": order.email, "channel": order.channel, "reference": order.reference,
-            "hold_reason": order.hold_reason, "created_at": _stamp(order.created_at),
+            "hold_reason": sales.hold_reason(order) or None, "created_at": _stamp(order.created_at),
             "shipped_at": _stamp(order.shipped_at)}
     if with_lines:
         data["lines"] = [_line_json(f) for f in sales_queries.line_figures(order)]
