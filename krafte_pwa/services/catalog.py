@@ -29,7 +29,7 @@ from ..models import (
     ShipmentLine,
 )
 from . import _inputs as read
-from ._tx import commit
+from ._tx import transactional
 
 # No "/": codes are path segments of pages and of the label URLs (/items/<sku>, /loc/<code>).
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
@@ -77,10 +77,10 @@ def _standard_cost(value) -> Decimal:
     return cost
 
 
+@transactional
 def create_item(**fields) -> Item:
     item = build_item(**fields)
     db.session.add(item)
-    commit()
     return item
 
 
@@ -146,6 +146,7 @@ def _pack_unit(item: Item, pack, *, check: bool = True) -> PackUnit:
     return PackUnit(name=name, quantity=quantity, unit=unit)
 
 
+@transactional
 def add_barcode(*, item, code) -> Item:
     the_item = read.item(item)
     code = read.text(code, "code", max_length=64)
@@ -153,7 +154,6 @@ def add_barcode(*, item, code) -> Item:
         raise Conflict(_("barcode %(code)s is linked already", code=code),
                        code="duplicate_barcode")
     the_item.barcodes.append(ItemBarcode(code=code))
-    commit()
     return the_item
 
 
@@ -182,6 +182,7 @@ def _flag(value, field: str) -> bool:
                    details={"field": field})
 
 
+@transactional
 def create_location(*, code, name, parent=None) -> Location:
     code = _code(code, "code")
     name = read.text(name, "name", max_length=120)
@@ -192,7 +193,6 @@ def create_location(*, code, name, parent=None) -> Location:
     if parent:
         location.parent = _active_location(parent, "parent")
     db.session.add(location)
-    commit()
     return location
 
 
@@ -222,6 +222,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@transactional
 def update_item(*, sku, **fields) -> Item:
     """Change the given fields of an item; a field left out stays as it is, an empty one
     is cleared (a reorder point or quantity goes back to 0). Everything is checked before
@@ -301,7 +302,6 @@ def update_item(*, sku, **fields) -> Item:
         setattr(item, field, value)
     if packs is not None:
         _replace_pack_units(item, packs)
-    commit()
     return item
 
 
@@ -365,6 +365,7 @@ def _check_pack_units(item: Item, density: Decimal | None) -> None:
                            code="unit_mismatch", details={"field": "density"}) from None
 
 
+@transactional
 def archive_item(sku, archived: bool) -> Item:
     """Archive (hide from lists and forms) or restore an item. Archiving is refused while
     the item has stock anywhere (work in progress included) or an open document names it
@@ -376,7 +377,6 @@ def archive_item(sku, archived: bool) -> Item:
     if archived and not item.archived:
         _check_can_archive(item)
     item.archived = archived
-    commit()
     return item
 
 
@@ -441,6 +441,7 @@ def get_location(code) -> Location:
     return read.location(code)
 
 
+@transactional
 def update_location(*, code, name=None, parent=None, archived=None) -> Location:
     """Rename, move under another parent ("" puts it at the top level) or archive/restore
     a storage location; None leaves that field as it is. The code never changes: it is on
@@ -476,7 +477,6 @@ def update_location(*, code, name=None, parent=None, archived=None) -> Location:
         changes["archived"] = archived
     for field, value in changes.items():
         setattr(location, field, value)
-    commit()
     return location
 
 

@@ -35,7 +35,7 @@ from ..models.types import utcnow
 from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
-from ._tx import commit, upsert
+from ._tx import transactional, upsert
 from .queries import Page, paging
 from .settings import get_setting
 
@@ -124,6 +124,7 @@ def _balances(location_id: int, *, lock: bool = False) -> dict[int, Decimal]:
 
 # ---------------------------------------------------------------- actions
 
+@transactional
 def open_count(*, location, blind=None, user_id=None, today: date | None = None
                ) -> tuple[StockCount, bool]:
     """A new count of the location, or the open one (resume): one open count per place.
@@ -148,16 +149,15 @@ def open_count(*, location, blind=None, user_id=None, today: date | None = None
                                  StockCount.status.in_(("open", "submitted")))
         .order_by(StockCount.id).limit(1)).scalar()
     if current is not None:
-        commit()  # nothing written: ends the transaction and releases the lock
         return current, True
     count = StockCount(number=document_number("CT", today.year), location_id=where.id,
                        status="open", blind=blind, user_id=user_id)
     db.session.add(count)
     db.session.flush()
-    commit()
     return count, False
 
 
+@transactional
 def record_line(*, number, lot, quantity, unit=None, reason=None, user_id=None
                 ) -> StockCountLine:
     """The quantity of a lot found at the counted location, with why it differs if known;
@@ -179,10 +179,10 @@ def record_line(*, number, lot, quantity, unit=None, reason=None, user_id=None
         select(StockCountLine).where(StockCountLine.count_id == count.id,
                                      StockCountLine.lot_id == the_lot.id)
         .execution_options(populate_existing=True)).scalar_one()
-    commit()
     return line
 
 
+@transactional
 def confirm_count(*, number, user_id=None) -> Confirmed:
     """Post every difference as a COUNT movement (reason "count", or the line's reason);
     one transaction. By a manager, always; by anyone else, only when every difference is
@@ -202,7 +202,6 @@ def confirm_count(*, number, user_id=None) -> Confirmed:
     if not manager and not _within_tolerance(lines.values(), on_hand):
         count.status = "submitted"
         db.session.flush()
-        commit()
         return Confirmed(count, [])
     lots = {lot.id: lot for lot in db.session.execute(
         select(Lot).where(Lot.id.in_(set(lines) | set(on_hand)))).scalars()}
@@ -223,7 +222,6 @@ def confirm_count(*, number, user_id=None) -> Confirmed:
     movements = post(postings, user_id) if postings else []
     count.status, count.posted_at = "posted", utcnow()
     db.session.flush()
-    commit()
     return Confirmed(count, movements)
 
 
@@ -240,13 +238,13 @@ def _within_tolerance(lines, on_hand) -> bool:
     return True
 
 
+@transactional
 def cancel_count(*, number) -> StockCount:
     count = _count(number, for_update=True)
     if count.status != "submitted":
         _must_be_open(count, "cancelled")
     count.status = "cancelled"
     db.session.flush()
-    commit()
     return count
 
 

@@ -53,7 +53,7 @@ from . import _inputs as read
 from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
-from ._tx import commit
+from ._tx import transactional
 from .stock import new_lot_code
 
 ZERO = Decimal(0)
@@ -70,6 +70,7 @@ def _transition(order: ProductionOrder, action: str) -> str:
 
 # ---------------------------------------------------------------- plan
 
+@transactional
 def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
                today: date | None = None) -> ProductionOrder:
     today = today or date.today()
@@ -100,12 +101,12 @@ def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
         order.reservations.append(Reservation(position=position, item=component,
                                               required=need, quantity=hold))
     db.session.flush()
-    commit()
     return order
 
 
 # ---------------------------------------------------------------- start
 
+@transactional
 def start_order(*, number, picks=None, override_reason=None, user_id=None,
                 today: date | None = None) -> ProductionOrder:
     """Pick lots into the order's WIP: the given picks for their items, the FEFO
@@ -160,7 +161,6 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
         order.override_reason, order.override_user_id = reason, user_id
     order.status, order.started_at, order.wip_location = IN_PROGRESS, utcnow(), wip
     db.session.flush()
-    commit()
     return order
 
 
@@ -258,6 +258,7 @@ def _wip_location(order: ProductionOrder) -> Location:
 
 # ---------------------------------------------------------------- complete
 
+@transactional
 def complete_order(*, number, quantity, location=None, unit=None, consumed=None, waste=None,
                    return_location=None, labour_minutes=None, user_id=None,
                    today: date | None = None) -> ProductionOrder:
@@ -331,7 +332,6 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     order.actual_labour_cost, order.actual_overhead_cost = cost.labour, cost.overhead
     order.wip_location.archived = True
     db.session.flush()
-    commit()
     return order
 
 
@@ -400,6 +400,7 @@ def _return(order, pick, quantity, back=None) -> list[Posting]:
 
 # ---------------------------------------------------------------- cancel
 
+@transactional
 def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
     order = prod.order_for_update(number)
     was = order.status
@@ -422,5 +423,4 @@ def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
         order.note = f"{order.note}\n" if order.note else ""
         order.note += f"cancelled: {why}"
     db.session.flush()
-    commit()
     return order

@@ -19,7 +19,7 @@ from . import _inputs as read
 from . import _production as prod
 from . import _purchasing as po
 from ._sequences import document_number
-from ._tx import commit
+from ._tx import transactional
 from .alerts import low_stock
 from .queries import Page, paging
 
@@ -154,6 +154,7 @@ def _supplier(value) -> Partner:
     return partner
 
 
+@transactional
 def create_purchase_order(*, supplier, lines, expected_date=None, note=None, user_id=None,
                           today: date | None = None) -> PurchaseOrder:
     """A draft: lines of item, quantity (any unit the item knows), price per that unit and
@@ -166,10 +167,10 @@ def create_purchase_order(*, supplier, lines, expected_date=None, note=None, use
     db.session.add(order)
     _lines(order, lines, expected)
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def update_purchase_order(*, number, supplier, lines, expected_date=None,
                           note=None) -> PurchaseOrder:
     """A draft is edited in place (its lines replaced); an order sent is not."""
@@ -183,10 +184,10 @@ def update_purchase_order(*, number, supplier, lines, expected_date=None,
     order.note = read.text(note, "note", required=False, max_length=2000)
     _lines(order, lines, expected)
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def mark_ordered(*, number) -> PurchaseOrder:
     order = po.order_by_number(number, for_update=True)
     if order.status != "draft":
@@ -195,10 +196,10 @@ def mark_ordered(*, number) -> PurchaseOrder:
                                          "status": order.status})
     order.status, order.ordered_at = "ordered", utcnow()
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def cancel_purchase_order(*, number, reason=None) -> PurchaseOrder:
     """A draft or an open order; what was received stays received, the rest is no longer
     on order."""
@@ -212,10 +213,10 @@ def cancel_purchase_order(*, number, reason=None) -> PurchaseOrder:
     if why:
         order.note = (f"{order.note}\n" if order.note else "") + f"cancelled: {why}"
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def draft_from_alerts(*, items=None, user_id=None, today: date | None = None) -> FromAlerts:
     """One draft order per default supplier for the items low on stock (all of them, or
     the SKUs given), at the suggested quantity and the item's latest lot cost. Items
@@ -251,7 +252,6 @@ def draft_from_alerts(*, items=None, user_id=None, today: date | None = None) ->
                 unit_price=costs.get(low.item.id, ZERO)))
         orders.append(order)
     db.session.flush()
-    commit()
     return FromAlerts(orders, no_supplier)
 
 

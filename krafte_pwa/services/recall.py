@@ -29,7 +29,7 @@ from ..models import (
 )
 from . import _inputs as read
 from . import _production as prod
-from ._tx import commit
+from ._tx import transactional
 
 ZERO = Decimal(0)
 MAX_LOTS = 20_000
@@ -132,6 +132,7 @@ def _dec(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value or 0)
 
 
+@transactional
 def block_affected(*, lot, reason, user_id=None) -> list[Lot]:
     """Block every affected lot still in stock (storage or work in progress) that is not
     blocked yet; each change is a lot event with the reason. Returns the lots blocked."""
@@ -157,5 +158,4 @@ def block_affected(*, lot, reason, user_id=None) -> list[Lot]:
         the_lot.status = "blocked"
         blocked.append(the_lot)
     db.session.flush()
-    commit()
     return blocked

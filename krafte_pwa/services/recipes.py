@@ -24,12 +24,13 @@ from ..messages import _, field_name
 from ..models import Item, ProductionOrder, Recipe, RecipeLine
 from . import _inputs as read
 from . import _production as prod
-from ._tx import commit
+from ._tx import transactional
 
 ZERO = Decimal(0)
 MAX_LINES = 100
 
 
+@transactional
 def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=None,
                 labour_rate=None, overhead=None, overhead_percent=None, instructions=None,
                 cap_expiry=True, user_id=None) -> Recipe:
@@ -40,7 +41,6 @@ def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=
                           labour_rate=labour_rate, overhead=overhead,
                           overhead_percent=overhead_percent, instructions=instructions,
                           cap_expiry=cap_expiry, user_id=user_id)
-    commit()
     return recipe
 
 

@@ -25,7 +25,7 @@ from . import _inputs as read
 from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
-from ._tx import commit
+from ._tx import transactional
 from .queries import Page, paging
 
 ZERO = Decimal(0)
@@ -151,6 +151,7 @@ def _takes(part: Wanted, today: date) -> list:
     return takes
 
 
+@transactional
 def ship(*, customer, lines, note=None, user_id=None, today: date | None = None) -> Shipment:
     """Ship now: `lines` [{item, quantity, unit?, lot?, location?}] (or {item, lots}).
     Refused, changing nothing, for an unusable lot, stock short, or stock held by
@@ -191,7 +192,6 @@ def ship(*, customer, lines, note=None, user_id=None, today: date | None = None)
             line.lots.append(ShipmentLot(lot=take.lot, location=take.location,
                                          quantity=take.quantity, unit_cost=take.lot.unit_cost))
     db.session.flush()
-    commit()
     return shipment
 
 

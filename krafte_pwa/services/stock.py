@@ -19,7 +19,7 @@ from . import _inputs as read
 from . import _purchasing as po
 from ._ledger import Posting, post
 from ._sequences import document_number, next_value, take_values
-from ._tx import commit
+from ._tx import transactional
 from .lot_costs import default_unit_cost
 from .settings import get_setting
 
@@ -73,6 +73,7 @@ class _Line:
     po_line: po.PurchaseOrderLine | None
 
 
+@transactional
 def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=None, note=None,
                   today: date | None = None) -> ReceiptResult:
     """One receipt: one lot per line, in the order of the lines. Against a purchase order
@@ -140,7 +141,6 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
     result = ReceiptResult(receipt.number, received,
                            [(o.number, o.status) for o in sorted(orders.values(),
                                                                  key=lambda o: o.id)], over)
-    commit()
     return result
 
 
@@ -199,6 +199,7 @@ def _read_lines(lines: list, order, orders: dict) -> list[_Line]:
     return checked
 
 
+@transactional
 def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=None) -> Lot:
     the_lot = read.lot(lot)
     src = read.location(source)
@@ -209,10 +210,10 @@ def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=Non
     document = document_number("TR", date.today().year)
     post([Posting(the_lot, src.id, -amount, MovementKind.TRANSFER_OUT, document),
           Posting(the_lot, dst.id, amount, MovementKind.TRANSFER_IN, document)], user_id)
-    commit()
     return the_lot
 
 
+@transactional
 def adjust_stock(*, lot, location, quantity, reason, unit=None, user_id=None,
                  kind: int = MovementKind.ADJUSTMENT) -> Lot:
     """A signed correction with a reason; refused if it would leave less than nothing."""
@@ -221,10 +222,10 @@ def adjust_stock(*, lot, location, quantity, reason, unit=None, user_id=None,
     why = read.text(reason, "reason", max_length=500)
     amount = read.base_quantity(the_lot.item, quantity, unit, signed=True)
     post([Posting(the_lot, where.id, amount, kind, None, why)], user_id)
-    commit()
     return the_lot
 
 
+@transactional
 def change_lot_status(*, lot, status, reason, user_id=None) -> Lot:
     if status not in LOT_STATUSES:
         raise BadInput(_("status must be one of %(statuses)s", statuses=", ".join(LOT_STATUSES)),
@@ -243,6 +244,5 @@ def change_lot_status(*, lot, status, reason, user_id=None) -> Lot:
     db.session.add(LotEvent(lot_id=the_lot.id, kind="status", old_value=the_lot.status,
                             new_value=status, reason=why, user_id=user_id))
     the_lot.status = status
-    commit()
     return the_lot
 
