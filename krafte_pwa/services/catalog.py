@@ -7,6 +7,7 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select
 
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES, fits_scale, quantize, to_str
+from ..domain.order_states import OPEN_STATUSES
 from ..domain.units import BUILT_IN, ItemUnits, UnitError, canonical, convert
 from ..errors import BadInput, Conflict
 from ..extensions import db
@@ -214,7 +215,6 @@ EDITABLE_ITEM_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life
                         "default_supplier", "sale_price", "description", "archived",
                         "standard_cost", "pack_units")
 _FIXED_ITEM_FIELDS = ("kind", "unit")
-OPEN_ORDER_STATUSES = ("planned", "in_progress")
 OPEN_PURCHASE_STATUSES = ("draft", "ordered", "partial")
 
 
@@ -401,7 +401,7 @@ def open_documents(item: Item) -> list[str]:
     """Numbers of the open production, purchase and sales documents that name the item."""
     orders = db.session.execute(
         select(ProductionOrder.number)
-        .where(ProductionOrder.status.in_(OPEN_ORDER_STATUSES),
+        .where(ProductionOrder.status.in_(OPEN_STATUSES),
                or_(ProductionOrder.item_id == item.id,
                    ProductionOrder.id.in_(select(Reservation.order_id)
                                           .where(Reservation.item_id == item.id))))

@@ -13,16 +13,13 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
+from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
 from ..domain.recipes import (
-    IN_PROGRESS,
-    PLANNED,
     Cost,
-    TransitionError,
     batch_cost,
     labour_cost,
     material_value,
     money,
-    next_status,
     output_expiry,
     unit_cost,
 )
@@ -159,7 +156,8 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
         res.quantity = ZERO
     if any(m[3] for m in merged.values()):
         order.override_reason, order.override_user_id = reason, user_id
-    order.status, order.started_at, order.wip_location = IN_PROGRESS, utcnow(), wip
+    order.status, order.started_at, order.wip_location = (
+        next_status(order.status, "start"), utcnow(), wip)
     db.session.flush()
     return order
 

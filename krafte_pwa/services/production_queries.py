@@ -7,11 +7,8 @@ from decimal import Decimal, localcontext
 
 from sqlalchemy import func, select
 
+from ..domain.order_states import IN_PROGRESS, ORDER_STATUSES, PLANNED, allowed_actions
 from ..domain.recipes import (
-    IN_PROGRESS,
-    ORDER_STATUSES,
-    PLANNED,
-    allowed_actions,
     money,
     output_expiry,
     unit_cost,
