@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from ..errors import BadInput, Forbidden, InvalidTransition, NotFound
 from ..extensions import db
-from ..messages import _
+from ..messages import N_, _
 from ..models import (
     Balance,
     Item,
@@ -77,14 +77,8 @@ class Confirmed:
 # ---------------------------------------------------------------- helpers
 
 def _count(number, *, for_update: bool = False) -> StockCount:
-    number = read.text(number, "number", max_length=20)
-    query = select(StockCount).where(StockCount.number == number)
-    if for_update:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
-    found = db.session.execute(query).scalar()
-    if found is None:
-        raise NotFound(_("no stock count '%(number)s'", number=number), code="unknown_count")
-    return found
+    return read.fetch(StockCount.number, number, "number", N_("no stock count '%(number)s'"),
+                      "unknown_count", for_update=for_update)
 
 
 def _must_be_open(count: StockCount, action: str) -> None:

@@ -27,7 +27,6 @@ from ..errors import (
     BadInput,
     BadQuantity,
     Conflict,
-    Forbidden,
     InsufficientStock,
     InvalidTransition,
     LotNotUsable,
@@ -43,7 +42,6 @@ from ..models import (
     Pick,
     ProductionOrder,
     Reservation,
-    User,
 )
 from ..models.types import utcnow
 from . import _inputs as read
@@ -51,6 +49,7 @@ from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._tx import transactional
+from .lot_usability import check_usable
 from .stock import new_lot_code
 
 ZERO = Decimal(0)
@@ -110,7 +109,7 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     suggestion for the others. Refused (changing nothing) for a blocked or quarantined
     lot, an expired lot without a manager's override reason, or missing stock."""
     today = today or date.today()
-    order = prod.order_for_update(number)
+    order = read.order(number, for_update=True)
     _transition(order, "start")
     needs = {r.item_id: r for r in order.reservations}
     prod.lock_items(needs)
@@ -172,7 +171,7 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
             raise BadInput(_("%(field)s: lot %(lot)s is %(sku)s, which this order does not use",
                              field=field_name(field), lot=lot.code, sku=lot.item.sku),
                            code="not_in_recipe", details={"lot": lot.code})
-        overridden = _check_usable(lot, reason, user_id, today)
+        overridden = check_usable(lot, today, override_reason=reason, user_id=user_id)
         if entry.get("location") not in (None, ""):
             where = read.location(entry.get("location"))
             sources = [(where, on_hand(lot.id, where.id))]
@@ -200,29 +199,6 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
                                       lot=lot.code, quantity=qty, unit=lot.item.unit),
                                     details={"lot": lot.code, "requested": str(qty)})
     return result
-
-
-def _check_usable(lot: Lot, reason: str | None, user_id: int | None, today: date) -> bool:
-    """True when the lot is expired and a manager overrides; raises when it cannot be used."""
-    if lot.status in ("blocked", "quarantine"):
-        message = (_("lot %(lot)s is blocked: it cannot be used", lot=lot.code)
-                   if lot.status == "blocked" else
-                   _("lot %(lot)s is quarantine: it cannot be used", lot=lot.code))
-        raise LotNotUsable(message,
-                           code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
-                           details={"lot": lot.code, "status": lot.status})
-    if not prod.is_expired(lot, today):
-        return False
-    if not reason:
-        raise LotNotUsable(_("lot %(lot)s expired on %(expiry)s: a manager may use it with an "
-                             "override reason", lot=lot.code, expiry=lot.expiry.isoformat()),
-                           code="lot_expired",
-                           details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.has_role("manager"):
-        raise Forbidden(_("only a manager may override an expired lot"),
-                        code="override_forbidden")
-    return True
 
 
 def _check_reservations_of_others(order, chosen, needs, today) -> None:
@@ -265,7 +241,7 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     genealogy. labour_minutes are the actual minutes spent on the whole order (the
     recipe's for the planned quantity when left out). One transaction."""
     today = today or date.today()
-    order = prod.order_for_update(number)
+    order = read.order(number, for_update=True)
     _transition(order, "complete")
     output = order.item
     amount = read.base_quantity(output, quantity, unit)
@@ -400,7 +376,7 @@ def _return(order, pick, quantity, back=None) -> list[Posting]:
 
 @transactional
 def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
-    order = prod.order_for_update(number)
+    order = read.order(number, for_update=True)
     was = order.status
     new = _transition(order, "cancel")
     why = read.text(reason, "reason", required=False, max_length=500)

@@ -26,7 +26,7 @@ ZERO = Decimal(0)
 
 
 def get_order(number) -> ProductionOrder:
-    return prod.order_by_number(number)
+    return read.order(number)
 
 
 def list_orders(*, status=None, item=None, page=1, per_page=50) -> Page:

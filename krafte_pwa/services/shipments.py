@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.recipes import material_value
-from ..errors import BadInput, InsufficientStock, LotNotUsable, NotFound
+from ..errors import BadInput, InsufficientStock
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import N_, _, field_name
 from ..models import Item, Lot, MovementKind, Partner, Shipment, ShipmentLine, ShipmentLot
 from ..models.types import utcnow
 from . import _inputs as read
@@ -26,6 +26,7 @@ from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._tx import transactional
+from .lot_usability import check_usable
 from .queries import Page, paging
 
 ZERO = Decimal(0)
@@ -100,20 +101,6 @@ def _read_part(item: Item, entry: dict, name: str) -> Wanted:
     return Wanted(item, quantity, lot, where)
 
 
-def _check_lot(lot: Lot, today: date) -> None:
-    if lot.status in ("blocked", "quarantine"):
-        message = (_("lot %(lot)s is blocked: it cannot be shipped", lot=lot.code)
-                   if lot.status == "blocked" else
-                   _("lot %(lot)s is quarantine: it cannot be shipped", lot=lot.code))
-        raise LotNotUsable(message,
-                           code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
-                           details={"lot": lot.code, "status": lot.status})
-    if prod.is_expired(lot, today):
-        raise LotNotUsable(_("lot %(lot)s expired on %(expiry)s: it cannot be shipped",
-                             lot=lot.code, expiry=lot.expiry.isoformat()), code="lot_expired",
-                           details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
-
-
 def _lot_takes(want: Wanted) -> list[prod.Take]:
     lot = want.lot
     if want.location is not None:
@@ -137,7 +124,7 @@ def _lot_takes(want: Wanted) -> list[prod.Take]:
 
 def _takes(part: Wanted, today: date) -> list:
     if part.lot is not None:
-        _check_lot(part.lot, today)
+        check_usable(part.lot, today, action="ship")
         return _lot_takes(part)
     takes, missing = prod.fefo_takes(part.item.id, part.quantity, today)
     if missing > 0:
@@ -242,13 +229,9 @@ def line_cost(line: ShipmentLine) -> Decimal:
 
 
 def get_shipment(number) -> Shipment:
-    number = read.text(number, "number", max_length=20)
-    found = db.session.execute(
-        select(Shipment).where(Shipment.number == number)
-        .options(selectinload(Shipment.lines).selectinload(ShipmentLine.lots))).scalar()
-    if found is None:
-        raise NotFound(_("no shipment '%(number)s'", number=number), code="unknown_shipment")
-    return found
+    return read.fetch(Shipment.number, number, "number", N_("no shipment '%(number)s'"),
+                      "unknown_shipment",
+                      options=(selectinload(Shipment.lines).selectinload(ShipmentLine.lots),))
 
 
 def list_shipments(*, customer=None, page=1, per_page=50) -> Page:
