@@ -23,11 +23,9 @@ from ..models import (
     ProductionOrder,
     Receipt,
     ReceiptLine,
-    Shipment,
-    ShipmentLine,
-    ShipmentLot,
 )
 from . import _inputs as read
+from .shipments import shipped_lots
 
 MAX_NODES = 5000
 DIRECTIONS = ("backward", "forward")
@@ -162,22 +160,11 @@ def _receipts(lot_ids) -> dict[int, list[dict]]:
 
 def _shipments(lot_ids) -> dict[int, list[dict]]:
     """Where each lot went: shipment, customer, quantity (its locations summed), date."""
-    rows = db.session.execute(
-        select(ShipmentLot.lot_id, Shipment.number, Partner.name, Shipment.shipped_at,
-               func.sum(ShipmentLot.quantity))
-        .join(ShipmentLine, ShipmentLine.id == ShipmentLot.line_id)
-        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .join(Partner, Partner.id == Shipment.customer_id)
-        .where(ShipmentLot.lot_id.in_(lot_ids), Shipment.status == "shipped")
-        .group_by(ShipmentLot.lot_id, Shipment.id, Shipment.number, Partner.name,
-                  Shipment.shipped_at)
-        .order_by(Shipment.shipped_at, Shipment.id)).all()
     result: dict[int, list[dict]] = {}
-    for lot_id, number, customer, at, qty in rows:
-        quantity = qty if isinstance(qty, Decimal) else Decimal(qty)
-        result.setdefault(lot_id, []).append(
-            {"document": number, "customer": customer, "quantity": quantity,
-             "date": at.date() if at else None})
+    for shipped in shipped_lots(lot_ids):
+        result.setdefault(shipped.lot_id, []).append(
+            {"document": shipped.shipment, "customer": shipped.customer,
+             "quantity": shipped.quantity, "date": shipped.date})
     return result
 
 
