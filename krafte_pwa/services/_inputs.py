@@ -1,5 +1,6 @@
 """Reading plain input values into exact, checked ones, and finding things by code."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -216,3 +217,30 @@ def partner(name, *, supplier: bool = False, customer: bool = False) -> Partner 
     found.is_supplier = found.is_supplier or supplier
     found.is_customer = found.is_customer or customer
     return found
+
+
+# No "/": codes are path segments of pages and of the label URLs (/items/<sku>, /loc/<code>).
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+def code(value, field: str) -> str:
+    found = text(value, field, max_length=40)
+    if not CODE.match(found):
+        raise BadInput(_("%(field)s may hold letters, digits and . _ - (at most 40)",
+                         field=field_name(field)), details={"field": field})
+    return found
+
+
+def flag(value, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in (None, "", 0, "0", "false", "off", "no"):
+        return False
+    if value in (1, "1", "true", "on", "yes"):
+        return True
+    raise BadInput(_("%(field)s must be true or false", field=field_name(field)),
+                   details={"field": field})
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

@@ -27,7 +27,7 @@ from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
 from ._tx import in_transaction, transaction
-from .catalog import build_item
+from .items import build_item
 from .recipes import build_recipe, recipe_line
 from .stock import new_lot_code
 
