@@ -177,6 +177,21 @@ def update_item(*, sku, **fields) -> Item:
     is cleared (a reorder point or quantity goes back to 0). Everything is checked before
     anything changes: a refusal changes nothing."""
     item = read.item(sku)
+    _check_editable(item, fields)
+    changes = _own_changes(item, fields)
+    packs = None
+    if "pack_units" in fields:
+        packs = _new_pack_units(item, fields["pack_units"],
+                                changes["density"] if "density" in changes else item.density)
+    changes.update(_trade_changes(item, fields))
+    for field, value in changes.items():
+        setattr(item, field, value)
+    if packs is not None:
+        _replace_pack_units(item, packs)
+    return item
+
+
+def _check_editable(item: Item, fields: dict) -> None:
     for field in fields:
         if field in _FIXED_ITEM_FIELDS:
             value = fields[field]
@@ -190,6 +205,10 @@ def update_item(*, sku, **fields) -> Item:
         elif field not in EDITABLE_ITEM_FIELDS:
             raise BadInput(_("%(field)s cannot be changed on an item", field=field_name(field)),
                            code="not_editable", details={"field": field})
+
+
+def _own_changes(item: Item, fields: dict) -> dict:
+    """The item's own fields, name to density, checked."""
     changes = {}
     if "name" in fields:
         changes["name"] = read.text(fields["name"], "name")
@@ -215,10 +234,12 @@ def update_item(*, sku, **fields) -> Item:
         if "pack_units" not in fields:
             _check_pack_units(item, density)
         changes["density"] = density
-    packs = None
-    if "pack_units" in fields:
-        packs = _new_pack_units(item, fields["pack_units"],
-                                changes["density"] if "density" in changes else item.density)
+    return changes
+
+
+def _trade_changes(item: Item, fields: dict) -> dict:
+    """Prices, description, default location and supplier, archiving, checked."""
+    changes = {}
     if "sale_price" in fields:
         changes["sale_price"] = (None if read.blank(fields["sale_price"]) else
                                  quantize(read.unit_cost(fields["sale_price"], "sale_price"),
@@ -247,11 +268,7 @@ def update_item(*, sku, **fields) -> Item:
         # last: naming an unknown supplier creates it, once all else is valid
         changes["default_supplier"] = (None if read.blank(supplier) else
                                        read.partner(supplier, supplier=True))
-    for field, value in changes.items():
-        setattr(item, field, value)
-    if packs is not None:
-        _replace_pack_units(item, packs)
-    return item
+    return changes
 
 
 def _new_pack_units(item: Item, given, density: Decimal | None) -> list[PackUnit]:

@@ -232,31 +232,17 @@ def _wip_location(order: ProductionOrder) -> Location:
 
 # ---------------------------------------------------------------- complete
 
-@transactional
-def complete_order(*, number, quantity, location=None, unit=None, consumed=None, waste=None,
-                   return_location=None, labour_minutes=None, user_id=None,
-                   today: date | None = None) -> ProductionOrder:
-    """Consume (default: everything picked), write off waste with a reason, return the
-    rest to where it was picked; create the output lot with its exact cost, expiry and
-    genealogy. labour_minutes are the actual minutes spent on the whole order (the
-    recipe's for the planned quantity when left out). One transaction."""
-    today = today or date.today()
-    order = read.order(number, for_update=True)
-    _transition(order, "complete")
-    output = order.item
-    amount = read.base_quantity(output, quantity, unit)
-    minutes = (None if labour_minutes in (None, "") else
-               prod.quantity_field(labour_minutes, "labour_minutes"))
+def _output_location(output, location):
     if location not in (None, ""):
-        dest = read.location(location)
-    elif output.default_location is not None:
-        dest = output.default_location
-    else:
-        raise BadInput(_("location is required: where does the output go?"),
-                       details={"field": "location"})
-    back = read.location(return_location) if return_location not in (None, "") else None
-    picks = _picks(order)
-    lots = {p.lot_id: p.lot for p in picks}
+        return read.location(location)
+    if output.default_location is not None:
+        return output.default_location
+    raise BadInput(_("location is required: where does the output go?"),
+                   details={"field": "location"})
+
+
+def _consumption(picks, lots, consumed, waste):
+    """(consumed, wasted, waste reasons) per lot, checked against what was picked."""
     picked: dict[int, Decimal] = defaultdict(Decimal)
     for p in picks:
         picked[p.lot_id] += p.quantity
@@ -275,9 +261,11 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
             raise LotNotUsable(_("lot %(lot)s was blocked since it was picked",
                                  lot=lots[lot_id].code),
                                code="lot_blocked", details={"lot": lots[lot_id].code})
-    postings = _settle_picks(order, picks, use, wasted, reasons, back)
+    return use, wasted, reasons
+
+
+def _actual_cost(order, material: Decimal, minutes, amount: Decimal) -> Cost:
     recipe = order.recipe
-    material = material_value((q, lots[i].unit_cost) for i, q in use.items())
     cost = batch_cost(material, order.planned_quantity, recipe.yield_quantity,
                       labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
                       overhead_per_batch=recipe.overhead_per_batch,
@@ -286,6 +274,33 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
         cost = Cost(cost.material, labour_cost(minutes, recipe.labour_rate), cost.overhead)
     prod.check_money(cost.material, cost.labour, cost.overhead, cost.total,
                      cost.total / amount)
+    return cost
+
+
+@transactional
+def complete_order(*, number, quantity, location=None, unit=None, consumed=None, waste=None,
+                   return_location=None, labour_minutes=None, user_id=None,
+                   today: date | None = None) -> ProductionOrder:
+    """Consume (default: everything picked), write off waste with a reason, return the
+    rest to where it was picked; create the output lot with its exact cost, expiry and
+    genealogy. labour_minutes are the actual minutes spent on the whole order (the
+    recipe's for the planned quantity when left out). One transaction."""
+    today = today or date.today()
+    order = read.order(number, for_update=True)
+    _transition(order, "complete")
+    output = order.item
+    amount = read.base_quantity(output, quantity, unit)
+    minutes = (None if labour_minutes in (None, "") else
+               prod.quantity_field(labour_minutes, "labour_minutes"))
+    dest = _output_location(output, location)
+    back = read.location(return_location) if return_location not in (None, "") else None
+    picks = _picks(order)
+    lots = {p.lot_id: p.lot for p in picks}
+    use, wasted, reasons = _consumption(picks, lots, consumed, waste)
+    postings = _settle_picks(order, picks, use, wasted, reasons, back)
+    recipe = order.recipe
+    material = material_value((q, lots[i].unit_cost) for i, q in use.items())
+    cost = _actual_cost(order, material, minutes, amount)
     expiry = output_expiry(today, output.shelf_life_days,
                            [lots[i].expiry for i, q in use.items() if q > 0],
                            cap_by_inputs=recipe.cap_expiry)

@@ -115,6 +115,24 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
                       purchase_order_id=order.id if order is not None else None,
                       note=the_note)
     db.session.add(receipt)
+    lots = _write_lots(receipt, checked, partner, where, today, user_id)
+    received = [ReceivedLot(lot.code, line.item.sku, line.quantity)
+                for lot, line in zip(lots, checked, strict=True)]
+    if order is None and len(orders) == 1:
+        receipt.purchase_order_id = next(iter(orders))
+    over = []
+    for the_order in sorted(orders.values(), key=lambda o: o.id):
+        over.extend(po.refresh_status(the_order))
+    result = ReceiptResult(receipt.number, received,
+                           [(o.number, o.status) for o in sorted(orders.values(),
+                                                                 key=lambda o: o.id)], over)
+    return result
+
+
+def _write_lots(receipt: Receipt, checked: list[_Line], partner, where, today: date,
+                user_id) -> list[Lot]:
+    """The receipt's lots, lines and movements, in bulk: one counter bump per lot-code
+    series, the lots in one flush, the movements in one."""
     codes = new_lot_codes("receipt", today, [line.item.sku for line in checked])
     lots = [Lot(code=code, item=line.item, origin="receipt", supplier=partner, lot_date=today,
                 expiry=line.expiry or shelf_expiry(today, line.item.shelf_life_days),
@@ -131,17 +149,7 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
         for lot, line in zip(lots, checked, strict=True)])
     post([Posting(lot, where.id, line.quantity, MovementKind.RECEIPT, receipt.number)
           for lot, line in zip(lots, checked, strict=True)], user_id)
-    received = [ReceivedLot(lot.code, line.item.sku, line.quantity)
-                for lot, line in zip(lots, checked, strict=True)]
-    if order is None and len(orders) == 1:
-        receipt.purchase_order_id = next(iter(orders))
-    over = []
-    for the_order in sorted(orders.values(), key=lambda o: o.id):
-        over.extend(po.refresh_status(the_order))
-    result = ReceiptResult(receipt.number, received,
-                           [(o.number, o.status) for o in sorted(orders.values(),
-                                                                 key=lambda o: o.id)], over)
-    return result
+    return lots
 
 
 def _read_lines(lines: list, order, orders: dict) -> list[_Line]:
