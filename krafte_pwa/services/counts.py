@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..errors import BadInput, Forbidden, InvalidTransition, NotFound
 from ..extensions import db
@@ -36,7 +36,7 @@ from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
 from ._tx import transactional, upsert
-from .queries import Page, paging
+from .queries import Page, newest_first, paging, statuses
 from .settings import get_setting
 
 ZERO = Decimal(0)
@@ -274,14 +274,7 @@ def list_counts(*, status=None, location=None, page=1, per_page=50) -> Page:
     page, per_page = paging(page, per_page)
     query = select(StockCount)
     if status:
-        wanted = [s.strip() for s in str(status).split(",") if s.strip()]
-        if not wanted or not set(wanted) <= set(STATUSES):
-            raise BadInput(_("status must be among %(statuses)s", statuses=", ".join(STATUSES)))
-        query = query.where(StockCount.status.in_(wanted))
+        query = query.where(StockCount.status.in_(statuses(status, STATUSES)))
     if location:
         query = query.where(StockCount.location_id == read.location(location).id)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(StockCount.created_at.desc(), StockCount.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(rows, total, page, per_page)
+    return newest_first(query, StockCount, page, per_page)

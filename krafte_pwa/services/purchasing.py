@@ -21,7 +21,7 @@ from . import _purchasing as po
 from ._sequences import document_number
 from ._tx import transactional
 from .alerts import low_stock
-from .queries import Page, paging
+from .queries import Page, newest_first, paging, statuses
 
 ZERO = Decimal(0)
 MAX_LINES = 500
@@ -61,20 +61,12 @@ def list_purchase_orders(*, status=None, supplier=None, page=1, per_page=50) -> 
     page, per_page = paging(page, per_page)
     query = select(PurchaseOrder)
     if status:
-        wanted = [s.strip() for s in str(status).split(",") if s.strip()]
-        if not wanted or not set(wanted) <= set(PO_STATUSES):
-            raise BadInput(_("status must be among %(statuses)s",
-                             statuses=", ".join(PO_STATUSES)),
-                           details={"field": "status"})
-        query = query.where(PurchaseOrder.status.in_(wanted))
+        query = query.where(PurchaseOrder.status.in_(statuses(status, PO_STATUSES,
+                                                              with_field=True)))
     if supplier:
         query = query.join(Partner, Partner.id == PurchaseOrder.supplier_id).where(
             func.lower(Partner.name) == str(supplier).strip().lower())
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(rows, total, page, per_page)
+    return newest_first(query, PurchaseOrder, page, per_page)
 
 
 def progress(order: PurchaseOrder) -> list[LineProgress]:

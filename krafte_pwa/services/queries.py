@@ -64,6 +64,24 @@ def paging(page, per_page, *, default: int = 50, maximum: int = 500) -> tuple[in
     return page, per_page
 
 
+def newest_first(query, model, page: int, per_page: int) -> Page:
+    """One page of a list of documents, the newest first, with the total."""
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(model.created_at.desc(), model.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return Page(rows, total, page, per_page)
+
+
+def statuses(value, allowed, *, with_field: bool = False) -> list[str]:
+    """A comma-separated status filter, each among `allowed`."""
+    wanted = [s.strip() for s in str(value).split(",") if s.strip()]
+    if not wanted or not set(wanted) <= set(allowed):
+        raise BadInput(_("status must be among %(statuses)s", statuses=", ".join(allowed)),
+                       details={"field": "status"} if with_field else None)
+    return wanted
+
+
 def _usable(today: date):
     return and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
 

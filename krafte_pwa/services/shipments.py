@@ -27,7 +27,7 @@ from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._tx import transactional
 from .lot_usability import check_usable
-from .queries import Page, paging
+from .queries import Page, newest_first, paging
 
 ZERO = Decimal(0)
 MAX_LINES = 200
@@ -268,8 +268,4 @@ def list_shipments(*, customer=None, page=1, per_page=50) -> Page:
     if customer:
         query = query.join(Partner, Partner.id == Shipment.customer_id).where(
             func.lower(Partner.name) == str(customer).strip().lower())
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(Shipment.created_at.desc(), Shipment.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(rows, total, page, per_page)
+    return newest_first(query, Shipment, page, per_page)
