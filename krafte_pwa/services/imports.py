@@ -22,7 +22,7 @@ from ..domain.spreadsheet import unneutralise
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
 from ..messages import _, field_name
-from ..models import Item, Lot, MovementKind
+from ..models import LOT_STATUSES, Item, Lot, MovementKind
 from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
@@ -239,7 +239,7 @@ def _opening_line(row: dict, items: dict, today: date) -> _OpeningLine:
         raise BadInput(_("no item with SKU '%(sku)s'", sku=sku), details={"field": "item"})
     unit = row.get("unit") or None
     status = row.get("status") or ("quarantine" if item.requires_qc else "released")
-    if status not in ("released", "quarantine", "blocked"):
+    if status not in LOT_STATUSES:
         raise BadInput(_("status must be released, quarantine or blocked"),
                        details={"field": "status"})
     cost = read.cost_per_base(item, read.unit_cost(row.get("unit_cost"), "unit_cost"), unit)

@@ -11,7 +11,7 @@ from ..domain.fefo import StockLine, suggest_picks
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _
-from ..models import Balance, Item, Location, Lot, LotEvent, Movement
+from ..models import LOT_STATUSES, Balance, Item, Location, Lot, LotEvent, Movement
 from . import _inputs as read
 
 ZERO = Decimal(0)
@@ -266,7 +266,7 @@ def list_lots(*, item=None, location=None, status=None, expiring_before=None, pa
         where = read.location(location, storage_only=False)
         query = query.where(Balance.location_id == where.id)
     if status:
-        if status not in ("released", "quarantine", "blocked"):
+        if status not in LOT_STATUSES:
             raise BadInput(_("status must be released, quarantine or blocked"))
         query = query.where(Lot.status == status)
     if expiring_before:
