@@ -15,7 +15,6 @@ from ..domain.recipes import (
     material_value,
     max_makeable,
     money,
-    requirement,
     unit_cost,
 )
 from ..errors import BadInput, NotFound
@@ -253,10 +252,4 @@ def feasibility(sku, quantity, unit=None, today: date | None = None) -> Feasibil
         the_item, wanted, result.feasible, best,
         [(items[s.item], s.required, s.available, s.missing) for s in result.shortages],
         [(items[sku_], qty) for sku_, qty in result.to_produce])
-
-
-def scaled_need(line: RecipeLine, recipe: Recipe, quantity: Decimal) -> Decimal:
-    """One line's requirement for `quantity` of output (for pages that show a line)."""
-    return requirement(line.base_quantity, quantity, recipe.yield_quantity, line.loss_percent,
-                       whole=prod.is_whole(line.item))
 

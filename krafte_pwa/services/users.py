@@ -250,11 +250,6 @@ def token_login(token: str) -> tuple[User, int] | None:
     return row.user, row.id
 
 
-def user_for_token(token: str) -> User | None:
-    found = token_login(token)
-    return found[0] if found else None
-
-
 @dataclass
 class TokenPage:
     rows: list
