@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 
 from ..domain.numbers import to_str
 from ..services import production_queries, recipes
-from .floor import bp, storage_locations
+from ..services.location_queries import storage_locations
+from .floor import bp
 
 OPEN = "planned,in_progress"
 
