@@ -83,7 +83,7 @@ def _busy(exc: Exception):
     return response, status
 
 
-def _unexpected(exc: Exception):
+def _unexpected(_exc: Exception):
     db.session.rollback()
     current_app.logger.exception("unexpected error")
     if wants_json():
