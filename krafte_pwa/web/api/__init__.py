@@ -40,6 +40,12 @@ def body() -> dict:
     return data
 
 
+def optional_field(name: str):
+    """A field of a body that may be left out entirely (no body, or not a JSON object)."""
+    data = request.get_json(silent=True)
+    return data.get(name) if isinstance(data, dict) else None
+
+
 def user_id() -> int:
     return current_user.id
 

@@ -11,7 +11,7 @@ from ..serializers.production import (
     recipe_json,
     trace_json,
 )
-from . import body, bp, idempotent, user_id
+from . import body, bp, idempotent, optional_field, user_id
 
 
 @bp.post("/recipes")
@@ -97,9 +97,8 @@ def complete_order(number):
 @role_required("manager")
 @idempotent
 def cancel_order(number):
-    data = request.get_json(silent=True) or {}
-    reason = data.get("reason") if isinstance(data, dict) else None
-    order = production.cancel_order(number=number, reason=reason, user_id=user_id())
+    order = production.cancel_order(number=number, reason=optional_field("reason"),
+                                    user_id=user_id())
     return order_json(order), 200
 
 

@@ -6,7 +6,7 @@ from ...services import purchasing
 from ..auth import role_required
 from ..serializers.common import page_json
 from ..serializers.purchasing import drafts_json, order_json
-from . import body, bp, idempotent, user_id
+from . import body, bp, idempotent, optional_field, user_id
 
 
 @bp.post("/purchase-orders")
@@ -45,9 +45,7 @@ def order_purchase_order(number):
 @role_required("manager")
 @idempotent
 def cancel_purchase_order(number):
-    data = request.get_json(silent=True)
-    reason = data.get("reason") if isinstance(data, dict) else None
-    order = purchasing.cancel_purchase_order(number=number, reason=reason)
+    order = purchasing.cancel_purchase_order(number=number, reason=optional_field("reason"))
     return order_json(order), 200
 
 
@@ -55,7 +53,5 @@ def cancel_purchase_order(number):
 @role_required("manager")
 @idempotent
 def purchase_orders_from_alerts():
-    data = request.get_json(silent=True)
-    items = data.get("items") if isinstance(data, dict) else None
-    result = purchasing.draft_from_alerts(items=items, user_id=user_id())
+    result = purchasing.draft_from_alerts(items=optional_field("items"), user_id=user_id())
     return drafts_json(result), 201
