@@ -5,13 +5,13 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..domain.numbers import to_str
 from ..errors import KrafteError
 from ..services import item_queries, production, production_queries, recipes, trace
 from ..services.location_queries import storage_locations
 from .auth import role_required
 from .form_rows import all_of, any_of, form_rows
 from .refused import refusal
+from .serializers.production import recipe_cost_json
 
 bp = Blueprint("production", __name__, url_prefix="/production")
 LINE_FIELDS = ("item", "quantity", "unit", "loss_percent")
@@ -171,9 +171,7 @@ def recipe_cost_preview(sku):
         cost = recipes.preview_cost(item=sku, **_recipe_form(request.form))
     except KrafteError as exc:
         return jsonify({"error": exc.message}), 200
-    return jsonify({"per_unit": to_str(cost.per_unit), "batch": to_str(cost.total),
-                    "material": to_str(cost.material), "labour": to_str(cost.labour),
-                    "overhead": to_str(cost.overhead)})
+    return jsonify(recipe_cost_json(cost))
 
 
 @bp.get("/trace/<code>")

@@ -11,7 +11,7 @@ from ...errors import BadInput
 from ...messages import _
 from ...services import accounting
 from ..auth import role_required
-from ..serializers.accounting import closed_period_json, journal_json, period_json
+from ..serializers.accounting import closed_period_json, journal_json, periods_json
 from . import body, bp, idempotent
 
 
@@ -40,7 +40,7 @@ def accounting_journal():
 @bp.get("/accounting/periods")
 @role_required("manager")
 def accounting_periods():
-    return {"items": [period_json(p) for p in accounting.closed_periods()]}
+    return periods_json(accounting.closed_periods())
 
 
 @bp.post("/accounting/periods")

@@ -26,8 +26,7 @@ def create_recipe():
         overhead=data.get("overhead"), overhead_percent=data.get("overhead_percent"),
         instructions=data.get("instructions"), cap_expiry=data.get("cap_expiry", True),
         user_id=user_id())
-    return {**recipe_json(recipe, with_cost=False), "item": recipe.item.sku,
-            "version": recipe.version}, 201
+    return recipe_json(recipe, with_cost=False), 201
 
 
 @bp.get("/recipes")

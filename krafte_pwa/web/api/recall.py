@@ -4,7 +4,7 @@ from flask import request
 
 from ...services import recall
 from ..auth import role_required
-from ..serializers.recall import recall_json
+from ..serializers.recall import blocked_json, recall_json
 from . import body, bp, idempotent, user_id
 
 
@@ -21,4 +21,4 @@ def lot_recall(code):
 def block_recalled(code):
     data = body()
     blocked = recall.block_affected(lot=code, reason=data.get("reason"), user_id=user_id())
-    return {"lot": code, "blocked": [lot.code for lot in blocked]}, 200
+    return blocked_json(code, blocked), 200

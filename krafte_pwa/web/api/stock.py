@@ -10,7 +10,7 @@ from ..serializers.lots import (
     lot_detail_json,
     lot_json,
     lot_now_json,
-    movement_json,
+    movements_json,
     receipt_json,
 )
 from . import body, bp, idempotent, user_id
@@ -45,7 +45,7 @@ def get_lot(code):
 @bp.get("/lots/<code>/movements")
 def lot_movements(code):
     detail = queries.lot_detail(code)
-    return {"items": [movement_json(m) for m in queries.lot_movements(detail.lot)]}
+    return movements_json(queries.lot_movements(detail.lot))
 
 
 @bp.post("/lots/<code>/status")

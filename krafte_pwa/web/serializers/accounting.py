@@ -23,6 +23,10 @@ def period_json(period) -> dict:
             "closed_by": period.user.username if period.user else None}
 
 
+def periods_json(periods) -> dict:
+    return {"items": [period_json(p) for p in periods]}
+
+
 def closed_period_json(period) -> dict:
     """The answer to closing a month."""
     return {"month": month(period.start), "method": period.method,

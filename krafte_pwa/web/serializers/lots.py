@@ -50,6 +50,10 @@ def movement_json(m) -> dict:
     return data
 
 
+def movements_json(movements) -> dict:
+    return {"items": [movement_json(m) for m in movements]}
+
+
 def receipt_json(result) -> dict:
     answer = {"number": result.number,
               "lots": [{"code": r.code, "item": r.item, "quantity": to_str(r.quantity)}

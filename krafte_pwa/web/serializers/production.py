@@ -6,8 +6,8 @@ from .common import shows_costs
 from .stamps import day, stamp
 
 
-def _recipe_costs(recipe) -> dict:
-    cost = recipes.recipe_cost(recipe)
+def recipe_cost_json(cost) -> dict:
+    """A recipe's cost: per batch and per unit made."""
     return {"material": to_str(cost.material), "labour": to_str(cost.labour),
             "overhead": to_str(cost.overhead), "batch": to_str(cost.total),
             "per_unit": to_str(cost.per_unit)}
@@ -29,7 +29,7 @@ def recipe_json(recipe, with_cost: bool = True) -> dict:
                     overhead=to_str(recipe.overhead_per_batch),
                     overhead_percent=to_str(recipe.overhead_percent))
         if with_cost:
-            data["cost"] = _recipe_costs(recipe)
+            data["cost"] = recipe_cost_json(recipes.recipe_cost(recipe))
     return data
 
 

@@ -13,6 +13,11 @@ def _lot_json(a, locations: bool) -> dict:
     return row
 
 
+def blocked_json(code: str, blocked) -> dict:
+    """The answer to blocking a recall's lots: those this call blocked."""
+    return {"lot": code, "blocked": [lot.code for lot in blocked]}
+
+
 def recall_json(found, *, locations: bool = False) -> dict:
     customers = [{"customer": d.customer, "lot": d.lot.code, "quantity": to_str(d.quantity),
                   "date": day(d.date)}
