@@ -1,6 +1,5 @@
 """JSON API v1: authentication, CSRF for cookie sessions, idempotent state changes."""
 
-import json
 from functools import wraps
 
 from flask import Blueprint, Response, g, request
@@ -73,10 +72,6 @@ def idempotent(view):
         return response
 
     return wrapper
-
-
-def dumps(data) -> str:
-    return json.dumps(data)
 
 
 from . import (  # noqa: E402,F401  (routes register on bp)
