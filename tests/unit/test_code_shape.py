@@ -18,12 +18,7 @@ DATA_MODULES = ("web/api/openapi*.py",)
 
 # Service functions over the limit while the services are being restructured on another
 # branch. Empty this set once that work is merged; do not add to it.
-KNOWN_LONG = {
-    "services/catalog.py:update_item",
-    "services/production.py:complete_order",
-    "services/stock.py:receive_goods",
-    "services/trace.py:trace_lot",
-}
+KNOWN_LONG: set[str] = set()
 
 
 def _modules():
