@@ -88,19 +88,23 @@ def line_missing(line: SalesOrderLine) -> Decimal:
     return max(line_open(line) - line_reserved(line), ZERO)
 
 
-def prune(line: SalesOrderLine, today: date) -> None:
+def prune(line: SalesOrderLine, today: date) -> bool:
     """Drop what a line holds of lots no longer usable or no longer there (blocked,
-    expired, consumed by a count or a loss), so it can be reserved again elsewhere."""
-    if not line.reservations:
-        return
+    expired, consumed by a count or a loss), so it can be reserved again elsewhere.
+    True when something was dropped."""
+    changed = False
     for reservation in list(line.reservations):
         lot = reservation.lot
         there = _on_hand(lot.id, reservation.location_id)
         if lot.status != "released" or avail.is_expired(lot, today) or there <= 0:
             line.reservations.remove(reservation)
+            changed = True
         elif reservation.quantity > there:
             reservation.quantity = there
-    db.session.flush()
+            changed = True
+    if changed:
+        db.session.flush()
+    return changed
 
 
 def reserve(line: SalesOrderLine, today: date, free: dict[int, Decimal]) -> Decimal:
