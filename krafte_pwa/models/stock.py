@@ -132,6 +132,9 @@ class Balance(db.Model):
         # in stock (alerts, exports, valuation) scan only the rows with stock
         Index("ix_balance_in_stock", "lot_id", "location_id", "item_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # availability and FEFO of some items read only their balances with stock
+        Index("ix_balance_item_in_stock", "item_id", "lot_id", "location_id", "quantity",
+              sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
     )
 
 

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from .. import documents
 from ..domain.numbers import COST_PLACES, normalize, quantize
 from ..errors import KrafteError
 from ..models import PO_STATUSES
@@ -178,6 +177,8 @@ def from_alerts():
 @bp.get("/<number>.pdf")
 @login_required
 def pdf(number):
+    from .. import documents  # reportlab: loaded on the first PDF
+
     order = purchasing.get_purchase_order(number)
     prices = current_user.sees_costs
     headings = [_("Line"), _("Item"), _("Description"), _("Quantity"), _("Expected")]

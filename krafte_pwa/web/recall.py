@@ -6,7 +6,6 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import documents
 from ..errors import KrafteError
 from ..services import recall as recall_service
 from .auth import role_required
@@ -60,6 +59,8 @@ def csv(code):
 @bp.get("/<code>.pdf")
 @role_required("manager")
 def pdf(code):
+    from .. import documents  # reportlab: loaded on the first PDF
+
     found = recall_service.recall(code)
     root = found.root
     lots = documents.Grid(

@@ -4,6 +4,7 @@ from flask import request
 
 from ...domain.numbers import to_str
 from ...services import production, production_queries, recipes, trace
+from ...services._tx import transaction
 from ..auth import role_required
 from . import body, bp, idempotent, user_id
 from .serializers import page_json, shows_costs
@@ -146,10 +147,11 @@ def _output_lot(order):
 @idempotent
 def plan_order():
     data = body()
-    order = production.plan_order(item=data.get("item"), quantity=data.get("quantity"),
-                                  unit=data.get("unit"), note=data.get("note"),
-                                  user_id=user_id())
-    return order_json(order), 201
+    with transaction():  # the answer from what the action computed, before it commits
+        order = production.plan_order(item=data.get("item"), quantity=data.get("quantity"),
+                                      unit=data.get("unit"), note=data.get("note"),
+                                      user_id=user_id())
+        return order_json(order), 201
 
 
 @bp.get("/production-orders")
@@ -169,22 +171,24 @@ def get_order(number):
 @idempotent
 def start_order(number):
     data = body()
-    order = production.start_order(number=number, picks=data.get("picks"),
-                                   override_reason=data.get("override_reason"),
-                                   user_id=user_id())
-    return order_json(order), 200
+    with transaction():
+        order = production.start_order(number=number, picks=data.get("picks"),
+                                       override_reason=data.get("override_reason"),
+                                       user_id=user_id())
+        return order_json(order), 200
 
 
 @bp.post("/production-orders/<number>/complete")
 @idempotent
 def complete_order(number):
     data = body()
-    order = production.complete_order(
-        number=number, quantity=data.get("quantity"), unit=data.get("unit"),
-        location=data.get("location"), consumed=data.get("consumed"), waste=data.get("waste"),
-        return_location=data.get("return_location"), labour_minutes=data.get("labour_minutes"),
-        user_id=user_id())
-    return order_json(order), 200
+    with transaction():
+        order = production.complete_order(
+            number=number, quantity=data.get("quantity"), unit=data.get("unit"),
+            location=data.get("location"), consumed=data.get("consumed"),
+            waste=data.get("waste"), return_location=data.get("return_location"),
+            labour_minutes=data.get("labour_minutes"), user_id=user_id())
+        return order_json(order), 200
 
 
 @bp.post("/production-orders/<number>/cancel")
@@ -193,8 +197,9 @@ def complete_order(number):
 def cancel_order(number):
     data = request.get_json(silent=True) or {}
     reason = data.get("reason") if isinstance(data, dict) else None
-    order = production.cancel_order(number=number, reason=reason, user_id=user_id())
-    return order_json(order), 200
+    with transaction():
+        order = production.cancel_order(number=number, reason=reason, user_id=user_id())
+        return order_json(order), 200
 
 
 @bp.get("/lots/<code>/trace")
