@@ -109,11 +109,17 @@ def bulk_insert(table: str, columns: list[str], rows) -> None:
 
 
 def after_bulk(tables: list[str]) -> None:
-    """PostgreSQL: move the id sequences past the ids inserted by hand; both: ANALYZE."""
+    """PostgreSQL: move the id sequences past the ids inserted by hand, then VACUUM ANALYZE
+    (what autovacuum does to a table that grew: statistics and the visibility map that
+    index-only scans rely on); SQLite: ANALYZE."""
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             for table in tables:
                 conn.exec_driver_sql(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
-        conn.exec_driver_sql("ANALYZE")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")

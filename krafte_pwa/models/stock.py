@@ -77,6 +77,12 @@ class Lot(db.Model):
         CheckConstraint("origin IN ('receipt', 'production', 'opening')", name="origin"),
         CheckConstraint("unit_cost >= 0", name="unit_cost"),
         Index("ix_lot_item_fefo", "item_id", "expiry", "lot_date"),
+        # the alert lists start from the few lots they concern, not from every lot
+        Index("ix_lot_expiry", "expiry"),
+        Index("ix_lot_not_released", "status", sqlite_where=text("status <> 'released'"),
+              postgresql_where=text("status <> 'released'")),
+        Index("ix_lot_zero_cost", "item_id", sqlite_where=text("unit_cost = 0"),
+              postgresql_where=text("unit_cost = 0")),
     )
 
 

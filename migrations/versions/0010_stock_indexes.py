@@ -1,4 +1,5 @@
-"""index of the balances with stock per item (availability and FEFO read only those)
+"""indexes: the balances with stock per item (availability and FEFO read only those);
+lots by expiry, not released and at a zero cost (the alert lists start from those)
 
 Revision ID: 0010
 Revises: 0009
@@ -22,9 +23,24 @@ def upgrade():
                               ['item_id', 'lot_id', 'location_id', 'quantity'], unique=False,
                               sqlite_where=sa.text('quantity > 0'),
                               postgresql_where=sa.text('quantity > 0'))
+    with op.batch_alter_table('lot', schema=None) as batch_op:
+        batch_op.create_index('ix_lot_expiry', ['expiry'], unique=False)
+        batch_op.create_index('ix_lot_not_released', ['status'], unique=False,
+                              sqlite_where=sa.text("status <> 'released'"),
+                              postgresql_where=sa.text("status <> 'released'"))
+        batch_op.create_index('ix_lot_zero_cost', ['item_id'], unique=False,
+                              sqlite_where=sa.text('unit_cost = 0'),
+                              postgresql_where=sa.text('unit_cost = 0'))
 
 
 def downgrade():
+    with op.batch_alter_table('lot', schema=None) as batch_op:
+        batch_op.drop_index('ix_lot_zero_cost', sqlite_where=sa.text('unit_cost = 0'),
+                            postgresql_where=sa.text('unit_cost = 0'))
+        batch_op.drop_index('ix_lot_not_released',
+                            sqlite_where=sa.text("status <> 'released'"),
+                            postgresql_where=sa.text("status <> 'released'"))
+        batch_op.drop_index('ix_lot_expiry')
     with op.batch_alter_table('balance', schema=None) as batch_op:
         batch_op.drop_index('ix_balance_item_in_stock',
                             sqlite_where=sa.text('quantity > 0'),

@@ -1,6 +1,6 @@
-"""Availability and FEFO read only the balances that hold stock: on PostgreSQL, with a long
-history of used-up lots (balances at zero), their plans never scan the lots table, and the
-answers ignore the zero balances."""
+"""Availability, FEFO and the alert lists read only the balances that hold stock: on
+PostgreSQL, with a long history of used-up lots (balances at zero), their plans never scan
+the lots table, and the answers ignore the zero balances."""
 
 from contextlib import contextmanager
 from datetime import date
@@ -10,8 +10,8 @@ from sqlalchemy import event, select, text
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Item, Location
+from krafte_pwa.services import alerts, queries
 from krafte_pwa.services import availability as avail
-from krafte_pwa.services import queries
 from tests.factories import candle_workshop, in_days, receive
 
 USED_UP = 20_000
@@ -56,7 +56,7 @@ def plans(statements) -> list[str]:
                 for st, params in statements]
 
 
-def test_availability_and_fefo_skip_the_used_up_lots(pg_app):
+def test_availability_fefo_and_alerts_skip_the_used_up_lots(pg_app):
     candle_workshop()
     soon = receive("WAX", "300", expiry=in_days(20))
     later = receive("WAX", "500", expiry=in_days(90))
@@ -68,6 +68,8 @@ def test_availability_and_fefo_skip_the_used_up_lots(pg_app):
         stock = avail.availability([wax.id], date.today())[wax.id]
         takes, missing = avail.fefo_plan({wax.id: D(600)}, date.today())[wax.id]
         item = queries.item_stock(wax)
+        found_alerts = alerts.alerts(limit=5, costs=True)
+    assert found_alerts.totals["expired"] == 0 and found_alerts.totals["low_stock"] == 1
     assert (stock.on_hand, stock.available, item.available) == (D(1000), D(1000), D(1000))
     assert [(t.lot.code, t.quantity) for t in takes] == [(soon, 300), (later, 300)]
     assert missing == 0
