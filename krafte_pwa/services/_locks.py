@@ -36,13 +36,3 @@ def order_for_update(number) -> ProductionOrder:
         raise NotFound(_("no production order '%(number)s'", number=number),
                        code="unknown_order")
     return order
-
-
-def order_by_number(number) -> ProductionOrder:
-    number = read.text(number, "number", max_length=20)
-    order = db.session.execute(
-        select(ProductionOrder).where(ProductionOrder.number == number)).scalar()
-    if order is None:
-        raise NotFound(_("no production order '%(number)s'", number=number),
-                       code="unknown_order")
-    return order
