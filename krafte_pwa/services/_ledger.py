@@ -1,4 +1,4 @@
-"""Posts movements and keeps balances. Never commits.
+"""Posts movements and keeps balances and value balances. Never commits.
 
 A take is one conditional UPDATE (`quantity >= take`): atomic on SQLite and PostgreSQL,
 so two takes racing for the same stock cannot both succeed. Balance rows are touched in
@@ -21,6 +21,7 @@ from ..extensions import db
 from ..messages import _
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
+from . import _values as values
 from ._tx import upsert
 
 # Typed, so it is bound at the stored scale (a sum of two columns has no type of its own).
@@ -79,6 +80,7 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
     ]
     db.session.add_all(movements)
     db.session.flush()
+    values.record(movements)  # written with the transaction's commit
     return movements
 
 

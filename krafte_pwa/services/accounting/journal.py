@@ -258,14 +258,9 @@ def start_values(lower: datetime) -> dict[str, Decimal]:
     return {name: _exact(raw) for name, raw in reports._past_values(lower).items()}
 
 
-def end_values(start: dict[str, Decimal], lower: datetime, upper: datetime
-                ) -> dict[str, Decimal]:
-    values = dict(start)
-    with localcontext() as ctx:
-        ctx.prec = 80
-        for name, raw in reports._moved_values(lower, upper).items():
-            values[name] = values.get(name, ZERO) + _exact(raw)
-    return values
+def end_values(upper: datetime) -> dict[str, Decimal]:
+    """The exact value per category just before `upper` (the period's end)."""
+    return start_values(upper)
 
 
 def compute(lower: datetime, upper: datetime, *, method: str | None = None,
@@ -301,7 +296,7 @@ def compute(lower: datetime, upper: datetime, *, method: str | None = None,
     else:
         journal.opening = dict(running)
     if method == "periodic":
-        end = _per_account(end_values(start_by_category, lower, upper), accounts)
+        end = _per_account(end_values(upper), accounts)
         last_day = (upper - timedelta(microseconds=1)).date()
         for category in reports.CATEGORIES:
             account = accounts[category]

@@ -79,7 +79,7 @@ def close_period(*, month, user_id=None) -> ClosedPeriod:
     lower, upper = _midnight(start), _midnight(end)
     opening = _frozen_balances(last) if last is not None else None
     journal = jr.compute(lower, upper, opening=opening)
-    values = jr.end_values(jr.start_values(lower), lower, upper)
+    values = jr.end_values(upper)
     balances = {c: str(jr.cents(values.get(c, jr.ZERO))) for c in reports.CATEGORIES}
     period = ClosedPeriod(start=start, end=end, method=journal.method,
                           journal=json.dumps([e.as_dict() for e in journal.entries]),

@@ -1,0 +1,173 @@
+"""Stock value per item and location, now and per month, kept with the ledger.
+
+`post()` notes in the session what each movement adds to the value (stored quantity ×
+stored cost, an exact integer); the notes are written in one batch, rows in (item,
+location) order, just before the transaction commits, or before a valuation read in the
+same transaction. So they are part of the transaction of the movements, and the row of a
+busy item is locked for the commit alone, never while the action still computes or
+waits for other rows: two transactions that both write value rows take them in the
+same order, each at its very end, and cannot deadlock on them.
+
+A value is kept as two 64-bit integers, high × 10^18 + low with 0 <= low < 10^18. An
+addition is one upsert that carries the low part over: low + added low < 2 × 10^18 fits
+in 64 bits, both are non-negative, so / and % mean the same on SQLite and PostgreSQL.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, event, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
+from ..extensions import db
+from ..models import Movement, ValueBalance, ValueChange
+from ..models.stock_value import LOW_BASE
+from ._tx import dialect_name, upsert
+
+_PENDING = "krafte_value_changes"
+SPLIT = 10 ** 9  # SQL sums the low parts in two halves, each well inside 64 bits
+_BASE = literal_column(str(LOW_BASE))
+
+
+def raw_value(quantity: Decimal, cost: Decimal) -> int:
+    """Stored quantity × stored cost: the exact value in units of 10^-14."""
+    return int(quantity.scaleb(QUANTITY_PLACES)) * int(cost.scaleb(COST_PLACES))
+
+
+def month_of(moment: datetime) -> date:
+    return date(moment.year, moment.month, 1)
+
+
+def record(movements: list[Movement]) -> None:
+    """Note what the movements add to the value of their item and location."""
+    pending = db.session.info.setdefault(_PENDING, ({}, {}))
+    now, months = pending
+    for m in movements:
+        raw = raw_value(m.quantity, m.unit_cost)
+        key = (m.item_id, m.location_id)
+        now[key] = now.get(key, 0) + raw
+        month_key = (month_of(m.created_at), *key)
+        months[month_key] = months.get(month_key, 0) + raw
+
+
+def write_pending(session: Session | None = None) -> None:
+    """Write the noted value changes (two statements at most)."""
+    session = session or db.session
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    now, months = pending
+    _add(session, ValueBalance.__table__, ("item_id", "location_id"), now)
+    _add(session, ValueChange.__table__, ("month", "item_id", "location_id"), months)
+
+
+def _split(raw: int) -> tuple[int, int]:
+    return divmod(raw, LOW_BASE)  # floor: 0 <= low < 10^18, whatever the sign of raw
+
+
+def _add(session: Session, table, keys: tuple[str, ...], changes: dict) -> None:
+    rows = []
+    for key in sorted(changes):
+        raw = changes[key]
+        if raw:
+            high, low = _split(raw)
+            rows.append({**dict(zip(keys, key, strict=True)), "value_high": high,
+                         "value_low": low})
+    if not rows:
+        return
+    stmt = upsert(table)
+    low = table.c.value_low + stmt.excluded.value_low
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c[k] for k in keys],
+        set_={"value_low": low % _BASE,
+              "value_high": table.c.value_high + stmt.excluded.value_high + low // _BASE})
+    session.execute(stmt, rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    session.info.pop(_PENDING, None)
+
+
+# ---------------------------------------------------------------- reading
+
+def sum_columns(table) -> tuple:
+    """SQL sums of a group of value rows; `combine` makes them one exact integer."""
+    low = table.c.value_low
+    return (func.sum(table.c.value_high), func.sum(low // SPLIT), func.sum(low % SPLIT))
+
+
+def combine(high, middle, low) -> int:
+    return int(high or 0) * LOW_BASE + int(middle or 0) * SPLIT + int(low or 0)
+
+
+def joined(high, low) -> int:
+    return int(high) * LOW_BASE + int(low)
+
+
+# ---------------------------------------------------------------- from the ledger
+
+def _month_column():
+    if dialect_name() == "postgresql":
+        return func.date_trunc("month", Movement.created_at)
+    return func.strftime("%Y-%m-01", Movement.created_at)
+
+
+def from_ledger() -> tuple[dict, dict]:
+    """({(item, location): raw}, {(month, item, location): raw}) summed from the movements:
+    quantities summed per cost in SQL (they stay within an item's stock), multiplied in
+    Python."""
+    month = _month_column()
+    cost = Movement.unit_cost
+    rows = db.session.execute(
+        select(month, Movement.item_id, Movement.location_id, cost, func.sum(Movement.quantity))
+        .group_by(month, Movement.item_id, Movement.location_id, cost))
+    now: dict = {}
+    months: dict = {}
+    for moved_in, item_id, location_id, unit_cost, quantity in rows:
+        raw = raw_value(quantity, unit_cost)
+        if isinstance(moved_in, str):
+            moved_in = date.fromisoformat(moved_in[:10])
+        elif isinstance(moved_in, datetime):
+            moved_in = moved_in.date()
+        key = (item_id, location_id)
+        now[key] = now.get(key, 0) + raw
+        months[(moved_in, *key)] = months.get((moved_in, *key), 0) + raw
+    return ({k: v for k, v in now.items() if v}, {k: v for k, v in months.items() if v})
+
+
+def stored() -> tuple[dict, dict]:
+    """The value rows as they are, in the shape of from_ledger (zero rows left out)."""
+    write_pending()
+    now = {(r.item_id, r.location_id): joined(r.value_high, r.value_low)
+           for r in db.session.execute(select(ValueBalance.__table__))}
+    months = {(r.month, r.item_id, r.location_id): joined(r.value_high, r.value_low)
+              for r in db.session.execute(select(ValueChange.__table__))}
+    return ({k: v for k, v in now.items() if v}, {k: v for k, v in months.items() if v})
+
+
+def rebuild() -> None:
+    """Recompute the value rows from the movements: for history written around post()
+    (bulk loads, tests that date movements back). Does not commit."""
+    db.session.info.pop(_PENDING, None)
+    now, months = from_ledger()
+    db.session.execute(delete(ValueBalance.__table__))
+    db.session.execute(delete(ValueChange.__table__))
+    _insert(ValueBalance.__table__, ("item_id", "location_id"), now)
+    _insert(ValueChange.__table__, ("month", "item_id", "location_id"), months)
+
+
+def _insert(table, keys: tuple[str, ...], values: dict) -> None:
+    rows = []
+    for key in sorted(values):
+        high, low = _split(values[key])
+        rows.append({**dict(zip(keys, key, strict=True)), "value_high": high,
+                     "value_low": low})
+    if rows:
+        db.session.execute(table.insert(), rows)
