@@ -7,7 +7,7 @@ as two 64-bit integers: value = high × 10^18 + low, with 0 <= low < 10^18.
 
 from datetime import date
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, text
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -33,12 +33,13 @@ class ValueBalance(db.Model):
 
 
 class ValueChange(db.Model):
-    """Σ quantity × cost of the movements of one item at one location in one month (UTC):
-    the value at any month's start is a sum of these, from either end of history."""
+    """Σ quantity × cost of the movements of one item in one month (UTC), in work in
+    progress or not (a location's kind never changes): the value at any month's start is
+    a sum of these, from either end of history, a few hundred rows a month."""
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), primary_key=True)
-    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    wip: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     value_high: Mapped[int] = mapped_column(BigInteger, default=0)
     value_low: Mapped[int] = mapped_column(BigInteger, default=0)
 

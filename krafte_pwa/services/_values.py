@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
 from ..extensions import db
-from ..models import Movement, ValueBalance, ValueChange
+from ..models import Location, Movement, ValueBalance, ValueChange
 from ..models.stock_value import LOW_BASE
 from ._tx import dialect_name, upsert
 
@@ -40,14 +40,19 @@ def month_of(moment: datetime) -> date:
 
 
 def record(movements: list[Movement]) -> None:
-    """Note what the movements add to the value of their item and location."""
-    pending = db.session.info.setdefault(_PENDING, ({}, {}))
-    now, months = pending
+    """Note what the movements add to the value of their item and location, and to the
+    month's change of their item in or out of work in progress."""
+    session = db.session
+    now, months = session.info.setdefault(_PENDING, ({}, {}))
+    in_wip: dict[int, bool] = {}
     for m in movements:
         raw = raw_value(m.quantity, m.unit_cost)
         key = (m.item_id, m.location_id)
         now[key] = now.get(key, 0) + raw
-        month_key = (month_of(m.created_at), *key)
+        wip = in_wip.get(m.location_id)
+        if wip is None:  # the posting service has loaded the location: no SQL
+            wip = in_wip[m.location_id] = session.get(Location, m.location_id).kind == "wip"
+        month_key = (month_of(m.created_at), m.item_id, wip)
         months[month_key] = months.get(month_key, 0) + raw
 
 
@@ -59,7 +64,7 @@ def write_pending(session: Session | None = None) -> None:
         return
     now, months = pending
     _add(session, ValueBalance.__table__, ("item_id", "location_id"), now)
-    _add(session, ValueChange.__table__, ("month", "item_id", "location_id"), months)
+    _add(session, ValueChange.__table__, ("month", "item_id", "wip"), months)
 
 
 def _split(raw: int) -> tuple[int, int]:
@@ -120,11 +125,13 @@ def _month_column():
 
 
 def from_ledger() -> tuple[dict, dict]:
-    """({(item, location): raw}, {(month, item, location): raw}) summed from the movements:
+    """({(item, location): raw}, {(month, item, wip): raw}) summed from the movements:
     quantities summed per cost in SQL (they stay within an item's stock), multiplied in
     Python."""
     month = _month_column()
     cost = Movement.unit_cost
+    wip = {loc_id for loc_id, in db.session.execute(
+        select(Location.id).where(Location.kind == "wip"))}
     rows = db.session.execute(
         select(month, Movement.item_id, Movement.location_id, cost, func.sum(Movement.quantity))
         .group_by(month, Movement.item_id, Movement.location_id, cost))
@@ -138,7 +145,8 @@ def from_ledger() -> tuple[dict, dict]:
             moved_in = moved_in.date()
         key = (item_id, location_id)
         now[key] = now.get(key, 0) + raw
-        months[(moved_in, *key)] = months.get((moved_in, *key), 0) + raw
+        month_key = (moved_in, item_id, location_id in wip)
+        months[month_key] = months.get(month_key, 0) + raw
     return ({k: v for k, v in now.items() if v}, {k: v for k, v in months.items() if v})
 
 
@@ -147,7 +155,7 @@ def stored() -> tuple[dict, dict]:
     write_pending()
     now = {(r.item_id, r.location_id): joined(r.value_high, r.value_low)
            for r in db.session.execute(select(ValueBalance.__table__))}
-    months = {(r.month, r.item_id, r.location_id): joined(r.value_high, r.value_low)
+    months = {(r.month, r.item_id, r.wip): joined(r.value_high, r.value_low)
               for r in db.session.execute(select(ValueChange.__table__))}
     return ({k: v for k, v in now.items() if v}, {k: v for k, v in months.items() if v})
 
@@ -160,7 +168,7 @@ def rebuild() -> None:
     db.session.execute(delete(ValueBalance.__table__))
     db.session.execute(delete(ValueChange.__table__))
     _insert(ValueBalance.__table__, ("item_id", "location_id"), now)
-    _insert(ValueChange.__table__, ("month", "item_id", "location_id"), months)
+    _insert(ValueChange.__table__, ("month", "item_id", "wip"), months)
 
 
 def _insert(table, keys: tuple[str, ...], values: dict) -> None:

@@ -198,7 +198,8 @@ def _balance_values() -> dict[str, int]:
 def _value_rows(table, where) -> dict[str, int]:
     """Raw value per category of value rows (value balances or monthly changes)."""
     kinds = _item_kinds()
-    group = (table.c.item_id, _wip_flag(table.c.location_id))
+    wip = table.c.wip if "wip" in table.c else _wip_flag(table.c.location_id)
+    group = (table.c.item_id, wip)
     try:
         rows = db.session.execute(select(*group, *values_.sum_columns(table))
                                   .where(*where).group_by(*group)).all()

@@ -1,5 +1,5 @@
-"""value balances: stock value per item and location now and per month, a covering index
-of the movements by time; filled from the ledger
+"""value balances: stock value per item and location now, its change per item and month,
+a covering index of the movements by item and time; filled from the ledger
 
 Revision ID: 0013
 Revises: 0009
@@ -50,20 +50,17 @@ def upgrade():
         'value_change',
         sa.Column('month', sa.Date(), nullable=False),
         sa.Column('item_id', sa.Integer(), nullable=False),
-        sa.Column('location_id', sa.Integer(), nullable=False),
+        sa.Column('wip', sa.Boolean(), nullable=False),
         *_value_columns(),
         sa.CheckConstraint(f'value_low >= 0 AND value_low < {LOW_BASE}',
                            name=op.f('ck_value_change_low')),
         sa.ForeignKeyConstraint(['item_id'], ['item.id'],
                                 name=op.f('fk_value_change_item_id_item')),
-        sa.ForeignKeyConstraint(['location_id'], ['location.id'],
-                                name=op.f('fk_value_change_location_id_location')),
-        sa.PrimaryKeyConstraint('month', 'item_id', 'location_id',
-                                name=op.f('pk_value_change')),
+        sa.PrimaryKeyConstraint('month', 'item_id', 'wip', name=op.f('pk_value_change')),
     )
     with op.batch_alter_table('movement', schema=None) as batch_op:
-        batch_op.create_index('ix_movement_created_value',
-                              ['created_at', 'item_id', 'location_id', 'kind', 'quantity',
+        batch_op.create_index('ix_movement_item_value',
+                              ['item_id', 'created_at', 'location_id', 'kind', 'quantity',
                                'unit_cost', 'document', 'id'], unique=False)
     _backfill()
 
@@ -76,6 +73,7 @@ def _backfill():
         month = "date_trunc('month', created_at)"
     else:
         month = "strftime('%Y-%m-01', created_at)"
+    wip = {row[0] for row in bind.execute(sa.text("SELECT id FROM location WHERE kind = 'wip'"))}
     rows = bind.execute(sa.text(
         f"SELECT {month} AS month, item_id, location_id, unit_cost, SUM(quantity) "
         f"FROM movement GROUP BY {month}, item_id, location_id, unit_cost"))
@@ -87,10 +85,10 @@ def _backfill():
         elif isinstance(moved_in, datetime):
             moved_in = moved_in.date()
         now[(item_id, location_id)] = now.get((item_id, location_id), 0) + raw
-        key = (moved_in, item_id, location_id)
+        key = (moved_in, item_id, location_id in wip)
         months[key] = months.get(key, 0) + raw
     _insert(bind, 'value_balance', ('item_id', 'location_id'), now)
-    _insert(bind, 'value_change', ('month', 'item_id', 'location_id'), months)
+    _insert(bind, 'value_change', ('month', 'item_id', 'wip'), months)
 
 
 def _insert(bind, name, keys, values):
@@ -106,7 +104,7 @@ def _insert(bind, name, keys, values):
 
 def downgrade():
     with op.batch_alter_table('movement', schema=None) as batch_op:
-        batch_op.drop_index('ix_movement_created_value')
+        batch_op.drop_index('ix_movement_item_value')
     op.drop_table('value_change')
     with op.batch_alter_table('value_balance', schema=None) as batch_op:
         batch_op.drop_index('ix_value_balance_held', sqlite_where=sa.text(HELD),

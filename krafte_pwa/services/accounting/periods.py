@@ -93,6 +93,11 @@ def close_period(*, month, user_id=None) -> ClosedPeriod:
 def journal(since=None, until=None) -> jr.Journal:
     """The journal of [since, until] (ISO dates): closed months as they were frozen, the
     rest from the ledger; entries numbered 1, 2, … without gaps in date order."""
+    with jr.paused_gc():
+        return _journal(since, until)
+
+
+def _journal(since, until) -> jr.Journal:
     lower, upper = jr.period_bounds(since, until)
     closed = closed_periods()
     result = jr.Journal(conf.method(), lower, upper)
