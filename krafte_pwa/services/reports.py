@@ -198,18 +198,23 @@ def _balance_values() -> dict[str, int]:
 def _value_rows(table, where) -> dict[str, int]:
     """Raw value per category of value rows (value balances or monthly changes)."""
     kinds = _item_kinds()
-    wip = table.c.wip if "wip" in table.c else _wip_flag(table.c.location_id)
+    source = table
+    if "wip" in table.c:
+        wip = table.c.wip
+    else:  # a join: cheaper here than a list of every WIP location built for each query
+        source = table.join(Location.__table__, Location.id == table.c.location_id)
+        wip = Location.kind == "wip"
     group = (table.c.item_id, wip)
     try:
         rows = db.session.execute(select(*group, *values_.sum_columns(table))
-                                  .where(*where).group_by(*group)).all()
+                                  .select_from(source).where(*where).group_by(*group)).all()
         return _fold(((r[0], r[1], values_.combine(*r[2:])) for r in rows), kinds)
     except OperationalError:
         if dialect_name() != "sqlite":
             raise
         # SQLite: "integer overflow" fails the statement only; add the rows up in Python
         rows = db.session.execute(select(*group, table.c.value_high, table.c.value_low)
-                                  .where(*where)).all()
+                                  .select_from(source).where(*where)).all()
         return _fold(((r[0], r[1], values_.joined(r[2], r[3])) for r in rows), kinds)
 
 
