@@ -192,13 +192,33 @@ class _Event:
         self.signed = False  # has (category, (loss, gain), kind, item) slots to settle
 
 
+class _Slots(dict):
+    """(kind, item, in WIP) -> (class of operation, value slot, signed), made once each."""
+
+    def __init__(self):
+        super().__init__()
+        self.kinds = reports._item_kinds()
+        self.category_of = {item_id: reports.BY_ITEM_KIND.get(kind)
+                            for item_id, kind in self.kinds.items()}
+
+    def __missing__(self, key):
+        kind, item_id, in_wip = key
+        category = "wip" if in_wip else self.category_of[item_id]
+        if category is None:
+            raise KeyError(self.kinds[item_id])
+        counterpart = COUNTERPART.get(kind) if kind in EVENT_CLASS else "opening_stock"
+        if counterpart.__class__ is tuple:  # losses and gains apart: by the sign of a sum
+            found = (EVENT_CLASS[kind], (category, counterpart, kind, item_id), True)
+        else:
+            found = (EVENT_CLASS.get(kind, "other"), (category, counterpart), False)
+        self[key] = found
+        return found
+
+
 def _events(lower: datetime, upper: datetime) -> list[_Event]:
     """The movements of the period, added up per event (document or lone movement, class
     of operation, day) and per (category, counterpart account), exactly, in one pass."""
-    kinds = reports._item_kinds()
-    category_of = {item_id: reports.BY_ITEM_KIND.get(kind) for item_id, kind in kinds.items()}
-    class_of = EVENT_CLASS
-    counterpart_of = {kind: COUNTERPART.get(kind) for kind in EVENT_CLASS}
+    slots = _Slots()
     wip_ids = set(db.session.execute(select(Location.id).where(Location.kind == "wip"))
                   .scalars())
     events: dict[tuple, _Event] = {}
@@ -206,7 +226,8 @@ def _events(lower: datetime, upper: datetime) -> list[_Event]:
     for movement_id, document, kind, day, item_id, location_id, quantity, cost in \
             _movements(lower, upper):
         key = document if document is not None else f"#{movement_id}"
-        ek = (key, class_of.get(kind, "other"), day)
+        name, slot, signed = slots[(kind, item_id, location_id in wip_ids)]
+        ek = (key, name, day)
         event = events.get(ek)
         if event is None:
             moved_on = days.get(day)
@@ -215,15 +236,8 @@ def _events(lower: datetime, upper: datetime) -> list[_Event]:
             event = events[ek] = _Event(key, moved_on, movement_id, kind)
         elif movement_id < event.first_id:
             event.first_id = movement_id
-        category = "wip" if location_id in wip_ids else category_of[item_id]
-        if category is None:
-            raise KeyError(kinds[item_id])
-        counterpart = counterpart_of.get(kind, "opening_stock")  # unknown kind: other
-        if counterpart.__class__ is tuple:  # losses and gains apart: by the sign of a sum
-            slot = (category, counterpart, kind, item_id)
+        if signed:
             event.signed = True
-        else:
-            slot = (category, counterpart)
         values = event.values
         values[slot] = values.get(slot, 0) + quantity * cost
     for event in events.values():
