@@ -196,26 +196,31 @@ def _balance_values() -> dict[str, int]:
 
 
 def _value_rows(table, where) -> dict[str, int]:
-    """Raw value per category of value rows (value balances or monthly changes)."""
-    kinds = _item_kinds()
-    source = table
+    """Raw value per category of value rows (value balances or monthly changes), grouped
+    in SQL by item kind and WIP: one statement, a handful of rows back."""
+    source = table.join(Item.__table__, Item.id == table.c.item_id)
     if "wip" in table.c:
         wip = table.c.wip
     else:  # a join: cheaper here than a list of every WIP location built for each query
-        source = table.join(Location.__table__, Location.id == table.c.location_id)
+        source = source.join(Location.__table__, Location.id == table.c.location_id)
         wip = Location.kind == "wip"
-    group = (table.c.item_id, wip)
+    group = (Item.kind, wip)
     try:
-        rows = db.session.execute(select(*group, *values_.sum_columns(table))
-                                  .select_from(source).where(*where).group_by(*group)).all()
-        return _fold(((r[0], r[1], values_.combine(*r[2:])) for r in rows), kinds)
+        rows = [(kind, in_wip, values_.combine(*sums)) for kind, in_wip, *sums in
+                db.session.execute(select(*group, *values_.sum_columns(table))
+                                   .select_from(source).where(*where).group_by(*group))]
     except OperationalError:
         if dialect_name() != "sqlite":
             raise
         # SQLite: "integer overflow" fails the statement only; add the rows up in Python
-        rows = db.session.execute(select(*group, table.c.value_high, table.c.value_low)
-                                  .select_from(source).where(*where)).all()
-        return _fold(((r[0], r[1], values_.joined(r[2], r[3])) for r in rows), kinds)
+        rows = [(kind, in_wip, values_.joined(high, low)) for kind, in_wip, high, low in
+                db.session.execute(select(*group, table.c.value_high, table.c.value_low)
+                                   .select_from(source).where(*where))]
+    result: dict[str, int] = {}
+    for kind, in_wip, raw in rows:
+        name = "wip" if in_wip else BY_ITEM_KIND[kind]
+        result[name] = result.get(name, 0) + raw
+    return result
 
 
 def _now_values() -> dict[str, int]:
