@@ -257,11 +257,13 @@ def _settle(event: _Event) -> None:
     event.values = settled
 
 
-class _Labels:
-    """Entry labels, each sentence translated once per journal (thousands of entries)."""
+class _Labels(dict):
+    """Movement kind -> the entry label's text before and after the document (after is
+    None: no document in it); each sentence translated and split once per journal."""
 
     def __init__(self):
-        self.templates = {
+        super().__init__()
+        templates = {
             "receipt": _("Receipt %(document)s"), "opening": _("Opening stock %(document)s"),
             "shipment": _("Shipment %(document)s"), "count": _("Stock count %(document)s"),
             "adjustment": _("Stock adjustment"),
@@ -271,12 +273,33 @@ class _Labels:
             "transfer": _("Transfer %(document)s"),
             "other": _("Stock movement %(document)s"),
         }
+        self.parts = {}
+        for name, template in templates.items():
+            if "%(document)s" in template:
+                before, after = template.split("%(document)s", 1)
+                self.parts[name] = (before.replace("%%", "%"), after.replace("%%", "%"))
+            else:
+                self.parts[name] = (template.replace("%%", "%"), None)
+
+    def __missing__(self, kind):
+        # the movements of an event are of one class (it is part of the event's key)
+        found = self[kind] = self.parts[EVENT_CLASS.get(kind, "other")]
+        return found
 
     def __call__(self, event: _Event) -> str:
-        document = event.key if not event.key.startswith("#") else ""
-        # the movements of an event are of one class (it is part of the event's key)
-        template = self.templates[EVENT_CLASS.get(event.kind, "other")]
-        return template % {"document": document} if "%(" in template else template
+        before, after = self[event.kind]
+        if after is None:
+            return before
+        key = event.key
+        return f"{before}{key}{after}" if key[0] != "#" else f"{before}{after}"
+
+
+class _Cents(dict):
+    """Whole cents -> Decimal amount, each made once."""
+
+    def __missing__(self, value: int) -> Decimal:
+        found = self[value] = Decimal(value).scaleb(-2)
+        return found
 
 
 # ---------------------------------------------------------------- the two methods
@@ -376,14 +399,7 @@ def _perpetual(journal: Journal, lower: datetime, upper: datetime, accounts: dic
     label = _Labels()
     entries = journal.entries
     append = entries.append
-    money: dict[int, Decimal] = {}  # cents -> Decimal, each made once
-
-    def decimal(value: int) -> Decimal:
-        found = money.get(value)
-        if found is None:
-            found = money[value] = Decimal(value).scaleb(-2)
-        return found
-
+    money = _Cents()
     pair_of = {slot: (stock_of[slot[0]], account) for slot, account in counter_of.items()}
     for event in _events(lower, upper):
         amounts: dict[str, int] = {}  # counterpart account -> raw
@@ -405,7 +421,7 @@ def _perpetual(journal: Journal, lower: datetime, upper: datetime, accounts: dic
         rest = sum(lines.values())
         if rest:
             lines[rounding] = lines.get(rounding, 0) - rest
-        made = [Line(a, decimal(v), ZERO) if v > 0 else Line(a, ZERO, decimal(-v))
+        made = [Line(a, money[v], ZERO) if v > 0 else Line(a, ZERO, money[-v])
                 for a, v in sorted(lines.items()) if v]
         if made:
             key = event.key
