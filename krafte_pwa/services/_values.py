@@ -8,6 +8,9 @@ busy item is locked for the commit alone, never while the action still computes 
 waits for other rows: two transactions that both write value rows take them in the
 same order, each at its very end, and cannot deadlock on them.
 
+Savepoints: the notes made inside one are kept apart until it ends; rolled back, they
+are dropped with it; released, they join the notes of the transaction around it.
+
 A value is kept as two 64-bit integers, high × 10^18 + low with 0 <= low < 10^18. An
 addition is one upsert that carries the low part over: low + added low < 2 × 10^18 fits
 in 64 bits, both are non-negative, so / and % mean the same on SQLite and PostgreSQL.
@@ -39,11 +42,17 @@ def month_of(moment: datetime) -> date:
     return date(moment.year, moment.month, 1)
 
 
+def _layers(session: Session) -> list:
+    """The notes, one layer per open savepoint above the transaction's own: [(owner,
+    {(item, location): raw}, {(month, item, wip): raw})]."""
+    return session.info.setdefault(_PENDING, [(None, {}, {})])
+
+
 def record(movements: list[Movement]) -> None:
     """Note what the movements add to the value of their item and location, and to the
     month's change of their item in or out of work in progress."""
     session = db.session
-    now, months = session.info.setdefault(_PENDING, ({}, {}))
+    _owner, now, months = _layers(session)[-1]
     in_wip: dict[int, bool] = {}
     for m in movements:
         raw = raw_value(m.quantity, m.unit_cost)
@@ -56,13 +65,24 @@ def record(movements: list[Movement]) -> None:
         months[month_key] = months.get(month_key, 0) + raw
 
 
+def _merge(into: tuple, layer: tuple) -> None:
+    for target, source in zip(into[1:], layer[1:], strict=True):
+        for key, raw in source.items():
+            target[key] = target.get(key, 0) + raw
+
+
 def write_pending(session: Session | None = None) -> None:
-    """Write the noted value changes (two statements at most)."""
+    """Write the noted value changes (two statements at most). Inside a savepoint that is
+    later rolled back, what this wrote goes with it: valuations are not read there."""
     session = session or db.session
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
+    layers = session.info.get(_PENDING)
+    if not layers:
         return
-    now, months = pending
+    everything: tuple = (None, {}, {})
+    for layer in layers:
+        _merge(everything, layer)
+    session.info[_PENDING] = [(owner, {}, {}) for owner, _now, _months in layers]
+    _owner, now, months = everything
     _add(session, ValueBalance.__table__, ("item_id", "location_id"), now)
     _add(session, ValueChange.__table__, ("month", "item_id", "wip"), months)
 
@@ -92,12 +112,45 @@ def _add(session: Session, table, keys: tuple[str, ...], changes: dict) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
+    # also as a savepoint is released: written inside it, they are released with it
     write_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _savepoint_begins(session: Session, transaction) -> None:
+    if transaction.nested and _PENDING in session.info:
+        session.info[_PENDING].append((id(transaction), {}, {}))
+    elif transaction.nested:
+        session.info[_PENDING] = [(None, {}, {}), (id(transaction), {}, {})]
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _after_rollback(session: Session, previous_transaction) -> None:
-    session.info.pop(_PENDING, None)
+    """A savepoint rolled back drops its own notes (and those of savepoints inside it);
+    the transaction rolled back drops them all."""
+    layers = session.info.get(_PENDING)
+    if layers is None:
+        return
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
+        return
+    owners = [owner for owner, _now, _months in layers]
+    if id(previous_transaction) in owners:
+        del layers[owners.index(id(previous_transaction)):]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _savepoint_ends(session: Session, transaction) -> None:
+    """A savepoint released: its notes now belong to the layer below."""
+    layers = session.info.get(_PENDING)
+    if not transaction.nested or not layers:
+        return
+    owners = [owner for owner, _now, _months in layers]
+    if id(transaction) in owners:
+        at = owners.index(id(transaction))
+        for layer in layers[at:]:
+            _merge(layers[at - 1], layer)
+        del layers[at:]
 
 
 # ---------------------------------------------------------------- reading

@@ -133,3 +133,26 @@ def test_past_valuation_from_month_boundaries_is_exact_at_any_instant(app):
         at = reports._value_at_month_start(start)
         ledger = reports._past_values(start, "forward")
         assert {k: v for k, v in at.items() if v} == {k: v for k, v in ledger.items() if v}
+
+
+def test_a_savepoint_keeps_or_drops_only_its_own_value_changes(app):
+    """A dry-run opening stock import inside a larger action rolls back its savepoint:
+    its value goes, what the action posted before and after stays; a savepoint released
+    keeps its value."""
+    from krafte_pwa.services import imports
+    from krafte_pwa.services._tx import transaction
+
+    lots = face_cream_workshop()
+    with transaction():
+        stock.adjust_stock(lot=lots["oil"], location="LAB", quantity="-1", reason="spilt")
+        report = imports.import_opening_stock(
+            "article;quantité;unité;emplacement;coût unitaire\n"
+            "SHEA;4;kg;LAB;9,50\n", dry_run=True)
+        assert report.problems == [] and not report.written
+        with db.session.begin_nested():
+            stock.adjust_stock(lot=lots["oil"], location="LAB", quantity="-0.5",
+                               reason="spilt")
+        stock.adjust_stock(lot=lots["shea_1"], location="LAB", quantity="-0.25",
+                           reason="sample")
+    assert_values_are_the_ledger()
+    assert reports._now_values() == reports._balance_values()
