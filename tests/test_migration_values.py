@@ -1,13 +1,14 @@
 """The value balances migration fills value balances and monthly value changes from the
 ledger already there, exactly (past 64 bits too), on SQLite and PostgreSQL."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import flask_migrate
 import pytest
 from sqlalchemy import text
 
 from krafte_pwa.extensions import db
+from krafte_pwa.models.stock_value import NOW
 from krafte_pwa.services import _values, reports
 from tests.test_migrations import empty_app, keep_logging  # noqa: F401  (fixtures)
 
@@ -52,12 +53,14 @@ def test_the_migration_fills_the_values_from_the_ledger(empty_app):  # noqa: F81
     with db.engine.begin() as conn:
         _history(conn)
     flask_migrate.upgrade(revision="heads")
-    now, months = _values.stored()
-    assert (now, months) == _values.from_ledger()
+    values = _values.stored()
+    assert values == _values.from_ledger()
     gold = 2 * 999_999_999 * Q * 99999999999999999  # past 64 bits
-    assert now == {(1, 1): 6 * Q * 7_40000000, (1, 2): 1 * Q * 7_40000000, (2, 1): gold}
-    assert months[(datetime(2026, 2, 1).date(), 1, True)] == 4 * Q * 7_40000000
-    assert months[(datetime(2026, 3, 1).date(), 1, True)] == -3 * Q * 7_40000000
+    oil = 7_40000000
+    assert {k: v for k, v in values.items() if k[0] == NOW} == {
+        (NOW, 1, False): 6 * Q * oil, (NOW, 1, True): 1 * Q * oil, (NOW, 2, False): gold}
+    assert values[(date(2026, 2, 1), 1, True)] == 4 * Q * oil
+    assert values[(date(2026, 3, 1), 1, True)] == -3 * Q * oil
     for bound in (datetime(2026, 2, 4), datetime(2026, 2, 20), datetime(2026, 3, 6),
                   datetime(2026, 3, 31, 23)):
         assert reports._past_values(bound) == reports._past_values(bound, "forward"), bound

@@ -48,7 +48,7 @@ from .system import RateLimitCounter  # noqa: E402
 from .users import UserSession  # noqa: E402
 
 __all__ += ["RateLimitCounter", "UserSession"]
-# Stock value per item and location, now and per month.
-from .stock_value import ValueBalance, ValueChange  # noqa: E402
+# Stock value per item and WIP, now and per month.
+from .stock_value import ValueBalance  # noqa: E402
 
-__all__ += ["ValueBalance", "ValueChange"]
+__all__ += ["ValueBalance"]

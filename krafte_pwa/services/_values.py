@@ -1,12 +1,13 @@
-"""Stock value per item and location, now and per month, kept with the ledger.
+"""Stock value per item (in WIP or not), now and per month, kept with the ledger.
 
 `post()` notes in the session what each movement adds to the value (stored quantity ×
-stored cost, an exact integer); the notes are written in one batch, rows in (item,
-location) order, just before the transaction commits, or before a valuation read in the
-same transaction. So they are part of the transaction of the movements, and the row of a
-busy item is locked for the commit alone, never while the action still computes or
-waits for other rows: two transactions that both write value rows take them in the
-same order, each at its very end, and cannot deadlock on them.
+stored cost, an exact integer), to the item's value now and to its change in the month;
+the notes are written in one statement, rows in key order, just before the transaction
+commits, or before a valuation read in the same transaction. So they are part of the
+transaction of the movements, and the row of a busy item is locked for the commit alone,
+never while the action still computes or waits for other rows: two transactions that
+both write value rows take them in the same order, each at its very end, and cannot
+deadlock on them.
 
 Savepoints: the notes made inside one are kept apart until it ends; rolled back, they
 are dropped with it; released, they join the notes of the transaction around it.
@@ -24,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
 from ..extensions import db
-from ..models import Location, Movement, ValueBalance, ValueChange
-from ..models.stock_value import LOW_BASE
+from ..models import Location, Movement, ValueBalance
+from ..models.stock_value import LOW_BASE, NOW
 from ._tx import dialect_name, upsert
 
 _PENDING = "krafte_value_changes"
@@ -42,49 +43,47 @@ def month_of(moment: datetime) -> date:
     return date(moment.year, moment.month, 1)
 
 
+KEYS = ("period", "item_id", "wip")
+
+
 def _layers(session: Session) -> list:
-    """The notes, one layer per open savepoint above the transaction's own: [(owner,
-    {(item, location): raw}, {(month, item, wip): raw})]."""
-    return session.info.setdefault(_PENDING, [(None, {}, {})])
+    """The notes, one layer per open savepoint above the transaction's own:
+    [(owner, {(period, item, wip): raw})]."""
+    return session.info.setdefault(_PENDING, [(None, {})])
 
 
 def record(movements: list[Movement]) -> None:
-    """Note what the movements add to the value of their item and location, and to the
-    month's change of their item in or out of work in progress."""
+    """Note what the movements add to the value of their item (in WIP or not), now and in
+    the month."""
     session = db.session
-    _owner, now, months = _layers(session)[-1]
+    _owner, notes = _layers(session)[-1]
     in_wip: dict[int, bool] = {}
     for m in movements:
         raw = raw_value(m.quantity, m.unit_cost)
-        key = (m.item_id, m.location_id)
-        now[key] = now.get(key, 0) + raw
         wip = in_wip.get(m.location_id)
         if wip is None:  # the posting service has loaded the location: no SQL
             wip = in_wip[m.location_id] = session.get(Location, m.location_id).kind == "wip"
-        month_key = (month_of(m.created_at), m.item_id, wip)
-        months[month_key] = months.get(month_key, 0) + raw
+        for key in ((NOW, m.item_id, wip), (month_of(m.created_at), m.item_id, wip)):
+            notes[key] = notes.get(key, 0) + raw
 
 
-def _merge(into: tuple, layer: tuple) -> None:
-    for target, source in zip(into[1:], layer[1:], strict=True):
-        for key, raw in source.items():
-            target[key] = target.get(key, 0) + raw
+def _merge(into: dict, notes: dict) -> None:
+    for key, raw in notes.items():
+        into[key] = into.get(key, 0) + raw
 
 
 def write_pending(session: Session | None = None) -> None:
-    """Write the noted value changes (two statements at most). Inside a savepoint that is
-    later rolled back, what this wrote goes with it: valuations are not read there."""
+    """Write the noted value changes (one statement). Inside a savepoint that is later
+    rolled back, what this wrote goes with it: valuations are not read there."""
     session = session or db.session
     layers = session.info.get(_PENDING)
     if not layers:
         return
-    everything: tuple = (None, {}, {})
-    for layer in layers:
-        _merge(everything, layer)
-    session.info[_PENDING] = [(owner, {}, {}) for owner, _now, _months in layers]
-    _owner, now, months = everything
-    _add(session, ValueBalance.__table__, ("item_id", "location_id"), now)
-    _add(session, ValueChange.__table__, ("month", "item_id", "wip"), months)
+    everything: dict = {}
+    for _owner, notes in layers:
+        _merge(everything, notes)
+    session.info[_PENDING] = [(owner, {}) for owner, _notes in layers]
+    _add(session, ValueBalance.__table__, KEYS, everything)
 
 
 def _split(raw: int) -> tuple[int, int]:
@@ -118,10 +117,8 @@ def _before_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_transaction_create")
 def _savepoint_begins(session: Session, transaction) -> None:
-    if transaction.nested and _PENDING in session.info:
-        session.info[_PENDING].append((id(transaction), {}, {}))
-    elif transaction.nested:
-        session.info[_PENDING] = [(None, {}, {}), (id(transaction), {}, {})]
+    if transaction.nested:
+        _layers(session).append((id(transaction), {}))
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -134,7 +131,7 @@ def _after_rollback(session: Session, previous_transaction) -> None:
     if not previous_transaction.nested:
         session.info.pop(_PENDING, None)
         return
-    owners = [owner for owner, _now, _months in layers]
+    owners = [owner for owner, _notes in layers]
     if id(previous_transaction) in owners:
         del layers[owners.index(id(previous_transaction)):]
 
@@ -145,11 +142,11 @@ def _savepoint_ends(session: Session, transaction) -> None:
     layers = session.info.get(_PENDING)
     if not transaction.nested or not layers:
         return
-    owners = [owner for owner, _now, _months in layers]
+    owners = [owner for owner, _notes in layers]
     if id(transaction) in owners:
         at = owners.index(id(transaction))
-        for layer in layers[at:]:
-            _merge(layers[at - 1], layer)
+        for _owner, notes in layers[at:]:
+            _merge(layers[at - 1][1], notes)
         del layers[at:]
 
 
@@ -177,8 +174,8 @@ def _month_column():
     return func.strftime("%Y-%m-01", Movement.created_at)
 
 
-def from_ledger() -> tuple[dict, dict]:
-    """({(item, location): raw}, {(month, item, wip): raw}) summed from the movements:
+def from_ledger() -> dict:
+    """{(period, item, wip): raw} summed from the movements (period NOW: all of them):
     quantities summed per cost in SQL (they stay within an item's stock), multiplied in
     Python."""
     month = _month_column()
@@ -188,47 +185,36 @@ def from_ledger() -> tuple[dict, dict]:
     rows = db.session.execute(
         select(month, Movement.item_id, Movement.location_id, cost, func.sum(Movement.quantity))
         .group_by(month, Movement.item_id, Movement.location_id, cost))
-    now: dict = {}
-    months: dict = {}
+    values: dict = {}
     for moved_in, item_id, location_id, unit_cost, quantity in rows:
         raw = raw_value(quantity, unit_cost)
         if isinstance(moved_in, str):
             moved_in = date.fromisoformat(moved_in[:10])
         elif isinstance(moved_in, datetime):
             moved_in = moved_in.date()
-        key = (item_id, location_id)
-        now[key] = now.get(key, 0) + raw
-        month_key = (moved_in, item_id, location_id in wip)
-        months[month_key] = months.get(month_key, 0) + raw
-    return ({k: v for k, v in now.items() if v}, {k: v for k, v in months.items() if v})
+        for key in ((NOW, item_id, location_id in wip), (moved_in, item_id, location_id in wip)):
+            values[key] = values.get(key, 0) + raw
+    return {k: v for k, v in values.items() if v}
 
 
-def stored() -> tuple[dict, dict]:
+def stored() -> dict:
     """The value rows as they are, in the shape of from_ledger (zero rows left out)."""
     write_pending()
-    now = {(r.item_id, r.location_id): joined(r.value_high, r.value_low)
-           for r in db.session.execute(select(ValueBalance.__table__))}
-    months = {(r.month, r.item_id, r.wip): joined(r.value_high, r.value_low)
-              for r in db.session.execute(select(ValueChange.__table__))}
-    return ({k: v for k, v in now.items() if v}, {k: v for k, v in months.items() if v})
+    values = {(r.period, r.item_id, bool(r.wip)): joined(r.value_high, r.value_low)
+              for r in db.session.execute(select(ValueBalance.__table__))}
+    return {k: v for k, v in values.items() if v}
 
 
 def rebuild() -> None:
     """Recompute the value rows from the movements: for history written around post()
     (bulk loads, tests that date movements back). Does not commit."""
     db.session.info.pop(_PENDING, None)
-    now, months = from_ledger()
+    values = from_ledger()
     db.session.execute(delete(ValueBalance.__table__))
-    db.session.execute(delete(ValueChange.__table__))
-    _insert(ValueBalance.__table__, ("item_id", "location_id"), now)
-    _insert(ValueChange.__table__, ("month", "item_id", "wip"), months)
-
-
-def _insert(table, keys: tuple[str, ...], values: dict) -> None:
     rows = []
     for key in sorted(values):
         high, low = _split(values[key])
-        rows.append({**dict(zip(keys, key, strict=True)), "value_high": high,
+        rows.append({**dict(zip(KEYS, key, strict=True)), "value_high": high,
                      "value_low": low})
     if rows:
-        db.session.execute(table.insert(), rows)
+        db.session.execute(ValueBalance.__table__.insert(), rows)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, localcontext
 
-from sqlalchemy import BigInteger, Numeric, case, cast, func, select, text, type_coerce
+from sqlalchemy import BigInteger, Numeric, case, cast, func, select, type_coerce
 from sqlalchemy.exc import OperationalError
 
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
@@ -39,8 +39,8 @@ from ..domain.vocabulary import MOVEMENT_KINDS
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _, field_name
-from ..models import Balance, Item, Location, Lot, Movement, ValueBalance, ValueChange
-from ..models.stock_value import HELD
+from ..models import Balance, Item, Location, Lot, Movement, ValueBalance
+from ..models.stock_value import NOW
 from ..models.types import utcnow
 from . import _values as values_
 from ._inputs import date_in_range
@@ -196,16 +196,12 @@ def _balance_values() -> dict[str, int]:
         Lot.unit_cost, Balance.item_id, Balance.location_id, [Balance.quantity > 0])
 
 
-def _value_rows(table, where) -> dict[str, int]:
-    """Raw value per category of value rows (value balances or monthly changes), grouped
-    in SQL by item kind and WIP: one statement, a handful of rows back."""
+def _value_rows(where) -> dict[str, int]:
+    """Raw value per category of value rows, grouped in SQL by item kind and WIP: one
+    statement, a handful of rows back."""
+    table = ValueBalance.__table__
     source = table.join(Item.__table__, Item.id == table.c.item_id)
-    if "wip" in table.c:
-        wip = table.c.wip
-    else:  # a join: cheaper here than a list of every WIP location built for each query
-        source = source.join(Location.__table__, Location.id == table.c.location_id)
-        wip = Location.kind == "wip"
-    group = (Item.kind, wip)
+    group = (Item.kind, table.c.wip)
     try:
         rows = [(kind, in_wip, values_.combine(*sums)) for kind, in_wip, *sums in
                 db.session.execute(select(*group, *values_.sum_columns(table))
@@ -225,10 +221,10 @@ def _value_rows(table, where) -> dict[str, int]:
 
 
 def _now_values() -> dict[str, int]:
-    """The value now, from the value balances: as many rows as items with stock per
-    location, however long the history."""
+    """The value now, from the value balances: two rows an item at most, however long
+    the history."""
     values_.write_pending()
-    return _value_rows(ValueBalance.__table__, [text(HELD)])
+    return _value_rows([ValueBalance.period == NOW])
 
 
 def _moved_values(lower: datetime | None, upper: datetime | None,
@@ -330,16 +326,16 @@ def _from_month_boundary(bound: datetime) -> dict[str, int]:
 def _value_at_month_start(start: datetime) -> dict[str, int]:
     """Σ of the monthly changes before `start`, or the value now minus those from it on:
     whichever side holds fewer months."""
-    first = db.session.execute(select(func.min(ValueChange.month))).scalar()
-    if first is None or start.date() <= first:
-        return {}
+    first = db.session.execute(select(func.min(ValueBalance.period))).scalar()
     month = start.date()
+    if first is None or first == NOW or month <= first:
+        return {}
     before = _month_index(month) - _month_index(first)
     after = _month_index(utcnow()) + 1 - _month_index(month)
     if before <= after:
-        return _value_rows(ValueChange.__table__, [ValueChange.month < month])
-    return _minus(_now_values(), _value_rows(ValueChange.__table__,
-                                             [ValueChange.month >= month]))
+        return _value_rows([ValueBalance.period < month])
+    return _minus(_now_values(), _value_rows([ValueBalance.period >= month,
+                                              ValueBalance.period < NOW]))
 
 
 def _valuation(raw: dict[str, int], currency: str, at: datetime | None) -> "Valuation":
