@@ -53,6 +53,7 @@ from . import _inputs as read
 from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
+from ._sub_orders import check_sub_orders_done
 from ._tx import commit
 from .stock import new_lot_code
 
@@ -114,6 +115,7 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     today = today or date.today()
     order = prod.order_for_update(number)
     _transition(order, "start")
+    check_sub_orders_done(order)
     needs = {r.item_id: r for r in order.reservations}
     prod.lock_items(needs)
     reason = read.text(override_reason, "override_reason", required=False, max_length=500)
