@@ -21,6 +21,9 @@ def register(app: Flask) -> None:
     app.register_blueprint(pwa.bp)
     app.register_blueprint(floor.bp)
     app.register_blueprint(production.bp)
+    from . import planning  # the office's planning: can I make it, what to buy and make
+
+    app.register_blueprint(planning.bp)
     from . import counts, exports, reports  # counts, reports, CSV exports
 
     app.register_blueprint(counts.bp)
