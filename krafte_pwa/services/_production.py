@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.numbers import QUANTITY_PLACES, fits_scale
 from ..domain.recipes import (
@@ -25,7 +26,16 @@ from ..domain.units import UnitError, dimension_of
 from ..errors import BadInput, BadQuantity, NotFound
 from ..extensions import db
 from ..messages import _, field_name
-from ..models import Balance, Item, Location, Lot, ProductionOrder, Recipe, Reservation
+from ..models import (
+    Balance,
+    Item,
+    Location,
+    Lot,
+    ProductionOrder,
+    Recipe,
+    RecipeLine,
+    Reservation,
+)
 from . import _inputs as read
 
 ZERO = Decimal(0)
@@ -94,9 +104,11 @@ def reserved(item_ids, exclude_order_id: int | None = None) -> dict[int, Decimal
     ids = list(set(item_ids))
     if not ids:
         return {}
+    # open orders as a set to test against: a join lets SQLite probe every open order for
+    # every item asked about (slow for many items and orders)
+    open_orders = select(ProductionOrder.id).where(ProductionOrder.status.in_(OPEN_STATUSES))
     query = (select(Reservation.item_id, func.sum(Reservation.quantity))
-             .join(ProductionOrder, ProductionOrder.id == Reservation.order_id)
-             .where(Reservation.item_id.in_(ids), ProductionOrder.status.in_(OPEN_STATUSES))
+             .where(Reservation.item_id.in_(ids), Reservation.order_id.in_(open_orders))
              .group_by(Reservation.item_id))
     if exclude_order_id is not None:
         query = query.where(Reservation.order_id != exclude_order_id)
@@ -238,6 +250,8 @@ def recipe_book(top: Item, override: tuple[Formula, list[Item]] | None = None
         if ids:
             found = {r.item_id: r for r in db.session.execute(
                 select(Recipe).where(Recipe.item_id.in_(ids), Recipe.active.is_(True))
+                .options(joinedload(Recipe.item),
+                         selectinload(Recipe.lines).joinedload(RecipeLine.item))
                 .order_by(Recipe.version)).scalars()}
             for recipe in found.values():
                 book[recipe.item.sku] = formula(recipe)

@@ -5,6 +5,7 @@ already open or drafted and what open production orders will make, across every 
 of the recipes. One action turns the buy list into draft purchase orders per supplier.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -32,7 +33,7 @@ from . import _inputs as read
 from . import _production as prod
 from ._sequences import document_number
 from ._tx import transactional
-from .queries import on_order_by_item
+from .queries import on_order_by_item, reserved_by_item
 
 ZERO = Decimal(0)
 
@@ -61,6 +62,7 @@ class Drafted:
     no_supplier: list[Suggested]  # to buy, but the item has no default supplier
 
 
+@functools.lru_cache(maxsize=256)
 def _whole(unit: str) -> bool:
     try:
         return dimension_of(unit) == "count"
@@ -68,7 +70,7 @@ def _whole(unit: str) -> bool:
         return False
 
 
-def _book(items: dict[int, Item]) -> dict[str, Formula]:
+def _book(items: dict) -> dict[str, Formula]:
     """Every active recipe (the newest version of an item's), read as plain rows."""
     recipes = {item_id: (recipe_id, yield_quantity) for recipe_id, item_id, yield_quantity in
                db.session.execute(select(Recipe.id, Recipe.item_id, Recipe.yield_quantity)
@@ -108,7 +110,7 @@ def _in_production() -> dict[int, Decimal]:
         .group_by(ProductionOrder.item_id)).all())
 
 
-def _order_demands(items: dict[int, Item]) -> list[Demand]:
+def _order_demands(items: dict) -> list[Demand]:
     """What planned orders need and could not reserve (an order started has picked)."""
     return [Demand(items[item_id].sku, required - held, PRODUCTION_ORDER, number)
             for item_id, number, required, held in db.session.execute(
@@ -120,8 +122,17 @@ def _order_demands(items: dict[int, Item]) -> list[Demand]:
                 .order_by(ProductionOrder.number))]
 
 
-def _stock(items: dict[int, Item], today: date) -> dict[str, Stock]:
-    free = prod.available(items, today)
+def _available(item_ids, today: date) -> dict[int, Decimal]:
+    """_production.available for every item at once: usable stock less what open orders
+    hold back, the reservations read for all items (an IN list of thousands of items
+    makes SQLite probe every open order for each)."""
+    have = prod.usable_on_hand(item_ids, today)
+    held = reserved_by_item()
+    return {i: have.get(i, ZERO) - held.get(i, ZERO) for i in item_ids}
+
+
+def _stock(items: dict, today: date) -> dict[str, Stock]:
+    free = _available(list(items), today)
     ordered, making = _purchase_supply(), _in_production()
     return {item.sku: Stock(free.get(item_id, ZERO), ordered.get(item_id, ZERO),
                             making.get(item_id, ZERO),
@@ -130,16 +141,21 @@ def _stock(items: dict[int, Item], today: date) -> dict[str, Stock]:
             for item_id, item in items.items()}
 
 
+ITEM_COLUMNS = (Item.id, Item.sku, Item.unit, Item.reorder_point, Item.reorder_quantity,
+                Item.archived, Item.default_supplier_id)
+
+
 def suggestions(today: date | None = None) -> Suggestions:
     today = today or date.today()
-    items = {i.id: i for i in db.session.execute(select(Item)).scalars()}
-    by_sku = {i.sku: i for i in items.values()}
-    suppliers = {p.id: p for p in db.session.execute(
-        select(Partner).where(Partner.is_supplier.is_(True))).scalars()}
+    items = {row.id: row for row in db.session.execute(select(*ITEM_COLUMNS))}
     try:
         found = plan(_book(items), _stock(items, today), _order_demands(items))
     except RecipeError as exc:
         raise BadInput(str(exc), code="recipe_cycle") from None
+    by_sku = {i.sku: i for i in db.session.execute(select(Item).where(
+        Item.sku.in_({s.item for s in found}))).scalars()} if found else {}
+    suppliers = {p.id: p for p in db.session.execute(
+        select(Partner).where(Partner.is_supplier.is_(True))).scalars()}
     purchase, production = [], []
     for s in found:
         item = by_sku[s.item]
