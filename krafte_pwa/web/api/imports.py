@@ -26,6 +26,7 @@ def import_csv(kind):
     extra = {"user_id": user_id()} if kind != "items" else {}
     report = run(data, dry_run=dry_run, **extra)
     body = {"rows": report.rows, "written": report.written, "created": report.created,
+            "updated": report.updated,
             "problems": [{"line": p.line, "column": p.column, "reason": p.reason}
                          for p in report.problems]}
     return body, (422 if report.problems else (200 if dry_run else 201))
