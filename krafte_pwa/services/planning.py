@@ -28,12 +28,17 @@ from ..models import (
     Recipe,
     RecipeLine,
     Reservation,
+    SalesOrder,
+    SalesOrderLine,
+    SalesReservation,
 )
+from ..models.sales_orders import OPEN_SALES_STATUSES
 from . import _inputs as read
-from . import _production as prod
+from . import availability as avail
 from ._sequences import document_number
 from ._tx import transactional
-from .queries import on_order_by_item, reserved_by_item
+from .production_costs import latest_unit_costs
+from .queries import on_order_by_item
 
 ZERO = Decimal(0)
 
@@ -122,17 +127,32 @@ def _order_demands(items: dict) -> list[Demand]:
                 .order_by(ProductionOrder.number))]
 
 
-def _available(item_ids, today: date) -> dict[int, Decimal]:
-    """_production.available for every item at once: usable stock less what open orders
-    hold back, the reservations read for all items (an IN list of thousands of items
-    makes SQLite probe every open order for each)."""
-    have = prod.usable_on_hand(item_ids, today)
-    held = reserved_by_item()
-    return {i: have.get(i, ZERO) - held.get(i, ZERO) for i in item_ids}
+def _sales_demands(items: dict) -> list[Demand]:
+    """What open sales orders still miss: ordered, not shipped, not reserved."""
+    held = (select(SalesReservation.line_id, func.sum(SalesReservation.quantity).label("q"))
+            .group_by(SalesReservation.line_id).subquery())
+    rows = db.session.execute(
+        select(SalesOrderLine.item_id, SalesOrder.number, SalesOrderLine.quantity,
+               SalesOrderLine.shipped, held.c.q)
+        .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+        .outerjoin(held, held.c.line_id == SalesOrderLine.id)
+        .where(SalesOrder.status.in_(OPEN_SALES_STATUSES), SalesOrderLine.item_id.is_not(None))
+        .order_by(SalesOrder.number))
+    found = []
+    for item_id, number, quantity, shipped, reserved in rows:
+        missing = quantity - shipped - (reserved if reserved is not None else ZERO)
+        if missing > 0:
+            found.append(Demand(items[item_id].sku, missing, SALES_ORDER, number))
+    return found
+
+
+def _available(today: date) -> dict[int, Decimal]:
+    """Usable stock less every reservation (production and sales), for all items."""
+    return {i: a.available for i, a in avail.availability(None, today).items()}
 
 
 def _stock(items: dict, today: date) -> dict[str, Stock]:
-    free = _available(list(items), today)
+    free = _available(today)
     ordered, making = _purchase_supply(), _in_production()
     return {item.sku: Stock(free.get(item_id, ZERO), ordered.get(item_id, ZERO),
                             making.get(item_id, ZERO),
@@ -149,7 +169,8 @@ def suggestions(today: date | None = None) -> Suggestions:
     today = today or date.today()
     items = {row.id: row for row in db.session.execute(select(*ITEM_COLUMNS))}
     try:
-        found = plan(_book(items), _stock(items, today), _order_demands(items))
+        found = plan(_book(items), _stock(items, today),
+                     _order_demands(items) + _sales_demands(items))
     except RecipeError as exc:
         raise BadInput(str(exc), code="recipe_cycle") from None
     by_sku = {i.sku: i for i in db.session.execute(select(Item).where(
@@ -203,7 +224,7 @@ def draft_purchase_orders(*, items=None, user_id=None, today: date | None = None
     buy = [s for s in suggestions(today).purchase if wanted is None or s.item.id in wanted]
     if not buy:
         raise BadInput(_("nothing to buy"), code="nothing_to_order")
-    costs = prod.latest_unit_costs(s.item.id for s in buy)
+    costs = latest_unit_costs(s.item.id for s in buy)
     groups: dict[int, list[Suggested]] = {}
     for s in buy:
         if s.supplier is not None:

@@ -12,7 +12,9 @@ from ..extensions import db
 from ..messages import _
 from ..models import ProductionOrder
 from . import _inputs as read
-from . import _production as prod
+from . import availability as avail
+from . import recipe_book as rbook
+from ._locks import lock_items
 from ._tx import transactional
 from .production import plan_order
 
@@ -38,13 +40,13 @@ def plan_with_sub_orders(*, item, quantity, unit=None, note=None, user_id=None,
     today = today or date.today()
     the_item = read.item(item)
     amount = read.base_quantity(the_item, quantity, unit)
-    book, items = prod.recipe_book(the_item)
+    book, items = rbook.recipe_book(the_item)
     if the_item.sku not in book:
         raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
-    prod.check_no_cycle(book, the_item.sku)
+    rbook.check_no_cycle(book, the_item.sku)
     by_id = {i.id: i for i in items.values()}
-    prod.lock_items(by_id)
-    free = prod.available(by_id, today)
+    lock_items(by_id)
+    free = avail.available(by_id, today)
     explosion = explode(book, the_item.sku, amount, {by_id[i].sku: q for i, q in free.items()})
     top = plan_order(item=the_item.sku, quantity=amount, note=note, user_id=user_id,
                      today=today)

@@ -1,7 +1,7 @@
 """suborders: a production order may make an intermediate for another one (parent_id)
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-01 23:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -184,3 +184,33 @@ def test_drafting_the_buy_list_makes_one_purchase_order_per_supplier_once(app):
         planning.draft_purchase_orders()
     assert getattr(nothing.value, "code", None) == "nothing_to_order"
     assert len(db.session.execute(select(PurchaseOrder.id)).all()) == 2
+
+
+def test_an_open_sales_order_s_missing_quantity_is_demand(app):
+    """30 candles sold, 10 in stock (reserved for the order): 20 missing, so 20 candles to
+    make for the sales order; they need 4 000 g of wax (10 000 in stock: 6 000 left, over
+    the reorder point of 5 000) and 20 wicks (5 in stock: buy 15, to make CANDLE). Once
+    the production is planned, it counts as coming and only the wicks remain to buy, for
+    that order."""
+    from krafte_pwa.services import sales
+
+    candle_workshop()
+    catalog.update_item(sku="WICK", default_supplier="Mèches & Co")
+    receive("WAX", "10000", cost="0.004")
+    receive("WICK", "5", cost="0.06")
+    receive("CANDLE", "10", cost="3")
+    recipes.save_recipe(item="CANDLE", yield_quantity=1, lines=[
+        {"item": "WAX", "quantity": "200"}, {"item": "WICK", "quantity": 1}])
+    order = sales.create_sales_order(customer="Boutique Lavande",
+                                     lines=[{"item": "CANDLE", "quantity": "30"}])
+    result = planning.suggestions()
+    assert _make(result) == [("CANDLE", D(20))]
+    assert [(d.kind, d.reference, d.quantity) for d in result.production[0].reasons] == [
+        ("sales_order", order.number, D(20))]
+    assert planning.reason_text(result.production[0]) == f"sales orders: {order.number}"
+    assert _buy(result) == {"WICK": D(15)}
+    assert planning.reason_text(result.purchase[0]) == "to make: CANDLE"
+    made = production.plan_order(item="CANDLE", quantity="20")
+    result = planning.suggestions()
+    assert (_make(result), _buy(result)) == ([], {"WICK": D(15)})
+    assert planning.reason_text(result.purchase[0]) == f"production orders: {made.number}"
