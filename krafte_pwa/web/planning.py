@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..domain.numbers import to_str
 from ..errors import KrafteError
 from ..services import planning, recipes, sub_orders
 from .auth import role_required
@@ -17,7 +18,7 @@ bp = Blueprint("planning", __name__, url_prefix="/planning")
 @role_required("manager")
 def index():
     return render_template("planning/index.html", found=planning.suggestions(),
-                           reason=planning.reason_text)
+                           reason=planning.reason_text, plain=to_str)
 
 
 @bp.post("/purchase-orders")

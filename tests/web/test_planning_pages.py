@@ -67,3 +67,14 @@ def test_what_to_buy_and_make_then_draft_the_purchase_orders(client, login_as):
     assert "Nothing to buy." in client.get("/planning/").get_data(as_text=True)
     html = client.get("/menu").get_data(as_text=True)
     assert "/planning/" in html
+
+
+def test_what_to_make_links_to_can_i_make_it_with_its_quantity(client, login_as):
+    soap_workshop()
+    production.plan_order(item="BAR", quantity="100")
+    login_as("manager")
+    client.post("/language", data={"locale": "fr"})
+    html = client.get("/planning/").get_data(as_text=True)
+    assert "/planning/make/MIX?quantity=8000" in html
+    page = client.get("/planning/make/MIX?quantity=8000")
+    assert page.status_code == 200 and "Pas avec le stock" in page.get_data(as_text=True)
