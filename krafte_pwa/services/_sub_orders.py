@@ -3,7 +3,7 @@ waits for them before it starts. Never commits."""
 
 from sqlalchemy import select
 
-from ..domain.recipes import OPEN_STATUSES
+from ..domain.order_states import OPEN_STATUSES
 from ..errors import InvalidTransition
 from ..extensions import db
 from ..messages import _

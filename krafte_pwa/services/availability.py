@@ -19,7 +19,8 @@ from decimal import Decimal
 from sqlalchemy import and_, case, func, or_, select
 
 from ..domain.fefo import Pick
-from ..domain.recipes import OPEN_STATUSES, material_value
+from ..domain.order_states import OPEN_STATUSES
+from ..domain.recipes import material_value
 from ..extensions import db
 from ..models import Balance, Location, Lot, ProductionOrder, Reservation, SalesReservation
 

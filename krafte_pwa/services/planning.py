@@ -13,8 +13,9 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from ..domain.numbers import to_str
+from ..domain.order_states import OPEN_STATUSES, PLANNED
 from ..domain.planning import COMPONENT, PRODUCTION_ORDER, SALES_ORDER, Demand, Stock, plan
-from ..domain.recipes import OPEN_STATUSES, PLANNED, Formula, Line, RecipeError
+from ..domain.recipes import Formula, Line, RecipeError
 from ..domain.units import UnitError, dimension_of
 from ..errors import BadInput
 from ..extensions import db

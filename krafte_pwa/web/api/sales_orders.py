@@ -7,8 +7,8 @@ from ...domain.numbers import to_str
 from ...errors import KrafteError
 from ...services import sales, sales_queries, shipments
 from ..auth import role_required
+from ..serializers.common import page_json, shows_costs
 from . import body, bp, idempotent, user_id
-from .serializers import page_json, shows_costs
 
 
 def _stamp(value):
