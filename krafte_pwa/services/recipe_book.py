@@ -26,6 +26,7 @@ def is_whole(item: Item) -> bool:
 def active_recipe(item_id: int) -> Recipe | None:
     return db.session.execute(
         select(Recipe).where(Recipe.item_id == item_id, Recipe.active.is_(True))
+        .options(selectinload(Recipe.lines).joinedload(RecipeLine.item))
         .order_by(Recipe.version.desc()).limit(1)
     ).scalar()
 
