@@ -23,6 +23,7 @@ from ..models import Item, Lot, MovementKind, Partner, Shipment, ShipmentLine, S
 from ..models.types import utcnow
 from . import _inputs as read
 from . import _locks as locks
+from . import _sales_stock as held
 from . import availability as avail
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
@@ -102,12 +103,19 @@ def _read_part(item: Item, entry: dict, name: str) -> Wanted:
     return Wanted(item, quantity, lot, where)
 
 
+def check_lot(lot: Lot, today: date) -> None:
+    """The lot may be shipped today (sales packing and pick checks ask the same)."""
+    check_usable(lot, today, action="ship")
+
+
 def _lot_takes(want: Wanted) -> list[avail.Take]:
     lot = want.lot
     if want.location is not None:
         sources = [(want.location, on_hand(lot.id, want.location.id))]
     else:
         sources = avail.lot_storage_balances(lot.id)
+    for_orders = held.lot_held(lot.id)  # what sales orders hold stays for them
+    sources = [(where, have - for_orders.get(where.id, ZERO)) for where, have in sources]
     takes, remaining = [], want.quantity
     for location, have in sources:
         take = min(have, remaining)
@@ -125,9 +133,9 @@ def _lot_takes(want: Wanted) -> list[avail.Take]:
 
 def _takes(part: Wanted, today: date) -> list:
     if part.lot is not None:
-        check_usable(part.lot, today, action="ship")
+        check_lot(part.lot, today)
         return _lot_takes(part)
-    takes, missing = avail.fefo_takes(part.item.id, part.quantity, today)
+    takes, missing = held.free_fefo_takes(part.item.id, part.quantity, today)
     if missing > 0:
         usable = part.quantity - missing
         raise InsufficientStock(
@@ -196,7 +204,7 @@ def suggest(lines, today: date | None = None) -> list[Suggestion]:
                            details={"field": "lines"})
         before = asked.get(want.item.id, ZERO)
         asked[want.item.id] = before + want.quantity
-        takes, missing = avail.fefo_takes(want.item.id, before + want.quantity, today)
+        takes, missing = held.free_fefo_takes(want.item.id, before + want.quantity, today)
         result.append(Suggestion(want.item, want.quantity, _skip(takes, before), missing))
     return result
 

@@ -2,7 +2,7 @@
 index of the movements by item and time; filled from the ledger
 
 Revision ID: 0013
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-01 23:55:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0010'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
