@@ -28,7 +28,9 @@ def order_for_update(number) -> ProductionOrder:
         select(ProductionOrder).where(ProductionOrder.number == number)
         .options(joinedload(ProductionOrder.item), joinedload(ProductionOrder.recipe),
                  joinedload(ProductionOrder.wip_location),
-                 selectinload(ProductionOrder.reservations).joinedload(Reservation.item))
+                 selectinload(ProductionOrder.reservations).joinedload(Reservation.item),
+                 # read once for the start's wait and the answer's links
+                 selectinload(ProductionOrder.sub_orders))
         .with_for_update(key_share=True, of=ProductionOrder)
         .execution_options(populate_existing=True)
     ).scalar()
