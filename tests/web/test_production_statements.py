@@ -77,5 +77,9 @@ def test_plan_start_complete_issue_a_bounded_number_of_statements(client, manage
                            json={"quantity": 60, "location": "FG"})
     assert done.status_code == 200, done.json
     assert done.json["status"] == "completed"
+    actions = {"plan": plan, "start": start, "complete": complete}
+    values = {name: sum(" ".join(st.split()).startswith(VALUE_BALANCES) for st in sts)
+              for name, sts in actions.items()}
+    assert values == {"plan": 0, "start": 1, "complete": 1}
     counts = {name: len(sts) - values[name] for name, sts in actions.items()}
     assert max(counts.values()) <= MAX_STATEMENTS, (counts, plan, start, complete)
