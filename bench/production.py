@@ -29,7 +29,9 @@ from timing import Verdicts, after_bulk, bulk_insert, databases  # noqa: E402
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
 from krafte_pwa.models import Item, Location, MovementKind  # noqa: E402
-from krafte_pwa.services import catalog, production, recipes, trace, users  # noqa: E402
+from krafte_pwa.services import items as item_actions  # noqa: E402
+from krafte_pwa.services import locations as location_actions  # noqa: E402
+from krafte_pwa.services import production, recipes, trace, users  # noqa: E402
 
 TODAY = date.today()
 COMPONENTS = [f"C{i:02d}" for i in range(10)]
@@ -38,16 +40,16 @@ Q, C = 10**6, 10**8  # scales of quantities and costs
 
 
 def build(lots_per_component: int, movements: int) -> None:
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_location(code="FG", name="Finished goods")
+    location_actions.create_location(code="STORE", name="Store")
+    location_actions.create_location(code="FG", name="Finished goods")
     for sku in COMPONENTS:
-        catalog.create_item(sku=sku, name=f"Component {sku}", kind="material", unit="g")
+        item_actions.create_item(sku=sku, name=f"Component {sku}", kind="material", unit="g")
     for sku in LEVELS[:-1]:
-        catalog.create_item(sku=sku, name=f"Intermediate {sku}", kind="intermediate", unit="g",
+        item_actions.create_item(sku=sku, name=f"Intermediate {sku}", kind="intermediate", unit="g",
                             shelf_life_days=365)
-    catalog.create_item(sku="L5", name="Product L5", kind="product", unit="pcs",
+    item_actions.create_item(sku="L5", name="Product L5", kind="product", unit="pcs",
                         shelf_life_days=365)
-    catalog.create_item(sku="P10", name="Ten-component product", kind="product", unit="pcs",
+    item_actions.create_item(sku="P10", name="Ten-component product", kind="product", unit="pcs",
                         shelf_life_days=365)
     recipes.save_recipe(item="P10", yield_quantity=1, labour_minutes=1, labour_rate=30,
                         overhead="0.1", overhead_percent=5,

@@ -28,7 +28,8 @@ from sqlalchemy import event  # noqa: E402
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.db_session import _writes  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
-from krafte_pwa.services import catalog  # noqa: E402
+from krafte_pwa.services import items as item_actions  # noqa: E402
+from krafte_pwa.services import locations as location_actions  # noqa: E402
 from krafte_pwa.services.users import create_user  # noqa: E402
 
 ITEMS = 100
@@ -41,11 +42,11 @@ def build(url: str):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        catalog.create_location(code="DOCK", name="Dock")
-        catalog.create_location(code="STORE", name="Store")
+        location_actions.create_location(code="DOCK", name="Dock")
+        location_actions.create_location(code="STORE", name="Store")
         for n in range(ITEMS):
-            catalog.create_item(sku=f"RM-{n:03d}", name=f"Raw material {n}", kind="material",
-                                unit="g", shelf_life_days=365)
+            item_actions.create_item(sku=f"RM-{n:03d}", name=f"Raw material {n}",
+                                     kind="material", unit="g", shelf_life_days=365)
         create_user(username="bench", password="bench-password", role="manager")
     return app
 

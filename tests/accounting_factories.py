@@ -8,7 +8,6 @@ from krafte_pwa.extensions import db
 from krafte_pwa.models import Movement, Pick
 from krafte_pwa.services import _values as values
 from krafte_pwa.services import (
-    catalog,
     counts,
     lot_costs,
     production,
@@ -16,6 +15,8 @@ from krafte_pwa.services import (
     shipments,
     stock,
 )
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
 from tests.production_factories import face_cream_workshop
 
 
@@ -65,8 +66,8 @@ def workshop_month() -> dict:
     clock = Clock()
     first, last = month_bounds()
     before = first - timedelta(days=11)
-    catalog.create_location(code="SHELF", name="Shelf")
-    catalog.create_item(sku="LABEL", name="Label", kind="material", unit="pcs")
+    location_actions.create_location(code="SHELF", name="Shelf")
+    item_actions.create_item(sku="LABEL", name="Label", kind="material", unit="pcs")
     lots = face_cream_workshop()
     recipes.save_recipe(item="BASE", yield_quantity=10, lines=[
         {"item": "SHEA", "quantity": "2", "loss_percent": "2"},

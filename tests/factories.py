@@ -2,7 +2,9 @@
 
 from datetime import date, timedelta
 
-from krafte_pwa.services import catalog, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import stock
 
 TODAY = date.today()
 
@@ -10,15 +12,15 @@ TODAY = date.today()
 def candle_workshop():
     """A candle maker: soy wax in g, fragrance oil in ml (density 0.95), wicks in pcs,
     a store and a shelf."""
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_location(code="SHELF", name="Shelf B2")
-    catalog.create_item(sku="WAX", name="Soy wax", kind="material", unit="g",
+    location_actions.create_location(code="STORE", name="Store")
+    location_actions.create_location(code="SHELF", name="Shelf B2")
+    item_actions.create_item(sku="WAX", name="Soy wax", kind="material", unit="g",
                         reorder_point="5000", pack_units=[{"name": "bag", "quantity": "20",
                                                            "unit": "kg"}])
-    catalog.create_item(sku="FO-LAV", name="Fragrance oil lavender", kind="material",
+    item_actions.create_item(sku="FO-LAV", name="Fragrance oil lavender", kind="material",
                         unit="ml", density="0.95")
-    catalog.create_item(sku="WICK", name="Cotton wick", kind="material", unit="pcs")
-    catalog.create_item(sku="CANDLE", name="Lavender candle", kind="product", unit="pcs",
+    item_actions.create_item(sku="WICK", name="Cotton wick", kind="material", unit="pcs")
+    item_actions.create_item(sku="CANDLE", name="Lavender candle", kind="product", unit="pcs",
                         shelf_life_days=730)
 
 

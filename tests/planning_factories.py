@@ -1,6 +1,8 @@
 """Planning scenarios: a three-level soap bar and two orders competing for wax."""
 
-from krafte_pwa.services import catalog, recipes
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import recipes
 from tests.factories import receive
 
 
@@ -10,14 +12,14 @@ def soap_workshop(olive="3000"):
     and 100 g of lye. In stock: 2 kg of mix, 1 kg of lye oil, `olive` g of olive oil
     (the one short material for 100 bars), 1 kg of lye, 10 kg of clay, 500 wrappers.
     Olive oil and lye come from Huilerie Berre, clay and wrappers from Argiles & Co."""
-    catalog.create_location(code="STORE", name="Store")
+    location_actions.create_location(code="STORE", name="Store")
     for sku, unit, supplier in (("OLIVE", "g", "Huilerie Berre"), ("LYE", "g", "Huilerie Berre"),
                                 ("CLAY", "g", "Argiles & Co"), ("WRAP", "pcs", "Argiles & Co")):
-        catalog.create_item(sku=sku, name=sku.title(), kind="material", unit=unit,
+        item_actions.create_item(sku=sku, name=sku.title(), kind="material", unit=unit,
                             default_supplier=supplier)
-    catalog.create_item(sku="LYE-OIL", name="Lye oil", kind="intermediate", unit="g")
-    catalog.create_item(sku="MIX", name="Soap mix", kind="intermediate", unit="g")
-    catalog.create_item(sku="BAR", name="Olive soap bar", kind="product", unit="pcs",
+    item_actions.create_item(sku="LYE-OIL", name="Lye oil", kind="intermediate", unit="g")
+    item_actions.create_item(sku="MIX", name="Soap mix", kind="intermediate", unit="g")
+    item_actions.create_item(sku="BAR", name="Olive soap bar", kind="product", unit="pcs",
                         default_location="STORE")
     for sku, quantity, cost in (("OLIVE", olive, "0.008"), ("LYE", "1000", "0.002"),
                                 ("CLAY", "10000", "0.001"), ("WRAP", "500", "0.05"),

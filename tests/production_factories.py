@@ -6,7 +6,9 @@ from sqlalchemy import func, select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Location, Lot, Movement, Pick, ProductionOrder, Reservation
-from krafte_pwa.services import catalog, recipes
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import recipes
 from tests.factories import candle_workshop, in_days, receive
 
 
@@ -17,7 +19,7 @@ def candle_batch_workshop():
     expiring in a month (cheapest first to use), 15 kg in three months, 10 kg without
     expiry. Returns the lot codes by name."""
     candle_workshop()
-    catalog.create_item(sku="JAR", name="Amber jar 200 ml", kind="material", unit="pcs")
+    item_actions.create_item(sku="JAR", name="Amber jar 200 ml", kind="material", unit="pcs")
     lots = {
         "wax_soon": receive("WAX", "8000", cost="0.0042", expiry=in_days(30),
                             supplier="Cires du Sud"),
@@ -42,15 +44,15 @@ def face_cream_workshop():
     """A cosmetics maker: a base cream (kg) made of shea butter, almond oil, emulsifier,
     preservative and water; a face cream (pcs) made of 50 g of base cream and a 50 ml pot.
     Shea butter in two lots from Karité Direct (one expiring sooner)."""
-    catalog.create_location(code="LAB", name="Lab")
-    catalog.create_location(code="FG", name="Finished goods")
+    location_actions.create_location(code="LAB", name="Lab")
+    location_actions.create_location(code="FG", name="Finished goods")
     for sku, unit, extra in (("SHEA", "kg", {}), ("OIL-ALM", "l", {"density": "0.91"}),
                              ("EMU", "kg", {}), ("PRES", "g", {}),
                              ("WATER", "l", {"density": "1"}), ("POT-50", "pcs", {})):
-        catalog.create_item(sku=sku, name=sku.title(), kind="material", unit=unit, **extra)
-    catalog.create_item(sku="BASE", name="Base cream", kind="intermediate", unit="kg",
+        item_actions.create_item(sku=sku, name=sku.title(), kind="material", unit=unit, **extra)
+    item_actions.create_item(sku="BASE", name="Base cream", kind="intermediate", unit="kg",
                         shelf_life_days=90)
-    catalog.create_item(sku="CREAM", name="Face cream 50 ml", kind="product", unit="pcs",
+    item_actions.create_item(sku="CREAM", name="Face cream 50 ml", kind="product", unit="pcs",
                         shelf_life_days=365)
     lots = {
         "shea_1": receive("SHEA", "2", location="LAB", cost="9.8", expiry=in_days(120),

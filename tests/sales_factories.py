@@ -6,7 +6,9 @@ from sqlalchemy import select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import SalesReservation
-from krafte_pwa.services import catalog, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import stock
 from tests.factories import in_days, receive
 
 
@@ -14,10 +16,10 @@ def soap_shop():
     """Lavender soap: lot `soon` (25 on DISPATCH, 40 in SHOP, expiring in 60 days, cost
     1.20), `later` (50 in SHOP, 200 days, 1.10), `never` (30 in SHOP, no expiry, 1.00),
     an expired lot of 10 and a quarantined lot of 15. Usable: 145."""
-    catalog.create_location(code="SHOP", name="Shop")
-    catalog.create_location(code="DISPATCH", name="Dispatch")
-    catalog.create_item(sku="SOAP", name="Lavender soap", kind="product", unit="pcs")
-    catalog.create_item(sku="BALM", name="Lip balm", kind="product", unit="pcs")
+    location_actions.create_location(code="SHOP", name="Shop")
+    location_actions.create_location(code="DISPATCH", name="Dispatch")
+    item_actions.create_item(sku="SOAP", name="Lavender soap", kind="product", unit="pcs")
+    item_actions.create_item(sku="BALM", name="Lip balm", kind="product", unit="pcs")
     lots = {
         "soon": receive("SOAP", 65, location="SHOP", cost="1.2", expiry=in_days(60)),
         "later": receive("SOAP", 50, location="SHOP", cost="1.1", expiry=in_days(200)),

@@ -9,7 +9,9 @@ from flask_login import login_required
 from ..domain.numbers import to_str
 from ..domain.units import BUILT_IN
 from ..models import ITEM_KINDS
-from ..services import catalog, queries
+from ..services import items as item_actions
+from ..services import locations as location_actions
+from ..services import queries
 from .auth import role_required
 from .refused import refusal
 
@@ -22,7 +24,8 @@ EDIT_FIELDS = ("name", "reorder_point", "reorder_quantity", "shelf_life_days", "
 
 
 def _choices() -> dict:
-    return {"locations": catalog.location_tree(), "suppliers": catalog.supplier_names()}
+    return {"locations": location_actions.location_tree(),
+            "suppliers": item_actions.supplier_names()}
 
 
 @bp.get("/")
@@ -43,7 +46,7 @@ def show(sku):
     item = queries.item_by_sku(sku)
     stock = queries.item_stock(item)
     lots = queries.list_lots(item=sku, per_page=200)
-    used_by = catalog.recipes_using(item) if item.archived else []
+    used_by = item_actions.recipes_using(item) if item.archived else []
     return render_template("items/show.html", item=item, stock=stock, lots=lots,
                            used_by=used_by)
 
@@ -54,7 +57,7 @@ def new():
     form = request.form
     if request.method == "POST":
         with refusal() as refused:
-            item = catalog.create_item(
+            item = item_actions.create_item(
                 sku=form.get("sku"), kind=form.get("kind"), unit=form.get("unit"),
                 **{f: form.get(f) or None for f in EDIT_FIELDS},
                 requires_qc=bool(form.get("requires_qc")))
@@ -113,7 +116,7 @@ def _edit_page(sku, form=None, status=200):
     item = queries.item_by_sku(sku)
     return render_template("items/edit.html", item=item, form=form or _form_of(item),
                            packs=_packs_of(item, form), units=BUILT_IN, **_choices(),
-                           used_by=catalog.recipes_using(item)), status
+                           used_by=item_actions.recipes_using(item)), status
 
 
 @bp.route("/<sku>/edit", methods=["GET", "POST"])
@@ -122,7 +125,7 @@ def edit(sku):
     form = request.form
     if request.method == "POST":
         with refusal() as refused:
-            item = catalog.update_item(
+            item = item_actions.update_item(
                 sku=sku, **{f: form[f] for f in EDIT_FIELDS if f in form},
                 requires_qc=bool(form.get("requires_qc")), **_posted_packs(form))
         if refused:
@@ -137,14 +140,14 @@ def edit(sku):
 def archive(sku):
     archived = request.form.get("archived") == "1"
     with refusal() as refused:
-        item = catalog.archive_item(sku, archived)
+        item = item_actions.archive_item(sku, archived)
     if refused:
         return _edit_page(sku, status=400)
     if not archived:
         flash(_("Item %(sku)s restored.", sku=item.sku), "success")
     else:
         flash(_("Item %(sku)s archived.", sku=item.sku), "success")
-        used_by = catalog.recipes_using(item)
+        used_by = item_actions.recipes_using(item)
         if used_by:
             flash(_("Still used by the active recipes of %(items)s: they keep working, but a "
                     "new recipe version cannot use it.",

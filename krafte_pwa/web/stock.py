@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from ..models import LOT_STATUSES
-from ..services import catalog, item_queries, lot_costs, queries, stock
+from ..services import item_queries, lot_costs, queries, stock
+from ..services import locations as location_actions
 from ..services.location_queries import storage_locations
 from .auth import role_required
 from .form_rows import any_of, form_rows
@@ -40,12 +41,13 @@ def location(code):
 @login_required
 def locations():
     manager = current_user.has_role("manager")
-    return render_template("stock/locations.html", rows=catalog.location_tree(),
-                           archived=catalog.location_tree(archived=True) if manager else [])
+    archived = location_actions.location_tree(archived=True) if manager else []
+    return render_template("stock/locations.html", rows=location_actions.location_tree(),
+                           archived=archived)
 
 
 def _location_form(location, form, status=200):
-    parents = catalog.location_tree()
+    parents = location_actions.location_tree()
     if location is not None:  # not itself, nor a location inside it
         parents = [r for r in parents if location.code not in r.path.split(" › ")]
     return render_template("stock/location_form.html", location=location, form=form,
@@ -62,8 +64,8 @@ def new_location():
     if request.method == "POST":
         form = request.form
         with refusal() as refused:
-            location = catalog.create_location(code=form.get("code"), name=form.get("name"),
-                                               parent=form.get("parent") or None)
+            location = location_actions.create_location(
+                code=form.get("code"), name=form.get("name"), parent=form.get("parent") or None)
         if refused:
             return _location_form(None, form, 400)
         flash(_("Location %(code)s created.", code=location.code), "success")
@@ -77,13 +79,13 @@ def edit_location(code):
     if request.method == "POST":
         form = request.form
         with refusal() as refused:
-            location = catalog.update_location(code=code, name=form.get("name", ""),
+            location = location_actions.update_location(code=code, name=form.get("name", ""),
                                                parent=form.get("parent", ""))
         if refused:
-            return _location_form(catalog.get_location(code), form, 400)
+            return _location_form(location_actions.get_location(code), form, 400)
         flash(_("Location %(code)s saved.", code=location.code), "success")
         return redirect(url_for("stock.location", code=location.code))
-    location = catalog.get_location(code)
+    location = location_actions.get_location(code)
     return _location_form(location, _location_values(location))
 
 
@@ -92,9 +94,9 @@ def edit_location(code):
 def archive_location(code):
     archived = request.form.get("archived") == "1"
     with refusal() as refused:
-        location = catalog.update_location(code=code, archived=archived)
+        location = location_actions.update_location(code=code, archived=archived)
     if refused:
-        location = catalog.get_location(code)
+        location = location_actions.get_location(code)
         return _location_form(location, _location_values(location), 400)
     if archived:
         flash(_("Location %(code)s archived.", code=location.code), "success")

@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from krafte_pwa.extensions import db
-from krafte_pwa.services import catalog
+from krafte_pwa.services import items as item_actions
 from tests.conftest import make_app, reset_database
 
 CHROMIUM = os.environ.get("KRAFTE_CHROMIUM", "/usr/bin/chromium")
@@ -85,7 +85,7 @@ def shop(live):
                            ("operator", "operator")):
             create_user(username=name, password=f"{name}-password", role=role)
         lots = candle_batch_workshop()
-        catalog.create_item(sku="WAX-BEE", name="Beeswax pastilles", kind="material",
+        item_actions.create_item(sku="WAX-BEE", name="Beeswax pastilles", kind="material",
                             unit="g", gtin=GTIN_BEESWAX, shelf_life_days=700)
     return lots
 

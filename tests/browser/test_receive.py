@@ -102,10 +102,10 @@ UNKNOWN_GS1 = "01" + UNKNOWN_GTIN + "17280131" + "3102000125" + "10SW-118"
 
 def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop, new_page):
     from krafte_pwa.models import Item, ItemBarcode
-    from krafte_pwa.services import catalog
+    from krafte_pwa.services import items as item_actions
 
     with live.db():
-        catalog.update_item(sku="WAX", default_location="STORE")
+        item_actions.update_item(sku="WAX", default_location="STORE")
     page = new_page("operator", viewport=PHONE, next_path="/receive")
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))

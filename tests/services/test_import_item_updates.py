@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Item, PackUnit
-from krafte_pwa.services import catalog, imports
+from krafte_pwa.services import imports
+from krafte_pwa.services import items as item_actions
 from tests.factories import candle_workshop
 
 
@@ -53,4 +54,4 @@ def test_a_dry_run_or_a_bad_row_updates_nothing(app):
     wax = db.session.execute(select(Item).where(Item.sku == "WAX")).scalar_one()
     assert wax.reorder_point == D(5000) and _packs("WAX") == before
     assert db.session.execute(select(func.count(PackUnit.id))).scalar() == 1
-    catalog.update_item(sku="WAX", reorder_point="100")  # the session still works
+    item_actions.update_item(sku="WAX", reorder_point="100")  # the session still works

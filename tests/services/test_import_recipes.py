@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Recipe, RecipeLine
-from krafte_pwa.services import catalog, imports, production, recipes
+from krafte_pwa.services import imports, production, recipes
+from krafte_pwa.services import items as item_actions
 from tests.factories import candle_workshop
 
 
@@ -19,8 +20,8 @@ def count(model) -> int:
 def workshop():
     """Candle materials, a candle product, a base blend (intermediate) and a gift box."""
     candle_workshop()
-    catalog.create_item(sku="BLEND", name="Wax blend", kind="intermediate", unit="kg")
-    catalog.create_item(sku="GIFT", name="Gift box", kind="product", unit="pcs")
+    item_actions.create_item(sku="BLEND", name="Wax blend", kind="intermediate", unit="kg")
+    item_actions.create_item(sku="GIFT", name="Gift box", kind="product", unit="pcs")
 
 
 VALID = """article;rendement;composant;quantité;unité;perte %;minutes;taux horaire

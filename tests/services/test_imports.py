@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from krafte_pwa.errors import BadInput
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Item, Lot
-from krafte_pwa.services import catalog, imports, queries
+from krafte_pwa.services import imports, queries
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
 
 
 def count(model) -> int:
@@ -31,7 +33,7 @@ def test_five_hundred_items_in_french_format_import_in_one_go(app):
 
 
 def test_a_file_with_three_bad_rows_reports_all_three_and_writes_nothing(app):
-    catalog.create_item(sku="EXISTS", name="x", kind="material", unit="g")
+    item_actions.create_item(sku="EXISTS", name="x", kind="material", unit="g")
     data = "\n".join([
         "sku,name,kind,unit,reorder_point",
         "A1,Good,material,g,1",
@@ -49,9 +51,9 @@ def test_a_file_with_three_bad_rows_reports_all_three_and_writes_nothing(app):
 
 
 def test_opening_stock_of_two_thousand_lots(app):
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="WAX", name="Wax", kind="material", unit="g")
-    catalog.create_item(sku="OIL", name="Oil", kind="material", unit="ml", density="0.9")
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="WAX", name="Wax", kind="material", unit="g")
+    item_actions.create_item(sku="OIL", name="Oil", kind="material", unit="ml", density="0.9")
     rows = ["article;quantité;unité;emplacement;péremption;coût unitaire;fournisseur"]
     for n in range(2000):
         if n % 2:
@@ -70,8 +72,8 @@ def test_opening_stock_of_two_thousand_lots(app):
 
 
 def test_opening_stock_problems_name_line_and_column(app):
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="WAX", name="Wax", kind="material", unit="g")
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="WAX", name="Wax", kind="material", unit="g")
     data = ("item,quantity,location,expiry\nWAX,5,STORE,\nNOPE,5,STORE,\nWAX,-1,STORE,\n"
             "WAX,1,MARS,\nWAX,1,STORE,someday\n")
     report = imports.import_opening_stock(data)
@@ -91,8 +93,8 @@ def test_a_dry_run_inside_a_larger_action_discards_only_its_own_writes(app):
     from krafte_pwa.services._tx import transaction
 
     with transaction():
-        catalog.create_location(code="STORE", name="Store")
-        catalog.create_item(sku="WAX", name="Wax", kind="material", unit="g")
+        location_actions.create_location(code="STORE", name="Store")
+        item_actions.create_item(sku="WAX", name="Wax", kind="material", unit="g")
         report = imports.import_opening_stock(
             "article;quantité;unité;emplacement;péremption;coût unitaire;fournisseur\n"
             "WAX;1,5;kg;STORE;31/12/2027;4,20;Cires du Sud\n", dry_run=True)

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from krafte_pwa.errors import BadInput, InsufficientStock, NotFound, UnitMismatch
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Lot, LotEvent, Movement, Receipt
-from krafte_pwa.services import catalog, queries, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import queries, stock
 from tests.factories import candle_workshop, in_days, receive
 
 
@@ -26,7 +27,7 @@ def snapshot():
 
 def test_receiving_point_one_and_point_two_then_taking_point_three_leaves_zero(app):
     candle_workshop()
-    catalog.create_item(sku="OIL", name="Oil", kind="material", unit="kg")
+    item_actions.create_item(sku="OIL", name="Oil", kind="material", unit="kg")
     first = receive("OIL", "0.1")
     second = receive("OIL", 0.2)  # a JSON float: read as the decimal it prints as
     stock.adjust_stock(lot=first, location="STORE", quantity="0.2", reason="found")
@@ -141,7 +142,7 @@ def test_status_change_records_reason_and_refuses_bad_values(app):
 
 def test_requires_qc_items_start_in_quarantine_and_are_not_available(app):
     candle_workshop()
-    catalog.create_item(sku="SHEA", name="Shea butter", kind="material", unit="kg",
+    item_actions.create_item(sku="SHEA", name="Shea butter", kind="material", unit="kg",
                         requires_qc=True)
     code = receive("SHEA", "25")
     item = queries.item_by_sku("SHEA")

@@ -40,7 +40,9 @@ from krafte_pwa.models import (
     Receipt,
     Sequence,
 )
-from krafte_pwa.services import catalog, queries, stock, users
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import queries, stock, users
 from tests.conftest import reset_database
 
 # Derandomized: the same 40 sequences on every run, so the check that every kind of outcome
@@ -125,12 +127,12 @@ class LedgerMachine(RuleBasedStateMachine):
         db.session.remove()
         reset_database()
         for code in LOCATIONS:
-            catalog.create_location(code=code, name=code.title())
-        catalog.create_item(sku="WAX", name="Soy wax", kind="material", unit="g")
-        catalog.create_item(sku="OIL", name="Lavender oil", kind="material", unit="ml",
+            location_actions.create_location(code=code, name=code.title())
+        item_actions.create_item(sku="WAX", name="Soy wax", kind="material", unit="g")
+        item_actions.create_item(sku="OIL", name="Lavender oil", kind="material", unit="ml",
                             density="0.95")
-        catalog.create_item(sku="WICK", name="Wick", kind="material", unit="pcs")
-        catalog.create_item(sku="SHEA", name="Shea butter", kind="material", unit="kg",
+        item_actions.create_item(sku="WICK", name="Wick", kind="material", unit="pcs")
+        item_actions.create_item(sku="SHEA", name="Shea butter", kind="material", unit="kg",
                             requires_qc=True)
         users.create_user(username="boss", password="boss-password", role="manager")
         token = users.create_token(username="boss", password="boss-password")

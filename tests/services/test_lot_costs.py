@@ -3,7 +3,8 @@ purchase price, else its standard cost, else 0 with a "cost missing" alert for m
 
 from decimal import Decimal as D
 
-from krafte_pwa.services import catalog, purchasing, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import purchasing, stock
 from tests.factories import candle_workshop
 from tests.production_factories import lot_by_code
 
@@ -18,8 +19,8 @@ def test_receipt_without_cost_takes_last_price_then_standard_cost_then_zero(app)
     """A candle maker: wax bought at 4.20 a kg, wicks with a standard cost, jars with
     nothing known."""
     candle_workshop()
-    catalog.create_item(sku="JAR", name="Jar", kind="material", unit="pcs")
-    catalog.update_item(sku="WICK", standard_cost="0.05")
+    item_actions.create_item(sku="JAR", name="Jar", kind="material", unit="pcs")
+    item_actions.update_item(sku="WICK", standard_cost="0.05")
     _receive("WAX", "2", unit="kg", unit_cost="4.2")
     assert lot_by_code(_receive("WAX", "1000")).unit_cost == D("0.0042")
     assert lot_by_code(_receive("WICK", "100")).unit_cost == D("0.05")
@@ -40,7 +41,7 @@ def test_receipt_without_cost_takes_a_sent_order_price(app):
 
 def test_cost_missing_alert_for_managers_only(client, manager, operator):
     candle_workshop()
-    catalog.create_item(sku="JAR", name="Jar", kind="material", unit="pcs")
+    item_actions.create_item(sku="JAR", name="Jar", kind="material", unit="pcs")
     jar = _receive("JAR", "10")
     _receive("WAX", "1000", unit_cost="0.004")
     _receive("WAX", "500", unit_cost="0")  # free sample: the item has a cost source

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from krafte_pwa.errors import InsufficientStock, InvalidTransition
 from krafte_pwa.extensions import db
 from krafte_pwa.models import ProductionOrder, PurchaseOrder
-from krafte_pwa.services import catalog, planning, production, recipes, sub_orders
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import planning, production, recipes, sub_orders
 from tests.factories import candle_workshop, receive
 from tests.planning_factories import soap_workshop
 
@@ -103,7 +104,7 @@ def _candles_competing():
     (40 candles) reserves 8 000 g; order B (30) needs 6 000 and reserves the 2 000 left:
     4 000 g missing. Wax has a reorder point of 5 000 g."""
     candle_workshop()
-    catalog.update_item(sku="WAX", default_supplier="Cires du Sud")
+    item_actions.update_item(sku="WAX", default_supplier="Cires du Sud")
     receive("WAX", "10000", cost="0.004")
     receive("WICK", "100", cost="0.06")
     recipes.save_recipe(item="CANDLE", yield_quantity=1, lines=[
@@ -131,7 +132,7 @@ def test_two_orders_competing_for_wax_buy_what_the_second_lacks_and_the_reorder_
 
 def test_without_a_reorder_point_only_the_missing_quantity_is_bought(app):
     a, b = _candles_competing()
-    catalog.update_item(sku="WAX", reorder_point="", reorder_quantity="2500")
+    item_actions.update_item(sku="WAX", reorder_point="", reorder_quantity="2500")
     assert _buy(planning.suggestions()) == {"WAX": D(4000)}  # over the 2 500 minimum
     production.cancel_order(number=b.number)
     assert _buy(planning.suggestions()) == {}
@@ -170,7 +171,7 @@ def test_drafting_the_buy_list_makes_one_purchase_order_per_supplier_once(app):
     """Olive oil (Huilerie Berre) 1 860 g and, with a reorder point of 600 on wrappers
     (500 in stock, 100 reserved: 400 available), 200 wrappers from Argiles & Co."""
     soap_workshop()
-    catalog.update_item(sku="WRAP", reorder_point="600")
+    item_actions.update_item(sku="WRAP", reorder_point="600")
     production.plan_order(item="BAR", quantity="100")
     drafted = planning.draft_purchase_orders()
     assert drafted.no_supplier == []
@@ -195,7 +196,7 @@ def test_an_open_sales_order_s_missing_quantity_is_demand(app):
     from krafte_pwa.services import sales
 
     candle_workshop()
-    catalog.update_item(sku="WICK", default_supplier="Mèches & Co")
+    item_actions.update_item(sku="WICK", default_supplier="Mèches & Co")
     receive("WAX", "10000", cost="0.004")
     receive("WICK", "5", cost="0.06")
     receive("CANDLE", "10", cost="3")

@@ -19,7 +19,8 @@ from krafte_pwa.errors import (
 )
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Genealogy, Movement, MovementKind, ProductionOrder, Recipe
-from krafte_pwa.services import catalog, production, queries, recipes, stock, trace, users
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import production, queries, recipes, stock, trace, users
 from tests.factories import in_days, receive
 from tests.production_factories import (
     candle_batch_workshop,
@@ -276,7 +277,7 @@ def test_output_expiry_is_shelf_life_capped_by_the_earliest_consumed_expiry(app)
     done = production.complete_order(number=order.number, quantity=1, location="SHELF",
                                      today=today)
     assert done.output_lot.expiry == in_days(200)  # the oil, before 730 days of shelf life
-    catalog.create_item(sku="SOAP", name="Soap", kind="product", unit="pcs",
+    item_actions.create_item(sku="SOAP", name="Soap", kind="product", unit="pcs",
                         shelf_life_days=10)
     recipes.save_recipe(item="SOAP", yield_quantity=1, lines=[{"item": "WICK", "quantity": 1}])
     soap = production.plan_order(item="SOAP", quantity=1)
@@ -288,7 +289,7 @@ def test_output_expiry_is_shelf_life_capped_by_the_earliest_consumed_expiry(app)
 
 def test_output_of_a_qc_item_starts_in_quarantine(app):
     candle_batch_workshop()
-    catalog.create_item(sku="BALM", name="Balm", kind="product", unit="pcs", requires_qc=True)
+    item_actions.create_item(sku="BALM", name="Balm", kind="product", unit="pcs", requires_qc=True)
     recipes.save_recipe(item="BALM", yield_quantity=1, lines=[{"item": "WAX", "quantity": 10}])
     order = production.plan_order(item="BALM", quantity=3)
     production.start_order(number=order.number)

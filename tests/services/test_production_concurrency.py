@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 from krafte_pwa.errors import InsufficientStock, InvalidTransition, KrafteError
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Location, Lot, Pick, ProductionOrder
-from krafte_pwa.services import catalog, production, recipes
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import production, recipes
 from tests.factories import receive
 
 
@@ -42,10 +44,10 @@ def at_once(app, calls):
 
 def soap_workshop():
     """A soap maker: a bar takes 100 g of oil and 1 wrapper."""
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="OIL", name="Olive oil", kind="material", unit="g")
-    catalog.create_item(sku="WRAP", name="Wrapper", kind="material", unit="pcs")
-    catalog.create_item(sku="SOAP", name="Soap bar", kind="product", unit="pcs")
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="OIL", name="Olive oil", kind="material", unit="g")
+    item_actions.create_item(sku="WRAP", name="Wrapper", kind="material", unit="pcs")
+    item_actions.create_item(sku="SOAP", name="Soap bar", kind="product", unit="pcs")
     recipes.save_recipe(item="SOAP", yield_quantity=1, lines=[
         {"item": "OIL", "quantity": 100}, {"item": "WRAP", "quantity": 1}])
 

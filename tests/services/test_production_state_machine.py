@@ -41,7 +41,9 @@ from krafte_pwa.models import (
     ReceiptLine,
     Reservation,
 )
-from krafte_pwa.services import catalog, production, recipes, stock, users
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import production, recipes, stock, users
 from tests.conftest import reset_database
 from tests.production_factories import snapshot
 
@@ -66,12 +68,12 @@ class ProductionMachine(RuleBasedStateMachine):
         self.manager = users.create_user(username="boss", password="boss-password",
                                          role="manager").id
         for code in ("STORE", "SHELF"):
-            catalog.create_location(code=code, name=code)
-        catalog.create_item(sku="WAX", name="Wax", kind="material", unit="g")
-        catalog.create_item(sku="WICK", name="Wick", kind="material", unit="pcs")
-        catalog.create_item(sku="MIX", name="Wax mix", kind="intermediate", unit="g",
+            location_actions.create_location(code=code, name=code)
+        item_actions.create_item(sku="WAX", name="Wax", kind="material", unit="g")
+        item_actions.create_item(sku="WICK", name="Wick", kind="material", unit="pcs")
+        item_actions.create_item(sku="MIX", name="Wax mix", kind="intermediate", unit="g",
                             shelf_life_days=100)
-        catalog.create_item(sku="CANDLE", name="Candle", kind="product", unit="pcs",
+        item_actions.create_item(sku="CANDLE", name="Candle", kind="product", unit="pcs",
                             shelf_life_days=700)
         recipes.save_recipe(item="MIX", yield_quantity=100, labour_minutes=5, labour_rate=12,
                             overhead="1", lines=[{"item": "WAX", "quantity": 90,

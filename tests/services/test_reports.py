@@ -197,12 +197,13 @@ def test_expiring_soon_lists_lots_with_stock_in_expiry_order(factory):
 def test_huge_amounts_stay_exact(app):
     """A billion units at almost a billion each: SQLite cannot sum the split products in
     64 bits and the value is summed per lot cost instead; PostgreSQL sums NUMERIC."""
-    from krafte_pwa.services import catalog
+    from krafte_pwa.services import items as item_actions
+    from krafte_pwa.services import locations as location_actions
     from tests.factories import receive
 
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="GOLD", name="Gold", kind="material", unit="g")
-    catalog.create_item(sku="DUST", name="Dust", kind="product", unit="g")
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="GOLD", name="Gold", kind="material", unit="g")
+    item_actions.create_item(sku="DUST", name="Dust", kind="product", unit="g")
     receive("GOLD", "999999999.5", cost="999999999.12345678")
     receive("DUST", "0.000001", cost="0.00000001")
     value = reports.valuation()
@@ -218,11 +219,12 @@ def test_huge_amounts_stay_exact(app):
 def test_a_sum_too_large_for_64_bits_stays_exact(app):
     """Each split product fits in 64 bits but their sum does not: SQLite raises "integer
     overflow" and the value is summed per lot cost instead."""
-    from krafte_pwa.services import catalog
+    from krafte_pwa.services import items as item_actions
+    from krafte_pwa.services import locations as location_actions
     from tests.factories import receive
 
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="SAND", name="Sand", kind="material", unit="g")
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="SAND", name="Sand", kind="material", unit="g")
     for _ in range(3):
         receive("SAND", "1000000000", cost="0.4")
     assert reports.valuation().raw_materials == D(1200000000)

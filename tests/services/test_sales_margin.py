@@ -14,7 +14,8 @@ from decimal import Decimal as D
 import pytest
 
 from krafte_pwa.errors import BadInput
-from krafte_pwa.services import catalog, report_margin, sales
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import report_margin, sales
 from tests.factories import receive
 from tests.sales_factories import soap_shop
 
@@ -22,7 +23,7 @@ from tests.sales_factories import soap_shop
 @pytest.fixture
 def sold(app, users):
     soap_shop()
-    catalog.create_item(sku="CANDLE", name="Candle", kind="product", unit="pcs")
+    item_actions.create_item(sku="CANDLE", name="Candle", kind="product", unit="pcs")
     receive("CANDLE", 5, location="SHOP", cost="2")
     first = sales.create_sales_order(customer="Marché Bio", lines=[
         {"item": "SOAP", "quantity": 10, "unit_price": "3.5"}])

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Lot
-from krafte_pwa.services import catalog, imports, production, production_queries, recipes
+from krafte_pwa.services import imports, production, production_queries, recipes
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
 from krafte_pwa.services.settings import update_settings
 from tests.factories import candle_workshop, receive
 
@@ -20,7 +22,7 @@ def test_a_receipt_without_expiry_gets_the_shelf_life(app):
     """Shea butter keeps 180 days: received on 2026-03-01, it expires 2026-08-28
     (31 + 30 + 31 + 30 + 31 + 27 days); a given expiry is kept; wicks keep for ever."""
     candle_workshop()
-    catalog.create_item(sku="SHEA", name="Shea butter", kind="material", unit="kg",
+    item_actions.create_item(sku="SHEA", name="Shea butter", kind="material", unit="kg",
                         shelf_life_days=180)
     on = date(2026, 3, 1)
     assert lot(receive("SHEA", "2", today=on)).expiry == date(2026, 8, 28)
@@ -30,8 +32,8 @@ def test_a_receipt_without_expiry_gets_the_shelf_life(app):
 
 def test_opening_stock_without_expiry_gets_the_shelf_life_from_its_date(app):
     """90 days after 2026-01-10 is 2026-04-10; without a date, today + 90."""
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="MILK", name="Milk powder", kind="material", unit="kg",
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="MILK", name="Milk powder", kind="material", unit="kg",
                         shelf_life_days=90)
     report = imports.import_opening_stock(
         "item;quantity;location;unit_cost;date;expiry\n"

@@ -8,15 +8,17 @@ from sqlalchemy import func, select
 from krafte_pwa.errors import InsufficientStock, LotNotUsable
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Shipment, ShipmentLot
-from krafte_pwa.services import catalog, recall, shipments
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import recall, shipments
 from tests.factories import in_days, receive
 from tests.services.test_production_concurrency import at_once, storage_total
 
 
 def soap_shop():
     """A soap maker with 40 bars in one lot."""
-    catalog.create_location(code="SHOP", name="Shop")
-    catalog.create_item(sku="SOAP", name="Soap bar", kind="product", unit="pcs")
+    location_actions.create_location(code="SHOP", name="Shop")
+    item_actions.create_item(sku="SOAP", name="Soap bar", kind="product", unit="pcs")
     return receive("SOAP", 40, location="SHOP", cost="1.2", expiry=in_days(90))
 
 

@@ -90,11 +90,12 @@ def test_a_refused_action_changes_no_value(app):
 
 def test_huge_values_carry_over_exactly(app):
     """Values past 64 bits: high × 10^18 + low, the low part carried on each addition."""
-    from krafte_pwa.services import catalog
+    from krafte_pwa.services import items as item_actions
+    from krafte_pwa.services import locations as location_actions
     from tests.factories import receive
 
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="GOLD", name="Gold", kind="material", unit="g")
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="GOLD", name="Gold", kind="material", unit="g")
     for _ in range(3):
         code = receive("GOLD", "333333333.333333", cost="999999999.99999999")
     stock.adjust_stock(lot=code, location="STORE", quantity="-0.000001", reason="dust")

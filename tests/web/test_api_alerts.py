@@ -7,7 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from krafte_pwa.services import catalog, production, purchasing, recipes, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import production, purchasing, recipes, stock
 from tests.factories import in_days, receive
 from tests.trade_factories import trade_snapshot as snapshot
 
@@ -18,16 +20,16 @@ def workshop(app, users):
     (reorder at 100, from Mèches & Co), jars (reorder at 50, no default supplier), the
     candle (reorder at 10). 8 kg of wax, 300 wicks, 20 jars in store; no candles. The
     candle recipe is 200 g of wax (2 % loss), a wick and a jar."""
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_item(sku="WAX", name="Soy wax", kind="material", unit="g",
+    location_actions.create_location(code="STORE", name="Store")
+    item_actions.create_item(sku="WAX", name="Soy wax", kind="material", unit="g",
                         reorder_point="5000", reorder_quantity="10000",
                         default_supplier="Cires du Sud")
-    catalog.create_item(sku="WICK", name="Wick", kind="material", unit="pcs",
+    item_actions.create_item(sku="WICK", name="Wick", kind="material", unit="pcs",
                         reorder_point="100", reorder_quantity="500",
                         default_supplier="Mèches & Co")
-    catalog.create_item(sku="JAR", name="Jar", kind="material", unit="pcs",
+    item_actions.create_item(sku="JAR", name="Jar", kind="material", unit="pcs",
                         reorder_point="50", reorder_quantity="200")
-    catalog.create_item(sku="CANDLE", name="Candle", kind="product", unit="pcs",
+    item_actions.create_item(sku="CANDLE", name="Candle", kind="product", unit="pcs",
                         reorder_point="10")
     receive("WAX", "8000", cost="0.004")
     receive("WICK", "300", cost="0.06")
@@ -70,7 +72,7 @@ def test_a_reservation_puts_a_material_under_its_reorder_point_with_on_order_cou
     purchasing.mark_ordered(number=second.number)
     assert "WAX" not in _low(client, operator)[0]
     # suggested: the reorder quantity, or more when that would not lift stock over the point
-    stock_item = catalog.create_item(sku="TIN", name="Tin", kind="material", unit="pcs",
+    stock_item = item_actions.create_item(sku="TIN", name="Tin", kind="material", unit="pcs",
                                      reorder_point="1000", reorder_quantity="100")
     assert _low(client, operator)[0][stock_item.sku]["suggested_quantity"] == "1000"
 

@@ -12,7 +12,8 @@ from krafte_pwa.domain.numbers import MAX_QUANTITY
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Lot, Movement
 from krafte_pwa.models.types import OutOfRange, Quantity
-from krafte_pwa.services import _ledger, catalog
+from krafte_pwa.services import _ledger
+from krafte_pwa.services import items as item_actions
 from tests.factories import candle_workshop, receive
 from tests.production_factories import candle_batch_workshop
 
@@ -21,7 +22,7 @@ from tests.production_factories import candle_batch_workshop
 def bulk(app, users):
     """Candle workshop plus stearin kept in kg (so tonnes convert up) and a lot of it."""
     candle_workshop()
-    catalog.create_item(sku="STEARIN", name="Stearin", kind="material", unit="kg")
+    item_actions.create_item(sku="STEARIN", name="Stearin", kind="material", unit="kg")
     return receive("STEARIN", "10", cost="2")
 
 

@@ -11,7 +11,7 @@ import qrcode
 from PIL import Image
 from werkzeug.test import EnvironBuilder
 
-from krafte_pwa.services import catalog
+from krafte_pwa.services import items as item_actions
 from tests.factories import candle_workshop, receive
 
 
@@ -19,9 +19,9 @@ from tests.factories import candle_workshop, receive
 def workshop(app, users):
     """Candle workshop; the wax has a GTIN and the wicks a supplier barcode."""
     candle_workshop()
-    catalog.create_item(sku="JAR", name="Amber jar", kind="material", unit="pcs",
+    item_actions.create_item(sku="JAR", name="Amber jar", kind="material", unit="pcs",
                         gtin="4006381333931")
-    catalog.add_barcode(item="WICK", code="WK-778812")
+    item_actions.add_barcode(item="WICK", code="WK-778812")
 
 
 def scan(client, headers, payload):

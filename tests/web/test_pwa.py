@@ -13,7 +13,8 @@ from babel.messages.pofile import read_po
 from flask import g
 from PIL import Image
 
-from krafte_pwa.services import catalog, production, stock
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import production, stock
 from tests.factories import in_days, receive
 from tests.production_factories import candle_batch_workshop
 
@@ -152,7 +153,7 @@ def test_home_lists_what_needs_doing(client, login_as, shop):
     expired = receive("FO-LAV", "50", expiry=in_days(-1))
     stock.change_lot_status(lot=shop["wick"], status="quarantine", reason="QC")
     production.plan_order(item="CANDLE", quantity="3")
-    catalog.create_item(sku="LID", name="Bamboo lid", kind="material", unit="pcs",
+    item_actions.create_item(sku="LID", name="Bamboo lid", kind="material", unit="pcs",
                         reorder_point="100")
     login_as("operator")
     page = client.get("/").get_data(as_text=True)

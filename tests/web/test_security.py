@@ -200,9 +200,9 @@ def test_forwarded_proto_counts_behind_a_configured_proxy(proxied):
 
 
 def test_pdf_answers_go_without_csp_for_the_browser_viewer(plain):
-    from krafte_pwa.services import catalog
+    from krafte_pwa.services import locations as location_actions
 
-    catalog.create_location(code="SHELF", name="Shelf")
+    location_actions.create_location(code="SHELF", name="Shelf")
     client = plain.test_client()
     login(client)
     response = client.get("/labels/locations/SHELF.pdf")

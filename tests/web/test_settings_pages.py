@@ -13,7 +13,7 @@ from krafte_pwa.extensions import db
 from krafte_pwa.labels import ROLL_SIZES
 from krafte_pwa.labels.sizes import mm_to_dots
 from krafte_pwa.models import Setting
-from krafte_pwa.services import catalog
+from krafte_pwa.services import locations as location_actions
 from krafte_pwa.services.settings import get_setting
 from tests.factories import candle_workshop, receive
 
@@ -27,7 +27,7 @@ SHEET = {"name": "a4-4x10", "page": "a4", "columns": "4", "rows": "10",
 def shop(app, users):
     candle_workshop()
     for n in range(1, 26):
-        catalog.create_location(code=f"B{n:02d}", name=f"Bay {n}")
+        location_actions.create_location(code=f"B{n:02d}", name=f"Bay {n}")
 
 
 def stored() -> dict:

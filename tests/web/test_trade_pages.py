@@ -31,9 +31,9 @@ def workshop(app, users):
     """A candle maker (wax in g, wicks) and a soap on the shelf: 40 bars expiring in 30
     days, 60 in 90 days."""
     candle_workshop()
-    from krafte_pwa.services import catalog
+    from krafte_pwa.services import items as item_actions
 
-    catalog.create_item(sku="SOAP", name="Lavender soap", kind="product", unit="pcs")
+    item_actions.create_item(sku="SOAP", name="Lavender soap", kind="product", unit="pcs")
     return {"soon": receive("SOAP", 40, cost="1.5", expiry=in_days(30)),
             "later": receive("SOAP", 60, cost="1.4", expiry=in_days(90))}
 

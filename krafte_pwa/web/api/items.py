@@ -4,7 +4,9 @@ from flask import request
 
 from ...errors import BadInput
 from ...messages import _, field_name
-from ...services import catalog, queries
+from ...services import items as item_actions
+from ...services import locations as location_actions
+from ...services import queries
 from ..auth import role_required
 from ..serializers.common import page_json
 from ..serializers.items import (
@@ -26,7 +28,7 @@ ITEM_FIELDS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantity
 @idempotent
 def create_item():
     data = body()
-    item = catalog.create_item(**{k: data.get(k) for k in ITEM_FIELDS})
+    item = item_actions.create_item(**{k: data.get(k) for k in ITEM_FIELDS})
     return item_json(item, queries.item_stock(item)), 201
 
 
@@ -54,7 +56,7 @@ def update_item(sku):
     if "sku" in data and data.pop("sku") != sku:
         raise BadInput(_("the sku of an item cannot be changed: its lots and labels carry it"),
                        code="not_editable", details={"field": "sku"})
-    item = catalog.update_item(sku=sku, **data)
+    item = item_actions.update_item(sku=sku, **data)
     return item_json(item, queries.item_stock(item)), 200
 
 
@@ -62,7 +64,7 @@ def update_item(sku):
 @idempotent
 def add_item_barcode(sku):
     """Link a supplier's barcode (a GTIN not ours) to the item: at receiving, one tap."""
-    item = catalog.add_barcode(item=sku, code=body().get("code"))
+    item = item_actions.add_barcode(item=sku, code=body().get("code"))
     return item_json(item, queries.item_stock(item)), 201
 
 
@@ -71,7 +73,7 @@ def add_item_barcode(sku):
 @idempotent
 def create_location():
     data = body()
-    location = catalog.create_location(code=data.get("code"), name=data.get("name"),
+    location = location_actions.create_location(code=data.get("code"), name=data.get("name"),
                                        parent=data.get("parent"))
     return new_location_json(location), 201
 
@@ -86,7 +88,7 @@ def update_location(code):
         raise BadInput(_("%(fields)s cannot be changed on a location (the code is on the labels)",
                          fields=", ".join(field_name(f) for f in sorted(unknown))),
                        code="not_editable")
-    location = catalog.update_location(code=code, name=data.get("name"),
+    location = location_actions.update_location(code=code, name=data.get("name"),
                                        parent=data.get("parent"),
                                        archived=data.get("archived"))
     return location_change_json(location), 200
