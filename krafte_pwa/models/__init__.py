@@ -48,3 +48,15 @@ from .system import RateLimitCounter  # noqa: E402
 from .users import UserSession  # noqa: E402
 
 __all__ += ["RateLimitCounter", "UserSession"]
+# Sales channels: shops, their products, webhook deliveries and the stock-level outbox.
+from .channels import (  # noqa: E402
+    CHANNEL_KINDS,
+    Channel,
+    ChannelOrder,
+    ChannelProduct,
+    OutboxMessage,
+    WebhookDelivery,
+)
+
+__all__ += ["CHANNEL_KINDS", "Channel", "ChannelOrder", "ChannelProduct", "OutboxMessage",
+            "WebhookDelivery"]
