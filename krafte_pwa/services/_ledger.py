@@ -22,6 +22,7 @@ from ..messages import _
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
 from ._tx import upsert
+from .outbox import touch
 
 # Typed, so it is bound at the stored scale (a sum of two columns has no type of its own).
 _MAX_BALANCE = literal(MAX_QUANTITY, Quantity())
@@ -79,6 +80,7 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
     ]
     db.session.add_all(movements)
     db.session.flush()
+    touch(db.session, {p.lot.item_id for p in postings})  # the channels' stock levels
     return movements
 
 

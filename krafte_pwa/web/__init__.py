@@ -39,6 +39,9 @@ def register(app: Flask) -> None:
     from . import users as users_pages  # settings: users (admins)
     app.register_blueprint(users_pages.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
+    from . import channels  # sales channels (admins)
+
+    app.register_blueprint(channels.bp)
     from . import accounting  # accounting: journal, exports, closed months
 
     app.register_blueprint(accounting.bp)

@@ -76,6 +76,7 @@ def dumps(data) -> str:
 from . import (  # noqa: E402,F401  (routes register on bp)
     accounting,
     alerts,
+    channels,
     counts,
     imports,
     items,

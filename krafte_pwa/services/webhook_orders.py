@@ -1,0 +1,84 @@
+from __future__ import annotations  # TEMP
+"""A shop order applied to its sales order, inside the webhook's transaction.
+
+`row` is the shop order's `ChannelOrder`, locked: the first version makes the sales order,
+later ones update or cancel it. Out of order: a version older than the last applied
+(the shop's own `updated_at` / `date_modified_gmt`) is ignored, and once cancelled the
+order stays cancelled, so an update that arrives after the cancellation does not revive
+it (a cancellation arriving before the order itself is remembered the same way).
+A till sale (`shipped: true`) is shipped at once by FEFO; when the stock is not there the
+order stays open with what it could reserve, and the delivery says why.
+"""
+
+from dataclasses import dataclass
+
+from ..domain.shop_orders import ShopOrder
+from ..errors import KrafteError
+from ..extensions import db
+from ..models import Channel, ChannelOrder
+from ..models.types import utcnow
+
+
+@dataclass
+class Applied:
+    applied: bool
+    sales_order: str | None = None
+    note: str | None = None
+
+
+def _lines(order: ShopOrder) -> list[dict]:
+    return [{"item": None, "sku": line.sku or "?", "quantity": line.quantity,
+             "unit_price": line.price} for line in order.lines]
+
+
+def apply_order(row: ChannelOrder, order: ShopOrder, channel_id: int) -> Applied:
+    from ..models import SalesOrder  # TEMP
+    from . import sales  # TEMP
+    existing = db.session.get(SalesOrder, row.sales_order_id) if row.sales_order_id else None
+    number = existing.number if existing else None
+    if row.cancelled:
+        return Applied(False, number, "the order was cancelled already")
+    if order.updated_at and row.shop_updated_at and order.updated_at < row.shop_updated_at:
+        return Applied(False, number, "an older version of the order")
+    if order.updated_at:
+        row.shop_updated_at = order.updated_at
+    if order.cancelled:
+        row.cancelled = True
+        if existing is not None:
+            sales.cancel_sales_order(existing.number)
+        return Applied(True, number, None if existing else "cancelled before it arrived")
+    if existing is None:
+        return _create(row, order, channel_id)
+    return _update(existing, order)
+
+
+def _create(row: ChannelOrder, order: ShopOrder, channel_id: int) -> Applied:
+    channel = db.session.get(Channel, channel_id)
+    created = sales.create_sales_order(
+        customer=order.customer, email=order.email, reference=order.reference,
+        lines=_lines(order), channel=channel.name, channel_order_id=order.external_id)
+    row.sales_order_id = created.id
+    note = None
+    if order.shipped:
+        note = _ship_now(created)
+    return Applied(True, created.number, note)
+
+
+def _ship_now(order: SalesOrder) -> str | None:
+    """Ship all of a till sale; if it cannot, keep the order open and say why."""
+    try:
+        with db.session.begin_nested():
+            sales.ship_sales_order(order.number)
+    except KrafteError as exc:
+        return "not shipped: " + exc.message
+    return None
+
+
+def _update(existing: SalesOrder, order: ShopOrder) -> Applied:
+    if existing.status not in ("confirmed", "on_hold"):
+        return Applied(False, existing.number,
+                       f"the sales order is {existing.status}: the update is not applied")
+    sales.update_sales_order(existing, customer=order.customer, email=order.email,
+                             reference=order.reference, lines=_lines(order))
+    existing.updated_at = utcnow()
+    return Applied(True, existing.number)
