@@ -93,7 +93,7 @@ class ChannelOrder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("channel.id"))
     external_id: Mapped[str] = mapped_column(String(100))
-    sales_order_id: Mapped[int | None] = mapped_column(Integer)
+    sales_order_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order.id"))
     shop_updated_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
 

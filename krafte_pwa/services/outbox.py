@@ -4,8 +4,8 @@ quantity may have changed, written in the same transaction as the change.
 What marks an item as touched:
 - the ledger (`_ledger.post` calls `touch`): stock came in, left or moved;
 - reservations and what decides them, seen by the ORM as they are flushed: production
-  reservations, orders opening or closing, lots released, blocked or re-dated (and the
-  sales reservations and orders, registered by `watch`).
+  and sales reservations, production orders opening or closing, lots released, blocked
+  or re-dated (`watch` registers a class).
 
 Just before the transaction commits, one query finds the channels that offer the touched
 items and one INSERT writes their messages; a transaction that touched nothing, or only
@@ -17,7 +17,15 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session, attributes
 
-from ..models import Channel, ChannelProduct, Lot, OutboxMessage, ProductionOrder, Reservation
+from ..models import (
+    Channel,
+    ChannelProduct,
+    Lot,
+    OutboxMessage,
+    ProductionOrder,
+    Reservation,
+    SalesReservation,
+)
 from ..models.types import utcnow
 
 _TOUCHED = "krafte_touched_items"
@@ -43,6 +51,7 @@ def _order_items(order) -> list[int]:
 watch(Reservation, None, lambda r: [r.item_id])
 watch(ProductionOrder, ("status",), _order_items)
 watch(Lot, ("status", "expiry"), lambda lot: [lot.item_id])
+watch(SalesReservation, None, lambda r: [r.item_id])
 
 
 def _changed(instance, names) -> bool:

@@ -23,6 +23,7 @@ from ..models import Item, Lot, MovementKind, Partner, Shipment, ShipmentLine, S
 from ..models.types import utcnow
 from . import _inputs as read
 from . import _production as prod
+from . import _sales_stock as held
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._tx import commit
@@ -100,7 +101,7 @@ def _read_part(item: Item, entry: dict, name: str) -> Wanted:
     return Wanted(item, quantity, lot, where)
 
 
-def _check_lot(lot: Lot, today: date) -> None:
+def check_lot(lot: Lot, today: date) -> None:
     if lot.status in ("blocked", "quarantine"):
         message = (_("lot %(lot)s is blocked: it cannot be shipped", lot=lot.code)
                    if lot.status == "blocked" else
@@ -120,6 +121,8 @@ def _lot_takes(want: Wanted) -> list[prod.Take]:
         sources = [(want.location, on_hand(lot.id, want.location.id))]
     else:
         sources = prod.lot_storage_balances(lot.id)
+    for_orders = held.lot_held(lot.id)  # what sales orders hold stays for them
+    sources = [(where, have - for_orders.get(where.id, ZERO)) for where, have in sources]
     takes, remaining = [], want.quantity
     for location, have in sources:
         take = min(have, remaining)
@@ -137,9 +140,9 @@ def _lot_takes(want: Wanted) -> list[prod.Take]:
 
 def _takes(part: Wanted, today: date) -> list:
     if part.lot is not None:
-        _check_lot(part.lot, today)
+        check_lot(part.lot, today)
         return _lot_takes(part)
-    takes, missing = prod.fefo_takes(part.item.id, part.quantity, today)
+    takes, missing = held.free_fefo_takes(part.item.id, part.quantity, today)
     if missing > 0:
         usable = part.quantity - missing
         raise InsufficientStock(
@@ -175,7 +178,7 @@ def ship(*, customer, lines, note=None, user_id=None, today: date | None = None)
         takes = []
         for part in want.parts:
             takes.extend(_takes(part, today))
-        free = prod.available([want.item.id], today)[want.item.id]
+        free = held.available([want.item.id], today)[want.item.id]
         if want.quantity > free:
             raise InsufficientStock(
                 _("%(sku)s: only %(available)s %(unit)s can be shipped once production orders' "

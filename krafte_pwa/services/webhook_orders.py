@@ -1,4 +1,3 @@
-from __future__ import annotations  # TEMP
 """A shop order applied to its sales order, inside the webhook's transaction.
 
 `row` is the shop order's `ChannelOrder`, locked: the first version makes the sales order,
@@ -15,8 +14,9 @@ from dataclasses import dataclass
 from ..domain.shop_orders import ShopOrder
 from ..errors import KrafteError
 from ..extensions import db
-from ..models import Channel, ChannelOrder
+from ..models import Channel, ChannelOrder, SalesOrder
 from ..models.types import utcnow
+from . import sales
 
 
 @dataclass
@@ -32,8 +32,6 @@ def _lines(order: ShopOrder) -> list[dict]:
 
 
 def apply_order(row: ChannelOrder, order: ShopOrder, channel_id: int) -> Applied:
-    from ..models import SalesOrder  # TEMP
-    from . import sales  # TEMP
     existing = db.session.get(SalesOrder, row.sales_order_id) if row.sales_order_id else None
     number = existing.number if existing else None
     if row.cancelled:

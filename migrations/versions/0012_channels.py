@@ -1,7 +1,7 @@
 """channels: shops and tills, their products, webhook deliveries, shop orders, outbox
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-01 23:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
@@ -77,6 +77,8 @@ def upgrade():
         sa.Column('cancelled', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['channel_id'], ['channel.id'],
                                 name=op.f('fk_channel_order_channel_id_channel')),
+        sa.ForeignKeyConstraint(['sales_order_id'], ['sales_order.id'],
+                                name=op.f('fk_channel_order_sales_order_id_sales_order')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_channel_order')),
         sa.UniqueConstraint('channel_id', 'external_id',
                             name=op.f('uq_channel_order_channel_id')),

@@ -85,6 +85,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     purchasing,
     recall,
     reports,
+    sales_orders,
     scan,
     shipments,
     stock,

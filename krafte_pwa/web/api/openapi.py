@@ -123,6 +123,7 @@ def document() -> dict:
         openapi_channels,
         openapi_production,
         openapi_reports,
+        openapi_sales,
         openapi_trade,
     )
 
@@ -299,6 +300,7 @@ def document() -> dict:
             **openapi_channels.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
+            **openapi_sales.paths(),
             **openapi_trade.paths(),
         },
     }
