@@ -5,8 +5,8 @@ later ones update or cancel it. Out of order: a version older than the last appl
 (the shop's own `updated_at` / `date_modified_gmt`) is ignored, and once cancelled the
 order stays cancelled, so an update that arrives after the cancellation does not revive
 it (a cancellation arriving before the order itself is remembered the same way).
-A till sale (`shipped: true`) is shipped at once by FEFO; when the stock is not there the
-order stays open with what it could reserve, and the delivery says why.
+A till sale (`shipped: true`) is shipped at once by FEFO; what the stock cannot cover
+stays open on the order (partial), and the delivery says so.
 """
 
 from dataclasses import dataclass
@@ -69,6 +69,8 @@ def _ship_now(order: SalesOrder) -> str | None:
             sales.ship_sales_order(order.number)
     except KrafteError as exc:
         return "not shipped: " + exc.message
+    if order.status != "shipped":
+        return "shipped in part: the rest is not in stock"
     return None
 
 

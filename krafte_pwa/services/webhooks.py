@@ -107,12 +107,13 @@ def _claim_delivery(channel_id, delivery_id, topic, body) -> WebhookDelivery | N
     inserted = db.session.execute(
         upsert(table).values(channel_id=channel_id, delivery_id=delivery_id, topic=topic,
                              body=body, status="processed", received_at=utcnow())
-        .on_conflict_do_nothing(index_elements=[table.c.channel_id, table.c.delivery_id]))
+        .on_conflict_do_nothing(index_elements=[table.c.channel_id, table.c.delivery_id])
+        .returning(table.c.id)).first()
     delivery = db.session.execute(
         select(WebhookDelivery).where(WebhookDelivery.channel_id == channel_id,
                                       WebhookDelivery.delivery_id == delivery_id)
         .with_for_update().execution_options(populate_existing=True)).scalar_one()
-    if inserted.rowcount == 1:
+    if inserted is not None:
         return delivery
     if delivery.status == "failed":  # tried again: the shop retries what we refused
         delivery.status, delivery.error, delivery.body = "processed", None, body
