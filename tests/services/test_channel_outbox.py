@@ -135,3 +135,23 @@ def test_the_worker_command_delivers_what_is_due_and_exits(workshop):
     receive("CANDLE", "1")
     assert run(once=True, echo=lambda _text: None) == 2
     assert len(workshop.requests) == 2
+
+
+def test_a_sales_reservation_changes_the_level_sent(workshop):
+    from krafte_pwa.services import sales
+
+    order = sales.create_sales_order(customer="Jon", lines=[{"item": "CANDLE",
+                                                             "quantity": "3"}])
+    assert _pending() == 2  # reserved: 7 left to sell, though 10 are on the shelf
+    channel_push.deliver_due()
+    assert _levels(workshop) == [7, 7]
+    sales.cancel_sales_order(order.number)
+    assert _pending() == 2
+    channel_push.deliver_due()
+    assert _levels(workshop)[2:] == [10, 10]
+
+
+def _levels(shop) -> list[int]:
+    """The level each push carried, Shopify's and WooCommerce's alike, in order."""
+    return [b["stock_quantity"] if "stock_quantity" in b
+            else b["variables"]["input"]["quantities"][0]["quantity"] for b in shop.bodies()]
