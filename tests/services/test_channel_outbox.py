@@ -131,10 +131,21 @@ def test_failed_messages_stop_after_max_attempts_and_can_be_resent(workshop, mon
     assert channels.channel_view("woo").outbox == []
 
 
-def test_the_worker_command_delivers_what_is_due_and_exits(workshop):
+def test_the_worker_command_delivers_what_is_due_and_exits(app, workshop):
     receive("CANDLE", "1")
-    assert run(once=True, echo=lambda _text: None) == 2
-    assert len(workshop.requests) == 2
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "2 sent, 0 failed" in result.output and len(workshop.requests) == 2
+    assert run(once=True, echo=lambda _text: None) == 0  # nothing due any more
+
+
+def test_the_worker_loop_stops_when_told(workshop):
+    import threading
+
+    stop = threading.Event()
+    receive("CANDLE", "1")
+    stop.set()
+    assert run(interval=0.1, echo=lambda _text: None, stop=stop) == 2
 
 
 def test_a_sales_reservation_changes_the_level_sent(workshop):
