@@ -11,7 +11,6 @@ from ..extensions import db
 from ..messages import _, field_name
 from ..models import Item, SalesOrder
 from . import _inputs as read
-from . import _production as prod
 
 MAX_LINES = 200
 
@@ -39,7 +38,7 @@ def email(value) -> str | None:
 def lines(value) -> list[OrderedLine]:
     """[{item, quantity, unit?, unit_price?}] or, from a channel, {item: None, sku}: an
     unknown SKU is kept as it was sent; an unknown `item` is refused."""
-    entries = prod.object_list(value, "lines", required=True, limit=MAX_LINES)
+    entries = read.object_list(value, "lines", required=True, limit=MAX_LINES)
     if not entries:
         raise BadInput(_("a sales order needs at least one line"), details={"field": "lines"})
     return [_line(entry, f"lines[{n}]") for n, entry in enumerate(entries)]

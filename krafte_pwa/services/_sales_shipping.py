@@ -21,8 +21,8 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import _inputs as read
-from . import _production as prod
 from . import _sales_stock as held
+from . import availability as avail
 from ._ledger import Posting, post
 from ._sequences import document_number
 from .shipments import check_lot
@@ -38,7 +38,7 @@ def ship_lines(order: SalesOrder, lines, user_id, today: date) -> Shipment:
                         status="shipped", user_id=user_id, shipped_at=utcnow(),
                         sales_order_id=order.id)
     db.session.add(shipment)
-    taken: dict[int, list[prod.Take]] = defaultdict(list)
+    taken: dict[int, list[avail.Take]] = defaultdict(list)
     if lines is None:
         _all_reserved(order, today, taken)
         _post([t for takes in taken.values() for t in takes], shipment.number, user_id)
@@ -57,7 +57,7 @@ def ship_lines(order: SalesOrder, lines, user_id, today: date) -> Shipment:
     return shipment
 
 
-def _post(takes: list[prod.Take], number: str, user_id) -> None:
+def _post(takes: list[avail.Take], number: str, user_id) -> None:
     if takes:
         post([Posting(t.lot, t.location.id, -t.quantity, MovementKind.SHIPMENT, number)
               for t in takes], user_id)
@@ -71,7 +71,7 @@ def _all_reserved(order: SalesOrder, today: date, taken: dict) -> None:
     free = held.available([line.item_id for line in lines], today)
     for line in lines:
         held.reserve(line, today, free)
-        taken[line.id].extend(prod.Take(r.lot, r.location, r.quantity)
+        taken[line.id].extend(avail.Take(r.lot, r.location, r.quantity)
                               for r in line.reservations)
         held.release(line)
 
@@ -79,7 +79,7 @@ def _all_reserved(order: SalesOrder, today: date, taken: dict) -> None:
 def _requested(order: SalesOrder, lines):
     """(order line, quantity, lot or None) for each entry, spread over the order's lines
     of that item in order; more than is still to ship is refused."""
-    entries = prod.object_list(lines, "lines", required=True, limit=200)
+    entries = read.object_list(lines, "lines", required=True, limit=200)
     if not entries:
         raise BadInput(_("a shipment needs at least one line"), details={"field": "lines"})
     left = {line.id: held.line_open(line) for line in order.lines}
@@ -119,7 +119,7 @@ def _spread(order, item, amount, lot, left, name):
 
 
 def _take(line: SalesOrderLine, amount: Decimal, lot: Lot | None,
-          today: date) -> list[prod.Take]:
+          today: date) -> list[avail.Take]:
     """Takes for `amount` of a line; the line's reservations are used up first."""
     if lot is not None:
         check_lot(lot, today)
@@ -150,7 +150,7 @@ def _from_reservations(line: SalesOrderLine, amount: Decimal) -> tuple[list, Dec
         part = min(reservation.quantity, left)
         if part <= 0:
             break
-        takes.append(prod.Take(reservation.lot, reservation.location, part))
+        takes.append(avail.Take(reservation.lot, reservation.location, part))
         left -= part
         reservation.quantity -= part
         if reservation.quantity <= 0:
@@ -158,19 +158,19 @@ def _from_reservations(line: SalesOrderLine, amount: Decimal) -> tuple[list, Dec
     return takes, left
 
 
-def _from_lot(line: SalesOrderLine, lot: Lot, amount: Decimal) -> list[prod.Take]:
+def _from_lot(line: SalesOrderLine, lot: Lot, amount: Decimal) -> list[avail.Take]:
     """A named lot: from where the line holds it first, then where it is not held for
     other orders."""
     others = held.lot_held(lot.id, exclude_line_ids=[line.id])
     mine = {r.location_id for r in line.reservations if r.lot_id == lot.id}
-    sources = sorted(prod.lot_storage_balances(lot.id),
+    sources = sorted(avail.lot_storage_balances(lot.id),
                      key=lambda s: (s[0].id not in mine, s[0].code))
     takes, left = [], amount
     for location, have in sources:
         free = have - others.get(location.id, ZERO)
         part = min(free, left)
         if part > 0:
-            takes.append(prod.Take(lot, location, part))
+            takes.append(avail.Take(lot, location, part))
             left -= part
     if left > 0:
         free = amount - left

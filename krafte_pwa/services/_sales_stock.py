@@ -15,20 +15,9 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Balance, Location, Lot, SalesOrderLine, SalesReservation
-from . import _production as prod
+from . import availability as avail
 
 ZERO = Decimal(0)
-
-
-def reserved_for_sales(item_ids) -> dict[int, Decimal]:
-    """Stock held for sales orders, per item (reservations exist only for open lines)."""
-    ids = list(set(item_ids))
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(SalesReservation.item_id, func.sum(SalesReservation.quantity))
-        .where(SalesReservation.item_id.in_(ids)).group_by(SalesReservation.item_id)).all()
-    return {item_id: _dec(total) for item_id, total in rows}
 
 
 def held_by_lot(item_id: int, exclude_line_ids=()) -> dict[tuple[int, int], Decimal]:
@@ -55,7 +44,7 @@ def lot_held(lot_id: int, exclude_line_ids=()) -> dict[int, Decimal]:
 
 
 def free_fefo_takes(item_id: int, quantity: Decimal, today: date,
-                    exclude_line_ids=()) -> tuple[list[prod.Take], Decimal]:
+                    exclude_line_ids=()) -> tuple[list[avail.Take], Decimal]:
     """FEFO (then FIFO) over usable storage stock less what sales lines hold per lot and
     location: (takes, quantity not covered)."""
     held = held_by_lot(item_id, exclude_line_ids)
@@ -64,7 +53,7 @@ def free_fefo_takes(item_id: int, quantity: Decimal, today: date,
         .join(Lot, Lot.id == Balance.lot_id)
         .join(Location, Location.id == Balance.location_id)
         .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage",
-               prod.usable(today))
+               avail.usable(today))
         .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code, Location.code)
     ).all()
     remaining, chosen = quantity, []
@@ -79,21 +68,19 @@ def free_fefo_takes(item_id: int, quantity: Decimal, today: date,
     return _load_takes(chosen), max(remaining, ZERO)
 
 
-def _load_takes(chosen) -> list[prod.Take]:
+def _load_takes(chosen) -> list[avail.Take]:
     if not chosen:
         return []
     lots = {lot.id: lot for lot in db.session.execute(
         select(Lot).where(Lot.id.in_({c[0] for c in chosen}))).scalars()}
     places = {p.id: p for p in db.session.execute(
         select(Location).where(Location.id.in_({c[1] for c in chosen}))).scalars()}
-    return [prod.Take(lots[lot], places[where], q) for lot, where, q in chosen]
+    return [avail.Take(lots[lot], places[where], q) for lot, where, q in chosen]
 
 
 def available(item_ids, today: date) -> dict[int, Decimal]:
     """Usable on hand − reserved for production − reserved for sales, per item."""
-    free = prod.available(item_ids, today)
-    held = reserved_for_sales(item_ids)
-    return {i: free.get(i, ZERO) - held.get(i, ZERO) for i in set(item_ids)}
+    return avail.available(item_ids, today)
 
 
 def line_reserved(line: SalesOrderLine) -> Decimal:
@@ -115,7 +102,7 @@ def prune(line: SalesOrderLine, today: date) -> None:
     for reservation in list(line.reservations):
         lot = reservation.lot
         there = _on_hand(lot.id, reservation.location_id)
-        if lot.status != "released" or prod.is_expired(lot, today) or there <= 0:
+        if lot.status != "released" or avail.is_expired(lot, today) or there <= 0:
             line.reservations.remove(reservation)
         elif reservation.quantity > there:
             reservation.quantity = there

@@ -50,7 +50,10 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
+from . import availability as avail
+from . import production_costs as pcost
+from . import recipe_book as rbook
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._tx import commit
@@ -77,18 +80,18 @@ def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
     if the_item.archived:
         raise BadInput(_("item %(sku)s is archived", sku=the_item.sku))
     amount = read.base_quantity(the_item, quantity, unit)
-    recipe = prod.active_recipe(the_item.id)
+    recipe = rbook.active_recipe(the_item.id)
     if recipe is None:
         raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
-    needs = prod.requirements(recipe, amount)
-    prod.lock_items([the_item.id, *(c.id for c, _need in needs)])
-    free = prod.available([c.id for c, _need in needs], today)
-    material, _unpriced = prod.materials_cost(needs, today)
+    needs = rbook.requirements(recipe, amount)
+    locks.lock_items([the_item.id, *(c.id for c, _need in needs)])
+    free = avail.available([c.id for c, _need in needs], today)
+    material, _unpriced = pcost.materials_cost(needs, today)
     cost = batch_cost(material, amount, recipe.yield_quantity,
                       labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
                       overhead_per_batch=recipe.overhead_per_batch,
                       overhead_percent=recipe.overhead_percent)
-    prod.check_money(cost.material, cost.labour, cost.overhead, cost.total)
+    pcost.check_money(cost.material, cost.labour, cost.overhead, cost.total)
     order = ProductionOrder(
         number=document_number("MO", today.year), item=the_item, recipe=recipe,
         planned_quantity=amount, status=PLANNED, planned_material_cost=money(material),
@@ -112,18 +115,18 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     suggestion for the others. Refused (changing nothing) for a blocked or quarantined
     lot, an expired lot without a manager's override reason, or missing stock."""
     today = today or date.today()
-    order = prod.order_for_update(number)
+    order = locks.order_for_update(number)
     _transition(order, "start")
     needs = {r.item_id: r for r in order.reservations}
-    prod.lock_items(needs)
+    locks.lock_items(needs)
     reason = read.text(override_reason, "override_reason", required=False, max_length=500)
-    chosen = _explicit_takes(prod.object_list(picks, "picks"), needs, reason, user_id, today)
+    chosen = _explicit_takes(read.object_list(picks, "picks"), needs, reason, user_id, today)
     explicit_items = {take.lot.item_id for take, _overridden in chosen}
     short = []
     for item_id, res in needs.items():
         if item_id in explicit_items:
             continue
-        found, missing = prod.fefo_takes(item_id, res.required, today)
+        found, missing = avail.fefo_takes(item_id, res.required, today)
         if missing > 0:
             short.append({"item": res.item.sku, "required": str(res.required),
                           "missing": str(missing)})
@@ -164,8 +167,8 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     return order
 
 
-def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.Take, bool]]:
-    result: list[tuple[prod.Take, bool]] = []
+def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[avail.Take, bool]]:
+    result: list[tuple[avail.Take, bool]] = []
     taken: dict[int, Decimal] = defaultdict(Decimal)
     for index, entry in enumerate(entries):
         field = f"picks[{index}]"
@@ -179,7 +182,7 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
             where = read.location(entry.get("location"))
             sources = [(where, on_hand(lot.id, where.id))]
         else:
-            sources = prod.lot_storage_balances(lot.id)
+            sources = avail.lot_storage_balances(lot.id)
         if entry.get("quantity") in (None, ""):  # a scanned lot: what is still needed
             in_storage = sum((q for _where, q in sources), ZERO)
             qty = min(needs[lot.item_id].required - taken[lot.item_id], in_storage)
@@ -195,7 +198,7 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
         for location, have in sources:
             take = min(have, remaining)
             if take > 0:
-                result.append((prod.Take(lot, location, take), overridden))
+                result.append((avail.Take(lot, location, take), overridden))
                 remaining -= take
         if remaining > 0:
             raise InsufficientStock(_("lot %(lot)s has less than %(quantity)s %(unit)s in store",
@@ -213,7 +216,7 @@ def _check_usable(lot: Lot, reason: str | None, user_id: int | None, today: date
         raise LotNotUsable(message,
                            code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
                            details={"lot": lot.code, "status": lot.status})
-    if not prod.is_expired(lot, today):
+    if not avail.is_expired(lot, today):
         return False
     if not reason:
         raise LotNotUsable(_("lot %(lot)s expired on %(expiry)s: a manager may use it with an "
@@ -234,7 +237,7 @@ def _check_reservations_of_others(order, chosen, needs, today) -> None:
     for take, overridden in chosen:
         if not overridden:
             picked[take.lot.item_id] += take.quantity
-    free = prod.available(list(picked), today, exclude_order_id=order.id)
+    free = avail.available(list(picked), today, exclude_order_id=order.id)
     for item_id, qty in picked.items():
         if qty > free[item_id]:
             sku = needs[item_id].item.sku
@@ -266,12 +269,12 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     genealogy. labour_minutes are the actual minutes spent on the whole order (the
     recipe's for the planned quantity when left out). One transaction."""
     today = today or date.today()
-    order = prod.order_for_update(number)
+    order = locks.order_for_update(number)
     _transition(order, "complete")
     output = order.item
     amount = read.base_quantity(output, quantity, unit)
     minutes = (None if labour_minutes in (None, "") else
-               prod.quantity_field(labour_minutes, "labour_minutes"))
+               read.quantity_field(labour_minutes, "labour_minutes"))
     if location not in (None, ""):
         dest = read.location(location)
     elif output.default_location is not None:
@@ -309,7 +312,7 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
                       overhead_percent=recipe.overhead_percent)
     if minutes is not None:  # the actual minutes of the whole order replace the recipe's
         cost = Cost(cost.material, labour_cost(minutes, recipe.labour_rate), cost.overhead)
-    prod.check_money(cost.material, cost.labour, cost.overhead, cost.total,
+    pcost.check_money(cost.material, cost.labour, cost.overhead, cost.total,
                      cost.total / amount)
     expiry = output_expiry(today, output.shelf_life_days,
                            [lots[i].expiry for i, q in use.items() if q > 0],
@@ -344,7 +347,7 @@ def _picks(order: ProductionOrder) -> list[Pick]:
 
 def _amounts(entries, field: str, lots: dict[int, Lot]) -> dict[int, Decimal]:
     result: dict[int, Decimal] = defaultdict(Decimal)
-    for index, entry in enumerate(prod.object_list(entries, field)):
+    for index, entry in enumerate(read.object_list(entries, field)):
         lot = read.lot(entry.get("lot"))
         if lot.id not in lots:
             raise BadInput(_("%(field)s: lot %(lot)s was not picked for this order",
@@ -401,7 +404,7 @@ def _return(order, pick, quantity, back=None) -> list[Posting]:
 # ---------------------------------------------------------------- cancel
 
 def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
-    order = prod.order_for_update(number)
+    order = locks.order_for_update(number)
     was = order.status
     new = _transition(order, "cancel")
     why = read.text(reason, "reason", required=False, max_length=500)

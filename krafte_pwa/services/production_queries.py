@@ -21,7 +21,8 @@ from ..extensions import db
 from ..messages import _
 from ..models import Item, ProductionOrder
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
+from . import availability as avail
 from .queries import Page, paging
 from .settings import get_setting
 
@@ -29,7 +30,7 @@ ZERO = Decimal(0)
 
 
 def get_order(number) -> ProductionOrder:
-    return prod.order_by_number(number)
+    return locks.order_by_number(number)
 
 
 def list_orders(*, status=None, item=None, page=1, per_page=50) -> Page:
@@ -57,7 +58,7 @@ class Requirement:
     reserved: Decimal
     picked: Decimal = ZERO
     consumed: Decimal = ZERO
-    suggested: list = field(default_factory=list)  # [_production.Take] while planned
+    suggested: list = field(default_factory=list)  # [availability.Take] while planned
     missing: Decimal = ZERO  # what usable stock, less other orders' reservations, lacks
 
 
@@ -71,7 +72,7 @@ def requirements(order: ProductionOrder, today: date | None = None,
         p[1] += pick.consumed
     free: dict[int, Decimal] = {}
     if order.status == PLANNED and suggest:
-        free = prod.available([r.item_id for r in order.reservations], today,
+        free = avail.available([r.item_id for r in order.reservations], today,
                               exclude_order_id=order.id)
     result = []
     for res in order.reservations:
@@ -80,7 +81,7 @@ def requirements(order: ProductionOrder, today: date | None = None,
         if order.status == PLANNED and suggest:
             # what this order may use: usable stock less what other open orders hold
             usable = min(res.required, max(free.get(res.item_id, ZERO), ZERO))
-            row.suggested, short = (prod.fefo_takes(res.item_id, usable, today)
+            row.suggested, short = (avail.fefo_takes(res.item_id, usable, today)
                                     if usable > 0 else ([], ZERO))
             row.missing = res.required - usable + short
         result.append(row)

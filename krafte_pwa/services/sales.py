@@ -13,10 +13,10 @@ from ..messages import _
 from ..models import OPEN_SALES_STATUSES, SalesOrder, SalesOrderLine, Shipment
 from ..models.types import utcnow
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
 from . import _sales_inputs as given
 from . import _sales_stock as held
-from . import production, recipes
+from . import production, recipe_book, recipes
 from ._sales_shipping import ship_lines
 from ._sequences import document_number
 from ._tx import transactional
@@ -109,7 +109,7 @@ def ship_sales_order(number, lines=None, user_id=None, today: date | None = None
                          reason=order.hold_reason or ""), code="sales_order_on_hold")
     if order.status not in ("confirmed", "partial"):
         raise _bad_transition(order, "ship")
-    prod.lock_items(line.item_id for line in order.lines)
+    locks.lock_items(line.item_id for line in order.lines)
     shipment = ship_lines(order, lines, user_id, today)
     done = all(line.shipped >= line.quantity for line in order.lines)
     order.status = "shipped" if done else "partial"
@@ -151,7 +151,7 @@ def _settle(order: SalesOrder, today: date) -> None:
     if order.status == "on_hold":
         order.status = "confirmed"
     items = [line.item_id for line in order.lines]
-    prod.lock_items(items)
+    locks.lock_items(items)
     for line in order.lines:
         held.prune(line, today)
     free = held.available(items, today)
@@ -178,7 +178,7 @@ def make_for_sales_order(number, user_id=None, today: date | None = None) -> lis
     planned = []
     for line in order.lines:
         need = held.line_missing(line) - line.planned
-        if need <= 0 or line.item_id is None or prod.active_recipe(line.item_id) is None:
+        if need <= 0 or line.item_id is None or recipe_book.active_recipe(line.item_id) is None:
             continue
         plan = recipes.feasibility(line.item.sku, need, today=today)
         for item, quantity in plan.to_produce:

@@ -18,11 +18,12 @@ from ..models import (
     SalesOrder,
     SalesOrderLine,
     SalesReservation,
+    Shipment,
 )
 from . import _inputs as read
-from . import _production as prod
 from . import _sales_inputs as given
 from . import _sales_stock as held
+from . import availability as avail
 from . import scan
 from .queries import Page, paging
 from .shipments import check_lot
@@ -168,4 +169,10 @@ def _lot_free(lot: Lot) -> Decimal:
     """Stock of the lot in storage that no sales order holds."""
     holds = held.lot_held(lot.id)
     return sum((max(have - holds.get(location.id, ZERO), ZERO)
-                for location, have in prod.lot_storage_balances(lot.id)), ZERO)
+                for location, have in avail.lot_storage_balances(lot.id)), ZERO)
+
+
+def order_shipments(order: SalesOrder) -> list[Shipment]:
+    return list(db.session.execute(
+        select(Shipment).where(Shipment.sales_order_id == order.id)
+        .order_by(Shipment.id)).scalars())

@@ -45,6 +45,9 @@ def register(app: Flask) -> None:
     from . import accounting  # accounting: journal, exports, closed months
 
     app.register_blueprint(accounting.bp)
+    from . import sales as sales_pages  # sales orders, packing, margin
+
+    app.register_blueprint(sales_pages.bp)
     errors.register(app)
     auth.register_loaders(login_manager)
 

@@ -5,30 +5,12 @@ from datetime import date
 
 from flask import Blueprint, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
 
-from ..extensions import db
-from ..models import Balance, Location, Lot
-from ..services import queries
+from ..services import availability, queries
 from ..services.queries import ZERO
 from .csv_export import csv_response
 
 bp = Blueprint("exports", __name__)
-
-
-def _stock_by_item(today: date) -> dict[int, list]:
-    """item id -> [on hand in storage, of which released and unexpired]."""
-    base = (select(Balance.item_id, func.sum(Balance.quantity))
-            .join(Lot, Lot.id == Balance.lot_id)
-            .join(Location, Location.id == Balance.location_id)
-            .where(Balance.quantity > 0, Location.kind == "storage")
-            .group_by(Balance.item_id))
-    result = {item_id: [total, ZERO] for item_id, total in db.session.execute(base)}
-    usable = base.where(Lot.status == "released",
-                        or_(Lot.expiry.is_(None), Lot.expiry >= today))
-    for item_id, total in db.session.execute(usable):
-        result[item_id][1] = total
-    return result
 
 
 @bp.get("/items.csv")
@@ -43,15 +25,15 @@ def items_csv():
               "archived"] + (["sale_price"] if costs else [])
 
     def rows():
-        stock = _stock_by_item(date.today())
-        reserved = queries.reserved_by_item()
+        stock = availability.availability(None, date.today())
         on_order = queries.on_order_by_item()
+        nothing = availability.Availability()
         for page in _pages(lambda n: queries.list_items(kind=kind, q=q, page=n, per_page=500,
                                                         include_archived=archived)):
             for item in page.rows:
-                on_hand, usable = stock.get(item.id, (ZERO, ZERO))
-                held = reserved.get(item.id, ZERO)
-                row = [item.sku, item.name, item.kind, item.unit, on_hand, held, usable - held,
+                a = stock.get(item.id, nothing)
+                row = [item.sku, item.name, item.kind, item.unit, a.on_hand, a.reserved,
+                       a.available,
                        on_order.get(item.id, ZERO), item.reorder_point,
                        item.reorder_quantity, item.shelf_life_days, item.requires_qc,
                        item.gtin, item.archived]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from .. import models
 from ..extensions import db
 from ..services import alerts as alert_service
+from ..services import sales_queries
 
 bp = Blueprint("pages", __name__)
 SHOWN = 5
@@ -30,7 +31,9 @@ def home():
     count, first_orders = _open_orders()
     found = alert_service.alerts(limit=SHOWN, costs=current_user.sees_costs)
     return render_template("pages/home.html", alerts=found,
-                           orders=count, open_orders=first_orders, shown=SHOWN)
+                           orders=count, open_orders=first_orders, shown=SHOWN,
+                           to_pack=sales_queries.orders_to_pack(SHOWN),
+                           on_hold=sales_queries.orders_on_hold(SHOWN))
 
 
 @bp.get("/alerts")

@@ -130,6 +130,7 @@ def test_pick_check_at_the_packing_table(client, manager, operator, soaps):
     reserved = client.post(url, headers=operator, json={"payload": soaps["soon"]})
     assert reserved.status_code == 200, reserved.json
     assert (reserved.json["warning"], reserved.json["suggested"]) == (None, "30")
+    assert reserved.json["accepted"] is True
     label = client.post(url, headers=operator,
                         json={"payload": f"http://krafte.test/l/{soaps['later']}",
                               "packed": {soaps["soon"]: "25"}})
@@ -138,7 +139,12 @@ def test_pick_check_at_the_packing_table(client, manager, operator, soaps):
                           (soaps["quarantined"], "lot_quarantined"),
                           (soaps["balm"], "not_on_order"), ("SHOP", "not_a_lot")):
         answer = client.post(url, headers=operator, json={"payload": payload})
-        assert answer.status_code in (400, 409) and answer.json["error"]["code"] == code
+        assert answer.status_code == 200 and answer.json["accepted"] is False
+        assert answer.json["code"] == code and answer.json["message"]
+    unknown = client.post(url, headers=operator, json={"payload": "NO-SUCH-LOT"})
+    assert unknown.status_code == 404
+    bad = client.post(url, headers=operator, json={"payload": soaps["soon"], "packed": [1]})
+    assert bad.status_code == 400
 
 
 def test_make_plans_intermediates_first(client, manager, users):

@@ -73,13 +73,15 @@ def paths() -> dict:
                 {"number": STR, "item": STR, "quantity": DEC})}}))},
         "/sales-orders/{number}/pick-check": {"post": _op(
             "What a lot scanned at the packing table means for the order: the quantity to "
-            "pack and a warning when it is not the reserved lot; expired, blocked, "
-            "quarantined lots and products not on the order are refused", params=number,
+            "pack and a warning when it is not the reserved lot. Expired, blocked, "
+            "quarantined lots, products not on the order and lines packed in full answer "
+            "`accepted: false` with a code and a message", params=number,
             body=_obj({"payload": {**STR, "description": "the lot code or its label's URL"},
                        "packed": {"type": "object", "description": "lot code → quantity "
                                   "already on the packing list",
                                   "additionalProperties": NUM_IN}}, ["payload"]),
-            answer=_obj({"lot": STR, "item": STR, "item_name": STR, "unit": STR,
+            answer=_obj({"accepted": {"type": "boolean"}, "code": STR, "message": STR,
+                         "lot": STR, "item": STR, "item_name": STR, "unit": STR,
                          "expiry": STR_OR_NULL, "reserved": DEC, "suggested": DEC,
                          "warning": STR_OR_NULL}))},
     }

@@ -61,6 +61,10 @@ ALERTS = _obj({
                  "description": "expiring within `days`, not blocked"},
     "expired": {"type": "array", "items": LOT_ALERT, "description": "expired, still in stock"},
     "quarantine": {"type": "array", "items": LOT_ALERT},
+    "sales_on_hold": {"type": "array", "description": "sales orders waiting on something "
+                      "to resolve (an unknown SKU)", "items": _obj({
+                          "number": STR, "customer": STR, "channel": STR,
+                          "reason": {"type": ["string", "null"]}})},
     "cost_missing": {"type": "array", "items": LOT_ALERT,
                      "description": "lots in stock at a zero cost whose item has no purchase "
                      "price and no standard cost (empty for operators)"},

@@ -4,6 +4,7 @@ scanned at the packing table. Prices only for who may see them."""
 from flask import request
 
 from ...domain.numbers import to_str
+from ...errors import KrafteError
 from ...services import sales, sales_queries, shipments
 from ..auth import role_required
 from . import body, bp, idempotent, user_id
@@ -91,12 +92,22 @@ def make_for_sales_order(number):
                                   for o in orders]}, 201
 
 
+# A scanned lot the packer may not use is an answer to the question, not a failed call.
+PICK_REFUSALS = {"lot_expired", "lot_blocked", "lot_quarantined", "not_on_order",
+                 "already_packed", "lot_held_elsewhere", "not_a_lot"}
+
+
 @bp.post("/sales-orders/<number>/pick-check")
 def check_sales_pick(number):
     data = body()
-    check = sales_queries.check_pick(number, data.get("payload") or data.get("lot"),
-                                     packed=data.get("packed"))
-    return {"lot": check.lot.code, "item": check.lot.item.sku,
+    try:
+        check = sales_queries.check_pick(number, data.get("payload") or data.get("lot"),
+                                         packed=data.get("packed"))
+    except KrafteError as exc:
+        if exc.code not in PICK_REFUSALS:
+            raise
+        return {"accepted": False, "code": exc.code, "message": exc.message}
+    return {"accepted": True, "lot": check.lot.code, "item": check.lot.item.sku,
             "item_name": check.lot.item.name, "unit": check.lot.item.unit,
             "expiry": check.lot.expiry.isoformat() if check.lot.expiry else None,
             "reserved": to_str(check.reserved), "suggested": to_str(check.suggested),
