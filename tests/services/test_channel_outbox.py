@@ -166,3 +166,31 @@ def _levels(shop) -> list[int]:
     """The level each push carried, Shopify's and WooCommerce's alike, in order."""
     return [b["stock_quantity"] if "stock_quantity" in b
             else b["variables"]["input"]["quantities"][0]["quantity"] for b in shop.bodies()]
+
+
+def test_a_shopify_user_error_is_a_failed_push(workshop):
+    workshop.answer = {"data": {"inventorySetQuantities": {
+        "inventoryAdjustmentGroup": None,
+        "userErrors": [{"field": ["input", "quantities", "0", "locationId"],
+                        "message": "The specified location could not be found.",
+                        "code": "INVALID_LOCATION"}]}}}
+    receive("CANDLE", "1")
+    report = channel_push.deliver_due()
+    assert (report.sent, report.failed) == (1, 1)  # WooCommerce took it, Shopify did not
+    [waiting] = channels.channel_view("shop").outbox
+    assert "location could not be found" in waiting.error
+
+
+def test_a_generic_channel_gets_a_signed_level(app, workshop):
+    from tests.channel_factories import TILL_SECRET, hmac_b64
+
+    channels.create_channel(name="till", kind="generic", secret=TILL_SECRET,
+                            api_base=workshop.url + "/levels")
+    channels.map_product("till", "CANDLE", "candle-1")
+    workshop.requests.clear()
+    assert channel_push.deliver_due().sent == 1
+    [push] = workshop.requests
+    assert (push["method"], push["path"]) == ("POST", "/levels")
+    assert push["headers"]["X-Krafte-Signature"] == hmac_b64(TILL_SECRET, push["body"])
+    assert json.loads(push["body"]) == {"sku": "CANDLE", "external_id": "candle-1",
+                                        "available": 10}
