@@ -103,24 +103,29 @@ def _due(at: datetime):
 
 
 def _claim(at: datetime, done: set[int]) -> Claim | None:
-    query = (select(ChannelProduct).where(exists(_due(at)))
-             .order_by(ChannelProduct.id).limit(1))
-    if done:
-        query = query.where(ChannelProduct.id.not_in(sorted(done)))
-    if dialect_name() == "postgresql":
-        query = query.with_for_update(skip_locked=True, key_share=True, of=ChannelProduct)
-    product = db.session.execute(query).scalar()
-    if product is None:
-        return None
-    rows = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.attempts)
-        .where(OutboxMessage.product_id == product.id, OutboxMessage.status == "pending",
-               OutboxMessage.due_at <= at).order_by(OutboxMessage.id)).all()
-    if not rows:  # sent by another worker between the two reads
-        db.session.rollback()
-        return _claim(at, done | {product.id})
-    channel, item = db.session.get(Channel, product.channel_id), db.session.get(
-        Item, product.item_id)
+    """The next product with due messages that no other worker holds, locked (PostgreSQL),
+    with its messages and the level to send; None when there is none."""
+    skipped = set(done)
+    while True:
+        query = (select(ChannelProduct).where(exists(_due(at)))
+                 .order_by(ChannelProduct.id).limit(1))
+        if skipped:
+            query = query.where(ChannelProduct.id.not_in(sorted(skipped)))
+        if dialect_name() == "postgresql":
+            query = query.with_for_update(skip_locked=True, key_share=True, of=ChannelProduct)
+        product = db.session.execute(query).scalar()
+        if product is None:
+            return None
+        rows = db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(OutboxMessage.product_id == product.id, OutboxMessage.status == "pending",
+                   OutboxMessage.due_at <= at).order_by(OutboxMessage.id)).all()
+        if rows:
+            break
+        db.session.rollback()  # sent by another worker between the two reads
+        skipped.add(product.id)
+    channel = db.session.get(Channel, product.channel_id)
+    item = db.session.get(Item, product.item_id)
     return Claim(product.id, [r.id for r in rows], max(r.attempts for r in rows),
                  level(item), _target(channel, product, item))
 

@@ -69,9 +69,20 @@ def create_channel(*, name, kind, secret, api_base=None, api_key=None, api_secre
         api_secret=_inputs.text(api_secret, "api_secret", required=False, max_length=500),
         location_id=_inputs.text(location_id, "location_id", required=False, max_length=100),
         api_version=_inputs.text(api_version, "api_version", required=False, max_length=20))
+    _check_push_settings(channel)
     db.session.add(channel)
     db.session.flush()
     return channel
+
+
+def _check_push_settings(channel: Channel) -> None:
+    """A shop that receives stock levels needs what its API asks for."""
+    needed = {"shopify": ("api_key", "location_id"),
+              "woocommerce": ("api_key", "api_secret")}.get(channel.kind, ())
+    missing = [name for name in needed if channel.api_base and not getattr(channel, name)]
+    if missing:
+        raise BadInput(_("to send stock levels to this shop, give also: %(fields)s",
+                         fields=", ".join(missing)), details={"field": missing[0]})
 
 
 def get_channel(name) -> Channel:

@@ -34,6 +34,10 @@ def test_an_admin_creates_a_channel_and_gets_its_webhook_address(client, admin):
     ({"name": "a shop", "kind": "shopify", "secret": SHOPIFY_SECRET}, "bad_input"),
     ({"name": "shop", "kind": "shopify", "secret": SHOPIFY_SECRET,
       "api_base": "ftp://x"}, "bad_input"),
+    ({"name": "shop", "kind": "shopify", "secret": SHOPIFY_SECRET,
+      "api_base": "https://x.myshopify.com", "api_key": "shpat_x"}, "bad_input"),
+    ({"name": "woo", "kind": "woocommerce", "secret": SHOPIFY_SECRET,
+      "api_base": "https://shop.test", "api_key": "ck"}, "bad_input"),
 ])
 def test_bad_channels_are_refused(client, admin, body, code):
     response = client.post("/api/v1/channels", headers=admin, json=body)
@@ -80,7 +84,8 @@ def test_the_channel_pages_list_create_map_and_resend(client, login_as):
     assert page.status_code == 200 and b"No channel yet" in page.data
     created = client.post("/channels/", data={"name": "woo", "kind": "woocommerce",
                                               "secret": SHOPIFY_SECRET,
-                                              "api_base": "https://shop.test"})
+                                              "api_base": "https://shop.test",
+                                              "api_key": "ck", "api_secret": "cs"})
     assert created.status_code == 302
     mapped = client.post("/channels/woo/products", data={"item": "CANDLE", "external_id": "93"})
     assert mapped.status_code == 302
