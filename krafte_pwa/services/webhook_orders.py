@@ -42,9 +42,12 @@ def apply_order(row: ChannelOrder, order: ShopOrder, channel_id: int) -> Applied
         row.shop_updated_at = order.updated_at
     if order.cancelled:
         row.cancelled = True
-        if existing is not None:
-            sales.cancel_sales_order(existing.number)
-        return Applied(True, number, None if existing else "cancelled before it arrived")
+        if existing is None:
+            return Applied(True, None, "cancelled before it arrived")
+        if existing.status == "shipped":  # the parcel has left: nothing to release
+            return Applied(False, number, "the sales order has shipped: not cancelled here")
+        sales.cancel_sales_order(existing.number)
+        return Applied(True, number)
     if existing is None:
         return _create(row, order, channel_id)
     return _update(existing, order)

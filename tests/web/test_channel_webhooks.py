@@ -234,3 +234,26 @@ def test_an_unknown_sku_at_the_till_is_kept_on_hold_not_shipped(client, shops):
     assert response.status_code == 200 and "not shipped" in response.json["note"]
     [order] = _orders()
     assert order.status == "on_hold" and _on_hand() == 10
+
+
+def test_a_cancellation_after_shipping_is_kept_and_ignored(client, shops):
+    from krafte_pwa.services import sales
+
+    created = dumps(shopify_order())
+    client.post(SHOP, data=created, headers=shopify_headers(created))
+    sales.ship_sales_order(_orders()[0].number)
+    cancelled = dumps(shopify_order(updated_at="2026-12-01T11:00:00-05:00",
+                                    cancelled_at="2026-12-01T11:00:00-05:00"))
+    answer = client.post(SHOP, data=cancelled,
+                         headers=shopify_headers(cancelled, "orders/cancelled"))
+    assert answer.status_code == 200 and answer.json["status"] == "ignored"
+    assert "shipped" in answer.json["note"] and _orders()[0].status == "shipped"
+
+
+def test_a_cancellation_before_the_order_keeps_it_from_being_made(client, shops):
+    cancelled = dumps(shopify_order(updated_at="2026-12-01T11:00:00-05:00",
+                                    cancelled_at="2026-12-01T11:00:00-05:00"))
+    client.post(SHOP, data=cancelled, headers=shopify_headers(cancelled, "orders/cancelled"))
+    created = dumps(shopify_order())
+    answer = client.post(SHOP, data=created, headers=shopify_headers(created))
+    assert answer.json["status"] == "ignored" and _orders() == []
