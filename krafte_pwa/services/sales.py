@@ -106,7 +106,7 @@ def ship_sales_order(number, lines=None, user_id=None, today: date | None = None
     order = given.order(number, for_update=True)
     if order.status == "on_hold":
         raise Conflict(_("%(number)s is on hold: %(reason)s", number=order.number,
-                         reason=order.hold_reason or ""), code="sales_order_on_hold")
+                         reason=hold_reason(order)), code="sales_order_on_hold")
     if order.status not in ("confirmed", "partial"):
         raise _bad_transition(order, "ship")
     locks.lock_items(line.item_id for line in order.lines)
@@ -131,6 +131,14 @@ def reserve_sales_order(number, today: date | None = None) -> SalesOrder:
     return order
 
 
+def hold_reason(order: SalesOrder) -> str:
+    """Why an order waits, in the reader's language."""
+    unknown = [line.sku for line in order.lines if line.item_id is None]
+    if unknown:
+        return _("unknown SKU: %(skus)s", skus=", ".join(unknown))
+    return order.hold_reason or ""
+
+
 def _set_lines(order: SalesOrder, lines: list[given.OrderedLine]) -> None:
     for position, line in enumerate(lines, start=1):
         order.lines.append(SalesOrderLine(position=position, item=line.item, sku=line.sku,
@@ -144,7 +152,8 @@ def _settle(order: SalesOrder, today: date) -> None:
     unknown = [line.sku for line in order.lines if line.item_id is None]
     if unknown:
         order.status = "on_hold"
-        order.hold_reason = _("unknown SKU: %(skus)s", skus=", ".join(unknown))
+        # kept in English; pages and answers say it in the reader's language
+        order.hold_reason = "unknown SKU: " + ", ".join(unknown)
         db.session.flush()
         return
     order.hold_reason = None

@@ -14,6 +14,7 @@ from ..messages import _
 from ..models import (
     OPEN_SALES_STATUSES,
     SALES_ORDER_STATUSES,
+    Item,
     Lot,
     SalesOrder,
     SalesOrderLine,
@@ -58,7 +59,11 @@ def list_sales_orders(*, status=None, channel=None, customer=None, page=1,
     total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = db.session.execute(
         query.order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
-        .options(selectinload(SalesOrder.lines).selectinload(SalesOrderLine.item))
+        .options(selectinload(SalesOrder.lines).selectinload(SalesOrderLine.item),
+                 selectinload(SalesOrder.lines).selectinload(SalesOrderLine.reservations)
+                 .selectinload(SalesReservation.lot),
+                 selectinload(SalesOrder.lines).selectinload(SalesOrderLine.reservations)
+                 .selectinload(SalesReservation.location))
         .limit(per_page).offset((page - 1) * per_page)).scalars().all()
     return Page(rows, total, page, per_page)
 
@@ -79,6 +84,13 @@ def line_figures(order: SalesOrder) -> list[LineFigures]:
         missing = held.line_missing(line) if open_ else ZERO
         result.append(LineFigures(line, reserved, missing, list(line.reservations)))
     return result
+
+
+def orderable_items() -> list[Item]:
+    """Items an order form offers: products first, archived items left out."""
+    rows = db.session.execute(select(Item).where(Item.archived.is_(False))
+                              .order_by(Item.sku)).scalars().all()
+    return sorted(rows, key=lambda i: i.kind != "product")
 
 
 def channels_in_use() -> list[str]:

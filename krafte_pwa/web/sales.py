@@ -4,12 +4,11 @@ partly or wholly). Prices only for who may see them."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..errors import BadInput, KrafteError
-from ..extensions import db
-from ..models import SALES_ORDER_STATUSES, Item
+from ..models import SALES_ORDER_STATUSES
 from ..services import report_margin, sales, sales_queries
 from .auth import role_required
 from .csv_export import csv_response, wants_csv
@@ -19,13 +18,14 @@ bp = Blueprint("sales", __name__, url_prefix="/sales")
 
 
 def status_names() -> dict[str, str]:
-    return {"confirmed": _("confirmed"), "partial": _("partly shipped"),
-            "shipped": _("shipped"), "cancelled": _("cancelled"), "on_hold": _("on hold")}
+    return {"confirmed": pgettext("sales order", "confirmed"),
+            "partial": _("partly shipped"), "shipped": pgettext("sales order", "shipped"),
+            "cancelled": pgettext("sales order", "cancelled"), "on_hold": _("on hold")}
 
 
 @bp.app_context_processor
 def _sales_words():
-    return {"sales_status": status_names}
+    return {"sales_status": status_names, "sales_hold_reason": sales.hold_reason}
 
 
 @bp.get("/")
@@ -65,12 +65,6 @@ def show(number):
                            shipments=sales_queries.order_shipments(order))
 
 
-def _items():
-    rows = db.session.execute(select(Item).where(Item.archived.is_(False))
-                              .order_by(Item.sku)).scalars().all()
-    return sorted(rows, key=lambda i: i.kind != "product")
-
-
 def _requested(form) -> list[dict]:
     lines = []
     for sku, quantity, price in zip(form.getlist("item"), form.getlist("quantity"),
@@ -86,7 +80,7 @@ def _requested(form) -> list[dict]:
 def new():
     form = request.form if request.method == "POST" else request.args
     if request.method == "GET":
-        return render_template("sales/new.html", form=form, items=_items())
+        return render_template("sales/new.html", form=form, items=sales_queries.orderable_items())
     try:
         order = sales.create_sales_order(
             customer=form.get("customer"), email=form.get("email") or None,
@@ -94,7 +88,8 @@ def new():
             note=form.get("note") or None, user_id=current_user.id)
     except KrafteError as exc:
         refused(exc)
-        return render_template("sales/new.html", form=form, items=_items()), 400
+        return render_template("sales/new.html", form=form,
+                               items=sales_queries.orderable_items()), 400
     flash(_("Sales order %(number)s confirmed.", number=order.number), "success")
     return redirect(url_for("sales.show", number=order.number))
 

@@ -74,7 +74,7 @@ def test_an_order_packed_by_scanning_then_recalled(live, shop, new_page):
         page.get_by_role("button", name="Ship what is packed").click()
     expect(page.locator("h1 .status")).to_have_text("shipped")
     use_language(page, live.url, "fr")
-    expect(page.locator("h1 .status")).to_have_text("expédié")
+    expect(page.locator("h1 .status")).to_have_text("expédiée")
     page.screenshot(path=str(SCREENSHOTS / "sales-order-phone-fr.png"), full_page=True)
     use_language(page, live.url, "en")
 

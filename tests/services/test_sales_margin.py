@@ -20,7 +20,7 @@ from tests.sales_factories import soap_shop
 
 
 @pytest.fixture
-def sold(app):
+def sold(app, users):
     soap_shop()
     catalog.create_item(sku="CANDLE", name="Candle", kind="product", unit="pcs")
     receive("CANDLE", 5, location="SHOP", cost="2")
@@ -69,3 +69,16 @@ def test_period_and_refusals(sold):
         report_margin.margin("colour")
     with pytest.raises(BadInput):
         report_margin.margin("product", "2026-02-01", "2026-01-01")
+
+
+def test_margin_through_the_api_for_managers_only(sold, client, manager, operator):
+    answer = client.get("/api/v1/reports/margin?by=channel", headers=manager)
+    assert answer.status_code == 200, answer.json
+    assert (answer.json["revenue"], answer.json["cost"], answer.json["margin"]) == (
+        "105", "40", "65")
+    assert [(r["key"], r["margin"]) for r in answer.json["rows"]] == [
+        ("shop", "42"), ("manual", "23")]
+    assert answer.json["slow_movers"][0]["key"] == "CANDLE"
+    assert client.get("/api/v1/reports/margin", headers=operator).status_code == 403
+    bad = client.get("/api/v1/reports/margin?since=2026-13-01", headers=manager)
+    assert bad.status_code == 400

@@ -7,10 +7,10 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from krafte_pwa.errors import InsufficientStock, InvalidTransition, LotNotUsable
+from krafte_pwa.errors import Conflict, InsufficientStock, InvalidTransition, LotNotUsable
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Movement, MovementKind, SalesReservation
-from krafte_pwa.services import sales, sales_queries, shipments
+from krafte_pwa.services import sales, sales_queries, shipments, stock
 from krafte_pwa.services._sales_stock import available
 from krafte_pwa.services.queries import item_by_sku
 from tests.sales_factories import holds, soap_shop
@@ -147,3 +147,40 @@ def test_reservations_count_once_per_item(soaps):
                                                   {"item": "SOAP", "quantity": 20}])
     total = db.session.execute(select(func.sum(SalesReservation.quantity))).scalar()
     assert total == D(30) and _soap_available() == D(115)
+
+
+def test_update_replaces_lines_until_shipping_starts(soaps):
+    order = sales.create_sales_order(customer="Shop", lines=[{"item": "SOAP", "quantity": 5}])
+    sales.update_sales_order(order.number, customer="Shop client", reference="#9",
+                             lines=[{"item": "BALM", "quantity": 2}])
+    assert (order.customer, order.reference) == ("Shop client", "#9")
+    assert [(h[0], h[2]) for h in holds()] == [(soaps["balm"], D(2))]
+    sales.ship_sales_order(order.number, lines=[{"item": "BALM", "quantity": 1}])
+    with pytest.raises(Conflict):
+        sales.update_sales_order(order.number, lines=[{"item": "SOAP", "quantity": 1}])
+    db.session.rollback()
+    sales.cancel_sales_order(order.number)
+    with pytest.raises(InvalidTransition):
+        sales.update_sales_order(order.number, customer="Revived")
+    db.session.rollback()
+    assert order.status == "cancelled" and order.lines[0].shipped == D(1)
+
+
+def test_a_held_lot_blocked_meanwhile_is_replaced_at_shipping(soaps):
+    order = sales.create_sales_order(customer="Bio", lines=[{"item": "SOAP", "quantity": 10}])
+    assert {h[0] for h in holds()} == {soaps["soon"]}
+    stock.change_lot_status(lot=soaps["soon"], status="blocked", reason="recall")
+    shipment = sales.ship_sales_order(order.number)
+    assert shipments.answer_lines(shipment) == [("SOAP", soaps["later"], D(10))]
+    assert order.status == "shipped" and holds() == []
+
+
+def test_make_needs_a_confirmed_order(soaps):
+    order = sales.create_sales_order(customer="Shop", lines=[
+        {"item": None, "sku": "NOPE", "quantity": 1}])
+    with pytest.raises(InvalidTransition):
+        sales.make_for_sales_order(order.number)
+    db.session.rollback()
+    with pytest.raises(Conflict) as refused:
+        sales.ship_sales_order(order.number)
+    assert refused.value.code == "sales_order_on_hold"

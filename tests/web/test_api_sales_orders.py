@@ -158,3 +158,20 @@ def test_make_plans_intermediates_first(client, manager, users):
         ("BASE", "5"), ("CREAM", "100")]
     again = client.post(f"/api/v1/sales-orders/{number}/make", headers=manager)
     assert again.status_code == 409 and again.json["error"]["code"] == "nothing_to_make"
+
+
+def test_an_order_on_hold_is_an_alert(client, manager, soaps):
+    from krafte_pwa.services import sales
+
+    order = sales.create_sales_order(customer="Web client", channel="shop",
+                                     channel_order_id="5001", lines=[
+                                         {"item": None, "sku": "GIFT-BOX", "quantity": 1}])
+    alerts = client.get("/api/v1/alerts", headers=manager).json
+    assert alerts["sales_on_hold"] == [{"number": order.number, "customer": "Web client",
+                                        "channel": "shop", "reason": "unknown SKU: GIFT-BOX"}]
+    detail = client.get(f"/api/v1/sales-orders/{order.number}", headers=manager).json
+    assert detail["status"] == "on_hold" and detail["lines"][0]["item"] is None
+    assert detail["lines"][0]["sku"] == "GIFT-BOX"
+    shipped = client.post(f"/api/v1/sales-orders/{order.number}/ship", headers=manager)
+    assert shipped.status_code == 409
+    assert shipped.json["error"]["code"] == "sales_order_on_hold"

@@ -5,7 +5,7 @@ from flask import request
 from ...domain.numbers import to_str
 from ...errors import BadInput
 from ...messages import _
-from ...services import alerts, sales_queries
+from ...services import alerts, sales, sales_queries
 from . import bp
 from .serializers import shows_costs
 
@@ -49,6 +49,6 @@ def get_alerts():
     answer = alerts_json(alerts.alerts(days=_days(request.args.get("days")),
                                        costs=shows_costs()))
     answer["sales_on_hold"] = [{"number": o.number, "customer": o.customer,
-                                "channel": o.channel, "reason": o.hold_reason}
+                                "channel": o.channel, "reason": sales.hold_reason(o)}
                                for o in sales_queries.orders_on_hold()]
     return answer

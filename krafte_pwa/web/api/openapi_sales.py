@@ -32,6 +32,17 @@ SHIPPED = _obj({"number": {**STR, "description": "the shipment"}, "sales_order":
                     {"item": STR, "lot": STR, "quantity": DEC})}}, ["number", "lines"])
 
 
+MARGIN_ROW = _obj({"key": {**STR, "description": "SKU, customer or channel"}, "name": STR,
+                   "quantity": DEC, "revenue": DEC, "cost": DEC, "margin": DEC,
+                   "margin_percent": {**DEC, "type": ["string", "null"]},
+                   "on_hand": {**DEC, "type": ["string", "null"]},
+                   "last_sold": {"type": ["string", "null"], "format": "date"}})
+MARGIN = _obj({"since": STR, "until": STR, "revenue": DEC, "cost": DEC, "margin": DEC,
+               "rows": {"type": "array", "items": MARGIN_ROW},
+               "best_sellers": {"type": "array", "items": MARGIN_ROW},
+               "slow_movers": {"type": "array", "items": MARGIN_ROW}})
+
+
 def paths() -> dict:
     number = (("number", "path"),)
     return {
@@ -51,6 +62,11 @@ def paths() -> dict:
                        params=(("status", "query"), ("channel", "query"),
                                ("customer", "query"), *PAGING)),
         },
+        "/reports/margin": {"get": _op(
+            "Revenue (shipped quantity × the order's unit price), cost of goods sold and "
+            "gross margin per product, customer or channel over a period (90 days by "
+            "default), with best sellers and slow movers", role="manager", answer=MARGIN,
+            params=(("by", "query"), ("since", "query"), ("until", "query")))},
         "/sales-orders/{number}": {"get": _op(
             "A sales order with, per line, what is reserved (lots), shipped and missing",
             answer=ORDER, params=number)},

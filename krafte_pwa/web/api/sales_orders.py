@@ -5,7 +5,7 @@ from flask import request
 
 from ...domain.numbers import to_str
 from ...errors import KrafteError
-from ...services import sales, sales_queries, shipments
+from ...services import report_margin, sales, sales_queries, shipments
 from ..auth import role_required
 from . import body, bp, idempotent, user_id
 from .serializers import page_json, shows_costs
@@ -18,7 +18,7 @@ def _stamp(value):
 def sales_order_json(order, *, with_lines: bool = True) -> dict:
     data = {"number": order.number, "status": order.status, "customer": order.customer,
             "email": order.email, "channel": order.channel, "reference": order.reference,
-            "hold_reason": order.hold_reason, "created_at": _stamp(order.created_at),
+            "hold_reason": sales.hold_reason(order) or None, "created_at": _stamp(order.created_at),
             "shipped_at": _stamp(order.shipped_at)}
     if with_lines:
         data["lines"] = [_line_json(f) for f in sales_queries.line_figures(order)]
@@ -112,3 +112,26 @@ def check_sales_pick(number):
             "expiry": check.lot.expiry.isoformat() if check.lot.expiry else None,
             "reserved": to_str(check.reserved), "suggested": to_str(check.suggested),
             "warning": check.warning}
+
+
+def _margin_row(row) -> dict:
+    return {"key": row.key, "name": row.name, "quantity": to_str(row.quantity),
+            "revenue": to_str(row.revenue), "cost": to_str(row.cost),
+            "margin": to_str(row.margin), "margin_percent": to_str(row.margin_percent),
+            "on_hand": to_str(row.on_hand),
+            "last_sold": row.last_sold.isoformat() if row.last_sold else None}
+
+
+@bp.get("/reports/margin")
+@role_required("manager")
+def sales_margin():
+    args = request.args
+    report = report_margin.margin(args.get("by") or "product", args.get("since"),
+                                  args.get("until"))
+    return {"since": report.start.isoformat(), "until": report.end.isoformat(),
+            "revenue": to_str(report.revenue), "cost": to_str(report.cost),
+            "margin": to_str(report.margin), "rows": [_margin_row(r) for r in report.rows],
+            "best_sellers": [_margin_row(r) for r in
+                             report_margin.best_sellers(report.start, report.end)],
+            "slow_movers": [_margin_row(r) for r in
+                            report_margin.slow_movers(report.start, report.end)]}
