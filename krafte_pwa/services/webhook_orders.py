@@ -38,19 +38,25 @@ def apply_order(row: ChannelOrder, order: ShopOrder, channel_id: int) -> Applied
         return Applied(False, number, "the order was cancelled already")
     if order.updated_at and row.shop_updated_at and order.updated_at < row.shop_updated_at:
         return Applied(False, number, "an older version of the order")
-    if order.updated_at:
-        row.shop_updated_at = order.updated_at
     if order.cancelled:
         row.cancelled = True
+        _stamp(row, order)
         if existing is None:
             return Applied(True, None, "cancelled before it arrived")
         if existing.status == "shipped":  # the parcel has left: nothing to release
             return Applied(False, number, "the sales order has shipped: not cancelled here")
         sales.cancel_sales_order(existing.number)
         return Applied(True, number)
-    if existing is None:
-        return _create(row, order, channel_id)
-    return _update(existing, order)
+    result = _create(row, order, channel_id) if existing is None else _update(existing, order)
+    _stamp(row, order)  # set last: written in one UPDATE with the sales order's id
+    return result
+
+
+def _stamp(row: ChannelOrder, order: ShopOrder) -> None:
+    """Keep the shop's stamp of the version applied (never going back)."""
+    if order.updated_at and (row.shop_updated_at is None
+                             or order.updated_at > row.shop_updated_at):
+        row.shop_updated_at = order.updated_at
 
 
 def _create(row: ChannelOrder, order: ShopOrder, channel_id: int) -> Applied:
