@@ -16,11 +16,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.vocabulary import OPEN_SALES_STATUSES, SALES_ORDER_STATUSES
 from ..extensions import db
 from .types import Money, Quantity, utcnow
 
-SALES_ORDER_STATUSES = ("confirmed", "partial", "shipped", "cancelled", "on_hold")
-OPEN_SALES_STATUSES = ("confirmed", "partial", "on_hold")
+__all__ = ["OPEN_SALES_STATUSES", "SALES_ORDER_STATUSES", "SalesOrder", "SalesOrderLine",
+           "SalesReservation"]
 
 
 class SalesOrder(db.Model):

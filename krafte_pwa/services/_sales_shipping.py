@@ -25,7 +25,7 @@ from . import _sales_stock as held
 from . import availability as avail
 from ._ledger import Posting, post
 from ._sequences import document_number
-from .shipments import check_lot
+from .lot_usability import check_usable
 
 ZERO = Decimal(0)
 
@@ -122,7 +122,7 @@ def _take(line: SalesOrderLine, amount: Decimal, lot: Lot | None,
           today: date) -> list[avail.Take]:
     """Takes for `amount` of a line; the line's reservations are used up first."""
     if lot is not None:
-        check_lot(lot, today)
+        check_usable(lot, today, action="ship")
         takes = _from_lot(line, lot, amount)
         held.release(line, amount, first=(lot.id, takes[0].location.id))
     else:

@@ -15,7 +15,6 @@ from ..domain.recipes import (
     material_value,
     max_makeable,
     money,
-    requirement,
     unit_cost,
 )
 from ..errors import BadInput, NotFound
@@ -27,12 +26,13 @@ from . import _locks as locks
 from . import availability as avail
 from . import production_costs as pcost
 from . import recipe_book as rbook
-from ._tx import commit
+from ._tx import transactional
 
 ZERO = Decimal(0)
 MAX_LINES = 100
 
 
+@transactional
 def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=None,
                 labour_rate=None, overhead=None, overhead_percent=None, instructions=None,
                 cap_expiry=True, user_id=None) -> Recipe:
@@ -43,7 +43,6 @@ def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=
                           labour_rate=labour_rate, overhead=overhead,
                           overhead_percent=overhead_percent, instructions=instructions,
                           cap_expiry=cap_expiry, user_id=user_id)
-    commit()
     return recipe
 
 
@@ -256,10 +255,4 @@ def feasibility(sku, quantity, unit=None, today: date | None = None) -> Feasibil
         the_item, wanted, result.feasible, best,
         [(items[s.item], s.required, s.available, s.missing) for s in result.shortages],
         [(items[sku_], qty) for sku_, qty in result.to_produce])
-
-
-def scaled_need(line: RecipeLine, recipe: Recipe, quantity: Decimal) -> Decimal:
-    """One line's requirement for `quantity` of output (for pages that show a line)."""
-    return requirement(line.base_quantity, quantity, recipe.yield_quantity, line.loss_percent,
-                       whole=rbook.is_whole(line.item))
 

@@ -26,8 +26,8 @@ from . import _sales_inputs as given
 from . import _sales_stock as held
 from . import availability as avail
 from . import scan
+from .lot_usability import check_usable
 from .queries import Page, paging
-from .shipments import check_lot
 
 ZERO = Decimal(0)
 
@@ -128,7 +128,7 @@ def check_pick(number, lot_code, packed=None, today: date | None = None) -> Pick
     today = today or date.today()
     order = get_sales_order(number)
     lot = _scanned_lot(lot_code)
-    check_lot(lot, today)
+    check_usable(lot, today, action="ship")
     lines = [line for line in order.lines if line.item_id == lot.item_id]
     if not lines:
         raise BadInput(_("lot %(lot)s is %(sku)s, which this order does not ask for",

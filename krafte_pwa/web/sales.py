@@ -7,12 +7,13 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from flask_login import current_user, login_required
 
-from ..errors import BadInput, KrafteError
+from ..errors import BadInput
 from ..models import SALES_ORDER_STATUSES
 from ..services import report_margin, sales, sales_queries
 from .auth import role_required
 from .csv_export import csv_response, wants_csv
-from .refused import refused
+from .form_rows import any_of, form_rows
+from .refused import refusal
 
 bp = Blueprint("sales", __name__, url_prefix="/sales")
 
@@ -36,10 +37,9 @@ def index():
     if wants_csv():
         page = sales_queries.list_sales_orders(**filters, per_page=500)
         return _csv(page.rows)
-    try:
+    with refusal() as refused:
         page = sales_queries.list_sales_orders(**filters, page=args.get("page"), per_page=50)
-    except KrafteError as exc:
-        refused(exc)
+    if refused:
         return redirect(url_for("sales.index"))
     return render_template("sales/index.html", page=page, filters=filters,
                            statuses=SALES_ORDER_STATUSES,
@@ -66,30 +66,30 @@ def show(number):
 
 
 def _requested(form) -> list[dict]:
-    lines = []
-    for sku, quantity, price in zip(form.getlist("item"), form.getlist("quantity"),
-                                    form.getlist("unit_price"), strict=False):
-        if sku.strip() or quantity.strip():
-            lines.append({"item": sku.strip(), "quantity": quantity.strip(),
-                          "unit_price": price.strip() or None})
-    return lines
+    return [{"item": r.get("item", ""), "quantity": r.get("quantity", ""),
+             "unit_price": r.get("unit_price")}
+            for r in form_rows(form, ("item", "quantity", "unit_price"),
+                               keep=any_of("item", "quantity"))]
+
+
+def _form(form, status=200):
+    return render_template("sales/new.html", form=form,
+                           items=sales_queries.orderable_items()), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required("manager")
 def new():
-    form = request.form if request.method == "POST" else request.args
     if request.method == "GET":
-        return render_template("sales/new.html", form=form, items=sales_queries.orderable_items())
-    try:
+        return _form(request.args)
+    form = request.form
+    with refusal() as refused:
         order = sales.create_sales_order(
             customer=form.get("customer"), email=form.get("email") or None,
             reference=form.get("reference") or None, lines=_requested(form),
             note=form.get("note") or None, user_id=current_user.id)
-    except KrafteError as exc:
-        refused(exc)
-        return render_template("sales/new.html", form=form,
-                               items=sales_queries.orderable_items()), 400
+    if refused:
+        return _form(form, 400)
     flash(_("Sales order %(number)s confirmed.", number=order.number), "success")
     return redirect(url_for("sales.show", number=order.number))
 
@@ -106,43 +106,42 @@ def _packed(form) -> list[dict] | None:
     """The packing list's rows; None ships all that is reserved."""
     if form.get("all"):
         return None
-    return [{"lot": lot.strip(), "quantity": quantity.strip()}
-            for lot, quantity in zip(form.getlist("lot"), form.getlist("quantity"),
-                                     strict=False) if lot.strip()]
+    return form_rows(form, ("lot", "quantity"), keep=any_of("lot"))
 
 
 @bp.post("/<number>/ship")
 @login_required
 def ship(number):
     lines = _packed(request.form)
-    try:
+    with refusal() as refused:
         if lines == []:
-            raise KrafteError(_("Scan at least one lot before shipping."), code="nothing_packed")
+            raise BadInput(_("Scan at least one lot before shipping."), code="nothing_packed")
         shipment = sales.ship_sales_order(number, lines=lines, user_id=current_user.id)
-    except KrafteError as exc:
-        refused(exc)
+    if refused:
         return redirect(url_for("sales.pack", number=number))
     flash(_("Shipment %(number)s recorded: the stock has left.", number=shipment.number),
           "success")
     return redirect(url_for("sales.show", number=number))
 
 
+def _act(number, action) -> None:
+    if action == "cancel":
+        sales.cancel_sales_order(number, user_id=current_user.id)
+        flash(_("Sales order cancelled: its reservations are released."), "success")
+    elif action == "make":
+        made = sales.make_for_sales_order(number, user_id=current_user.id)
+        flash(_("Production orders planned: %(numbers)s",
+                numbers=", ".join(o.number for o in made)), "success")
+    else:
+        sales.reserve_sales_order(number)
+        flash(_("Free stock reserved again."), "success")
+
+
 @bp.post("/<number>/<any(cancel, make, reserve):action>")
 @role_required("manager")
 def act(number, action):
-    try:
-        if action == "cancel":
-            sales.cancel_sales_order(number, user_id=current_user.id)
-            flash(_("Sales order cancelled: its reservations are released."), "success")
-        elif action == "make":
-            made = sales.make_for_sales_order(number, user_id=current_user.id)
-            flash(_("Production orders planned: %(numbers)s",
-                    numbers=", ".join(o.number for o in made)), "success")
-        else:
-            sales.reserve_sales_order(number)
-            flash(_("Free stock reserved again."), "success")
-    except KrafteError as exc:
-        refused(exc)
+    with refusal():
+        _act(number, action)
     return redirect(url_for("sales.show", number=number))
 
 
@@ -168,15 +167,14 @@ def margin():
     args = request.args
     since, until = args.get("since") or None, args.get("until") or None
     by = args.get("by") or "product"
-    try:
+    with refusal() as refused:
         if wants_csv():
             view = args.get("view") or by
             if view not in (*report_margin.GROUPS, "best", "slow"):
                 raise BadInput(_("Unknown view."))
             return _margin_csv(view, since, until)
         report = report_margin.margin(by, since, until)
-    except KrafteError as exc:
-        refused(exc)
+    if refused:
         return redirect(url_for("sales.margin"))
     return render_template(
         "sales/margin.html", report=report, by=by,

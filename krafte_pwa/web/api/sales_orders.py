@@ -1,41 +1,19 @@
 """Sales orders: create, list, read, ship, cancel, plan what is missing, check a lot
-scanned at the packing table. Prices only for who may see them."""
+scanned at the packing table; the margin report."""
 
 from flask import request
 
 from ...domain.numbers import to_str
 from ...errors import KrafteError
-from ...services import report_margin, sales, sales_queries, shipments
+from ...services import report_margin, sales, sales_queries
 from ..auth import role_required
+from ..serializers.common import page_json
+from ..serializers.sales import margin_json, pick_json, sales_order_json, sales_shipped_json
 from . import body, bp, idempotent, user_id
-from .serializers import page_json, shows_costs
 
-
-def _stamp(value):
-    return value.isoformat() + "Z" if value else None
-
-
-def sales_order_json(order, *, with_lines: bool = True) -> dict:
-    data = {"number": order.number, "status": order.status, "customer": order.customer,
-            "email": order.email, "channel": order.channel, "reference": order.reference,
-            "hold_reason": sales.hold_reason(order) or None, "created_at": _stamp(order.created_at),
-            "shipped_at": _stamp(order.shipped_at)}
-    if with_lines:
-        data["lines"] = [_line_json(f) for f in sales_queries.line_figures(order)]
-    return data
-
-
-def _line_json(figures) -> dict:
-    line = figures.line
-    row = {"line": line.position, "item": line.item.sku if line.item else None,
-           "sku": line.sku, "unit": line.item.unit if line.item else None,
-           "quantity": to_str(line.quantity), "reserved": to_str(figures.reserved),
-           "shipped": to_str(line.shipped), "missing": to_str(figures.missing),
-           "lots": [{"lot": r.lot.code, "location": r.location.code,
-                     "quantity": to_str(r.quantity)} for r in figures.reservations]}
-    if shows_costs():
-        row["unit_price"] = to_str(line.unit_price)
-    return row
+# A scanned lot the packer may not use is an answer to the question, not a failed call.
+PICK_REFUSALS = {"lot_expired", "lot_blocked", "lot_quarantined", "not_on_order",
+                 "already_packed", "lot_held_elsewhere", "not_a_lot"}
 
 
 @bp.post("/sales-orders")
@@ -69,9 +47,7 @@ def get_sales_order(number):
 def ship_sales_order(number):
     data = body() if request.get_data() else {}  # no body: all that is reserved
     shipment = sales.ship_sales_order(number, lines=data.get("lines"), user_id=user_id())
-    return {"number": shipment.number, "sales_order": number,
-            "lines": [{"item": item, "lot": lot, "quantity": to_str(qty)}
-                      for item, lot, qty in shipments.answer_lines(shipment)]}, 201
+    return sales_shipped_json(shipment, number), 201
 
 
 @bp.post("/sales-orders/<number>/cancel")
@@ -92,11 +68,6 @@ def make_for_sales_order(number):
                                   for o in orders]}, 201
 
 
-# A scanned lot the packer may not use is an answer to the question, not a failed call.
-PICK_REFUSALS = {"lot_expired", "lot_blocked", "lot_quarantined", "not_on_order",
-                 "already_packed", "lot_held_elsewhere", "not_a_lot"}
-
-
 @bp.post("/sales-orders/<number>/pick-check")
 def check_sales_pick(number):
     data = body()
@@ -107,19 +78,7 @@ def check_sales_pick(number):
         if exc.code not in PICK_REFUSALS:
             raise
         return {"accepted": False, "code": exc.code, "message": exc.message}
-    return {"accepted": True, "lot": check.lot.code, "item": check.lot.item.sku,
-            "item_name": check.lot.item.name, "unit": check.lot.item.unit,
-            "expiry": check.lot.expiry.isoformat() if check.lot.expiry else None,
-            "reserved": to_str(check.reserved), "suggested": to_str(check.suggested),
-            "warning": check.warning}
-
-
-def _margin_row(row) -> dict:
-    return {"key": row.key, "name": row.name, "quantity": to_str(row.quantity),
-            "revenue": to_str(row.revenue), "cost": to_str(row.cost),
-            "margin": to_str(row.margin), "margin_percent": to_str(row.margin_percent),
-            "on_hand": to_str(row.on_hand),
-            "last_sold": row.last_sold.isoformat() if row.last_sold else None}
+    return pick_json(check)
 
 
 @bp.get("/reports/margin")
@@ -128,10 +87,5 @@ def sales_margin():
     args = request.args
     report = report_margin.margin(args.get("by") or "product", args.get("since"),
                                   args.get("until"))
-    return {"since": report.start.isoformat(), "until": report.end.isoformat(),
-            "revenue": to_str(report.revenue), "cost": to_str(report.cost),
-            "margin": to_str(report.margin), "rows": [_margin_row(r) for r in report.rows],
-            "best_sellers": [_margin_row(r) for r in
-                             report_margin.best_sellers(report.start, report.end)],
-            "slow_movers": [_margin_row(r) for r in
-                            report_margin.slow_movers(report.start, report.end)]}
+    return margin_json(report, report_margin.best_sellers(report.start, report.end),
+                       report_margin.slow_movers(report.start, report.end))
