@@ -27,7 +27,7 @@ from ..db_session import write_intent
 from ..extensions import db
 from ..models import Channel, ChannelProduct, Item, OutboxMessage
 from ..models.types import utcnow
-from . import _sales_stock, _shop_push
+from . import _shop_push, availability
 from ._tx import dialect_name, transaction
 
 BACKOFF_SECONDS = 30
@@ -133,7 +133,7 @@ def _claim(at: datetime, done: set[int]) -> Claim | None:
 def level(item: Item) -> int:
     """What a shop may sell: the available quantity (usable on hand − reserved for
     production − reserved for sales), whole units, never below zero."""
-    available = _sales_stock.available([item.id], date.today())[item.id]
+    available = availability.available([item.id], date.today())[item.id]
     return max(0, math.floor(available)) if available > 0 else 0
 
 

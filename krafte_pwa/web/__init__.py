@@ -50,7 +50,17 @@ def register(app: Flask) -> None:
     app.register_blueprint(sales_pages.bp)
     errors.register(app)
     auth.register_loaders(login_manager)
+    _transaction_hooks(app)
+    app.jinja_env.filters.update(
+        qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
+        movement=i18n.movement_label, lot_status=i18n.lot_status_label,
+        order_status=i18n.order_status_label,
+    )
+    app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
+    app.extensions["krafte_db"] = db
 
+
+def _transaction_hooks(app: Flask) -> None:
     @app.before_request
     def _transaction_kind():
         # On SQLite every request begins deferred: it reads (login, lookups, validation)
@@ -63,11 +73,3 @@ def register(app: Flask) -> None:
         if token is not None:
             request._write_token = None  # a streamed answer tears the request down twice
             write_intent.reset(token)
-
-    app.jinja_env.filters.update(
-        qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
-        movement=i18n.movement_label, lot_status=i18n.lot_status_label,
-        order_status=i18n.order_status_label,
-    )
-    app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
-    app.extensions["krafte_db"] = db

@@ -4,12 +4,12 @@ still owed (with their error) and a resend button, the latest webhooks it sent."
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import KrafteError
 from ..models import CHANNEL_KINDS
 from ..services import channels
-from .api.channels import CHANNEL_FIELDS, webhook_url
+from .api.channels import CHANNEL_FIELDS
 from .auth import role_required
-from .refused import refused
+from .refused import refusal
+from .serializers.channels import webhook_url
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
 
@@ -30,13 +30,12 @@ def index(form=None, status=200):
 @bp.post("/")
 @role_required("admin")
 def create():
-    try:
+    with refusal() as refused:
         channel = channels.create_channel(**{k: request.form.get(k) or None
                                              for k in CHANNEL_FIELDS})
-    except KrafteError as exc:
-        refused(exc)
+        flash(_("Channel %(name)s created.", name=channel.name), "success")
+    if refused:
         return index(form=request.form, status=400)
-    flash(_("Channel %(name)s created.", name=channel.name), "success")
     return redirect(url_for("channels.show", name=channel.name))
 
 
@@ -53,23 +52,21 @@ def show(name, form=None, status=200):
 @bp.post("/<name>/products")
 @role_required("admin")
 def map_product(name):
-    try:
+    with refusal() as refused:
         channels.map_product(name, request.form.get("item"), request.form.get("external_id"))
-    except KrafteError as exc:
-        refused(exc)
+        flash(_("Product offered on %(name)s; its stock level will be sent.", name=name),
+              "success")
+    if refused:
         return show(name, form=request.form, status=400)
-    flash(_("Product offered on %(name)s; its stock level will be sent.", name=name),
-          "success")
     return redirect(url_for("channels.show", name=name))
 
 
 @bp.post("/<name>/outbox/<int:message_id>/resend")
 @role_required("admin")
 def resend(name, message_id):
-    try:
+    with refusal() as refused:
         channels.resend(name, message_id)
-    except KrafteError as exc:
-        refused(exc)
+        flash(_("The stock level will be sent again."), "success")
+    if refused:
         return show(name, status=400)
-    flash(_("The stock level will be sent again."), "success")
     return redirect(url_for("channels.show", name=name) + "#outbox")

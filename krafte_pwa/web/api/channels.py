@@ -1,37 +1,15 @@
 """Sales channels: admin calls (create, offer an item, read, resend) and the shops' own
 webhook call, which needs no login: its signature is its authentication."""
 
-from flask import request, url_for
+from flask import request
 
-from ...domain.numbers import to_str
 from ...services import channels, webhooks
 from ..auth import role_required
+from ..serializers.channels import channel_json, channel_view_json, webhook_url
 from . import PUBLIC, body, bp
 
 CHANNEL_FIELDS = ("name", "kind", "secret", "api_base", "api_key", "api_secret",
                   "location_id", "api_version")
-
-
-def webhook_url(name: str) -> str:
-    from ..labels import label_base
-
-    return label_base()[0].rstrip("/") + url_for("api.channel_webhook", name=name)
-
-
-def channel_json(channel) -> dict:
-    return {"name": channel.name, "kind": channel.kind, "webhook_url": webhook_url(channel.name),
-            "api_base": channel.api_base, "location_id": channel.location_id,
-            "api_version": channel.api_version}
-
-
-def _stamp(value):
-    return value.isoformat() + "Z" if value else None
-
-
-def message_json(m) -> dict:
-    return {"id": m.id, "item": m.product.item.sku, "external_id": m.product.external_id,
-            "status": m.status, "attempts": m.attempts, "due_at": _stamp(m.due_at),
-            "error": m.error, "quantity": to_str(m.quantity)}
 
 
 @bp.post("/channels")
@@ -54,11 +32,7 @@ def list_channels():
 @bp.get("/channels/<name>")
 @role_required("admin")
 def get_channel(name):
-    view = channels.channel_view(name)
-    return {**channel_json(view.channel),
-            "products": [{"item": p.item.sku, "external_id": p.external_id}
-                         for p in view.products],
-            "outbox": [message_json(m) for m in view.outbox], "outbox_counts": view.counts}
+    return channel_view_json(channels.channel_view(name))
 
 
 @bp.put("/channels/<name>/products/<sku>")
