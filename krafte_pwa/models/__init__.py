@@ -60,8 +60,8 @@ from .sales_orders import (  # noqa: E402
 __all__ += ["OPEN_SALES_STATUSES", "SALES_ORDER_STATUSES", "SalesOrder", "SalesOrderLine",
             "SalesReservation"]
 # Sales channels: shops, their products, webhook deliveries and the stock-level outbox.
+from ..domain.vocabulary import CHANNEL_KINDS  # noqa: E402
 from .channels import (  # noqa: E402
-    CHANNEL_KINDS,
     Channel,
     ChannelOrder,
     ChannelProduct,

@@ -30,9 +30,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .types import Quantity, utcnow
 
-CHANNEL_KINDS = ("shopify", "woocommerce", "generic")
-DELIVERY_STATUSES = ("processed", "ignored", "failed")
-OUTBOX_STATUSES = ("pending", "sent", "failed")
+# The check constraints below spell out CHANNEL_KINDS, DELIVERY_STATUSES and
+# OUTBOX_STATUSES of domain/vocabulary.py (a change there needs a migration).
 
 
 class Channel(db.Model):

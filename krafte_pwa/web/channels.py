@@ -4,7 +4,7 @@ still owed (with their error) and a resend button, the latest webhooks it sent."
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..models import CHANNEL_KINDS
+from ..domain.vocabulary import CHANNEL_KIND_LABELS, DELIVERY_STATUS_LABELS, OUTBOX_STATUS_LABELS
 from ..services import channels
 from .api.channels import CHANNEL_FIELDS
 from .auth import role_required
@@ -14,16 +14,19 @@ from .serializers.channels import webhook_url
 bp = Blueprint("channels", __name__, url_prefix="/channels")
 
 
+def _words(labels: dict) -> dict:
+    return {code: _(label) for code, label in labels.items()}
+
+
 def _kinds() -> dict:
-    return {"shopify": "Shopify", "woocommerce": "WooCommerce",
-            "generic": _("Generic (a till, another shop)")}
+    return _words(CHANNEL_KIND_LABELS)
 
 
 @bp.get("/")
 @role_required("admin")
 def index(form=None, status=200):
     return render_template("channels/index.html", channels=channels.list_channels(),
-                           kinds=_kinds(), kind_codes=CHANNEL_KINDS, form=form or {},
+                           kinds=_kinds(), form=form or {},
                            webhook_url=webhook_url), status
 
 
@@ -44,8 +47,8 @@ def create():
 def show(name, form=None, status=200):
     return render_template("channels/show.html", view=channels.channel_view(name),
                            kinds=_kinds(), webhook_url=webhook_url(name),
-                           statuses={"processed": _("Processed"), "ignored": _("Ignored"),
-                                     "failed": _("Failed")},
+                           statuses=_words(DELIVERY_STATUS_LABELS),
+                           outbox_statuses=_words(OUTBOX_STATUS_LABELS),
                            form=form or {}), status
 
 
