@@ -140,4 +140,4 @@ def _store(channel_id, delivery_id, topic, body, status, error) -> None:
         delivery = WebhookDelivery(channel_id=channel_id, delivery_id=delivery_id, topic=topic,
                                    body=body, received_at=utcnow())
         db.session.add(delivery)
-    delivery.status, delivery.error = status, (error or "")[:2000]
+    delivery.status, delivery.error, delivery.body = status, (error or "")[:2000], body
