@@ -36,11 +36,11 @@ def ship_lines(order: SalesOrder, lines, user_id, today: date) -> Shipment:
     shipment = Shipment(number=document_number("SH", today.year),
                         customer=read.partner(order.customer, customer=True),
                         status="shipped", user_id=user_id, shipped_at=utcnow(),
-                        sales_order_id=order.id)
+                        sales_order_id=order.id, lines=[])
     db.session.add(shipment)
     taken: dict[int, list[avail.Take]] = defaultdict(list)
     if lines is None:
-        _all_reserved(order, today, taken)
+        _all_reserved(order, today, taken, dict(before))
         _post([t for takes in taken.values() for t in takes], shipment.number, user_id)
     else:
         for line, amount, lot in _requested(order, lines):
@@ -63,12 +63,15 @@ def _post(takes: list[avail.Take], number: str, user_id) -> None:
               for t in takes], user_id)
 
 
-def _all_reserved(order: SalesOrder, today: date, taken: dict) -> None:
-    """Every line's reservations, topped up first from free stock."""
+def _all_reserved(order: SalesOrder, today: date, taken: dict, free: dict) -> None:
+    """Every line's reservations, topped up first from free stock (`free`: available per
+    item before pruning, which only frees stock)."""
     lines = [line for line in order.lines if held.line_open(line) > 0]
+    pruned = False
     for line in lines:
-        held.prune(line, today)
-    free = held.available([line.item_id for line in lines], today)
+        pruned = held.prune(line, today) or pruned
+    if pruned:
+        free = held.available([line.item_id for line in lines], today)
     for line in lines:
         held.reserve(line, today, free)
         taken[line.id].extend(avail.Take(r.lot, r.location, r.quantity)

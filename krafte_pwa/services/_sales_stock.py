@@ -46,36 +46,28 @@ def lot_held(lot_id: int, exclude_line_ids=()) -> dict[int, Decimal]:
 def free_fefo_takes(item_id: int, quantity: Decimal, today: date,
                     exclude_line_ids=()) -> tuple[list[avail.Take], Decimal]:
     """FEFO (then FIFO) over usable storage stock less what sales lines hold per lot and
-    location: (takes, quantity not covered)."""
+    location: (takes, quantity not covered). Two queries, whatever the stock."""
     held = held_by_lot(item_id, exclude_line_ids)
     rows = db.session.execute(
-        select(Balance.lot_id, Balance.location_id, Balance.quantity)
+        select(Lot, Location, Balance.quantity)
         .join(Lot, Lot.id == Balance.lot_id)
         .join(Location, Location.id == Balance.location_id)
         .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage",
                avail.usable(today))
         .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code, Location.code)
-    ).all()
-    remaining, chosen = quantity, []
-    for lot_id, location_id, have in rows:
-        if remaining <= 0:
-            break
-        free = have - held.get((lot_id, location_id), ZERO)
-        take = min(free, remaining)
-        if take > 0:
-            chosen.append((lot_id, location_id, take))
-            remaining -= take
-    return _load_takes(chosen), max(remaining, ZERO)
-
-
-def _load_takes(chosen) -> list[avail.Take]:
-    if not chosen:
-        return []
-    lots = {lot.id: lot for lot in db.session.execute(
-        select(Lot).where(Lot.id.in_({c[0] for c in chosen}))).scalars()}
-    places = {p.id: p for p in db.session.execute(
-        select(Location).where(Location.id.in_({c[1] for c in chosen}))).scalars()}
-    return [avail.Take(lots[lot], places[where], q) for lot, where, q in chosen]
+        .execution_options(yield_per=64))
+    remaining, takes = quantity, []
+    try:
+        for lot, location, have in rows:
+            if remaining <= 0:
+                break
+            take = min(have - held.get((lot.id, location.id), ZERO), remaining)
+            if take > 0:
+                takes.append(avail.Take(lot, location, take))
+                remaining -= take
+    finally:
+        rows.close()
+    return takes, max(remaining, ZERO)
 
 
 def available(item_ids, today: date) -> dict[int, Decimal]:
@@ -96,17 +88,23 @@ def line_missing(line: SalesOrderLine) -> Decimal:
     return max(line_open(line) - line_reserved(line), ZERO)
 
 
-def prune(line: SalesOrderLine, today: date) -> None:
+def prune(line: SalesOrderLine, today: date) -> bool:
     """Drop what a line holds of lots no longer usable or no longer there (blocked,
-    expired, consumed by a count or a loss), so it can be reserved again elsewhere."""
+    expired, consumed by a count or a loss), so it can be reserved again elsewhere.
+    True when something was dropped."""
+    changed = False
     for reservation in list(line.reservations):
         lot = reservation.lot
         there = _on_hand(lot.id, reservation.location_id)
         if lot.status != "released" or avail.is_expired(lot, today) or there <= 0:
             line.reservations.remove(reservation)
+            changed = True
         elif reservation.quantity > there:
             reservation.quantity = there
-    db.session.flush()
+            changed = True
+    if changed:
+        db.session.flush()
+    return changed
 
 
 def reserve(line: SalesOrderLine, today: date, free: dict[int, Decimal]) -> Decimal:
@@ -122,7 +120,6 @@ def reserve(line: SalesOrderLine, today: date, free: dict[int, Decimal]) -> Deci
         _hold(line, take.lot, take.location, take.quantity)
         taken += take.quantity
     free[line.item_id] = free.get(line.item_id, ZERO) - taken
-    db.session.flush()
     return want - taken
 
 

@@ -143,7 +143,7 @@ def _set_lines(order: SalesOrder, lines: list[given.OrderedLine]) -> None:
     for position, line in enumerate(lines, start=1):
         order.lines.append(SalesOrderLine(position=position, item=line.item, sku=line.sku,
                                           quantity=line.quantity, unit_price=line.unit_price,
-                                          shipped=ZERO, planned=ZERO))
+                                          shipped=ZERO, planned=ZERO, reservations=[]))
 
 
 def _settle(order: SalesOrder, today: date) -> None:
@@ -156,7 +156,8 @@ def _settle(order: SalesOrder, today: date) -> None:
         order.hold_reason = "unknown SKU: " + ", ".join(unknown)
         db.session.flush()
         return
-    order.hold_reason = None
+    if order.hold_reason is not None:
+        order.hold_reason = None
     if order.status == "on_hold":
         order.status = "confirmed"
     items = [line.item_id for line in order.lines]

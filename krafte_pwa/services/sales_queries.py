@@ -105,6 +105,11 @@ def orders_to_pack(limit: int = 20) -> list[SalesOrder]:
         .order_by(SalesOrder.created_at, SalesOrder.id).limit(limit)).scalars())
 
 
+def count_to_pack() -> int:
+    return db.session.execute(select(func.count(SalesOrder.id)).where(
+        SalesOrder.status.in_(("confirmed", "partial")))).scalar_one()
+
+
 def orders_on_hold(limit: int = 50) -> list[SalesOrder]:
     return list(db.session.execute(
         select(SalesOrder).where(SalesOrder.status == "on_hold")

@@ -19,6 +19,7 @@ def home():
     return render_template("pages/home.html", alerts=found,
                            orders=count, open_orders=first_orders, shown=SHOWN,
                            to_pack=sales_queries.orders_to_pack(SHOWN),
+                           to_pack_count=sales_queries.count_to_pack(),
                            on_hold=sales_queries.orders_on_hold(SHOWN))
 
 
