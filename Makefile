@@ -72,7 +72,7 @@ endif
 	if [ -n "$$ip" ] && [ -z "$$KRAFTE_BASE_URL" ]; then echo "Labels will carry http://$$ip:$(PORT)/ (set KRAFTE_BASE_URL to choose another address)."; fi; \
 	if [ "$(DEMO)" != "0" ]; then echo "Demo login: manager / krafte-demo (operator / krafte-floor, admin / krafte-admin)"; fi; echo; \
 	$(FLASK) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
-	$(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
+	$(BIN)/gunicorn --workers 2 --threads 4 --preload --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
 
 dev: migrate
 	$(FLASK) demo --if-empty

@@ -108,6 +108,10 @@ class ProductionOrder(db.Model):
                                 back_populates="order")
     picks = relationship("Pick", order_by="Pick.id", back_populates="order")
 
+    # Not stored: the FEFO suggestions planning computed (item id -> (takes, missing)),
+    # so its answer shows them without reading stock again.
+    suggestions = None
+
     __table_args__ = (
         CheckConstraint("status IN ('planned', 'in_progress', 'completed', 'cancelled')",
                         name="status"),
@@ -164,8 +168,9 @@ class Pick(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     order = relationship(ProductionOrder, back_populates="picks")
-    lot = relationship("Lot")
-    location = relationship("Location")
+    # a pick is always shown with its lot and where it came from
+    lot = relationship("Lot", lazy="joined", innerjoin=True)
+    location = relationship("Location", lazy="joined", innerjoin=True)
 
     __table_args__ = (
         UniqueConstraint("order_id", "lot_id", "location_id"),

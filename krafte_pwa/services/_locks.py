@@ -6,11 +6,12 @@ key-share locks that foreign keys take (a movement inserted for an item) never w
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..errors import NotFound
 from ..extensions import db
 from ..messages import _
-from ..models import Item, ProductionOrder
+from ..models import Item, ProductionOrder, Reservation
 from . import _inputs as read
 
 
@@ -25,18 +26,12 @@ def order_for_update(number) -> ProductionOrder:
     number = read.text(number, "number", max_length=20)
     order = db.session.execute(
         select(ProductionOrder).where(ProductionOrder.number == number)
-        .with_for_update(key_share=True).execution_options(populate_existing=True)
+        .options(joinedload(ProductionOrder.item), joinedload(ProductionOrder.recipe),
+                 joinedload(ProductionOrder.wip_location),
+                 selectinload(ProductionOrder.reservations).joinedload(Reservation.item))
+        .with_for_update(key_share=True, of=ProductionOrder)
+        .execution_options(populate_existing=True)
     ).scalar()
-    if order is None:
-        raise NotFound(_("no production order '%(number)s'", number=number),
-                       code="unknown_order")
-    return order
-
-
-def order_by_number(number) -> ProductionOrder:
-    number = read.text(number, "number", max_length=20)
-    order = db.session.execute(
-        select(ProductionOrder).where(ProductionOrder.number == number)).scalar()
     if order is None:
         raise NotFound(_("no production order '%(number)s'", number=number),
                        code="unknown_order")

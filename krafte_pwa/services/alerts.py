@@ -101,7 +101,8 @@ def alerts(today: date | None = None, days: int | None = None,
     conditions = {
         "expiring": (Lot.expiry >= today, Lot.expiry <= horizon, Lot.status != "blocked"),
         "expired": (Lot.expiry < today,),
-        "quarantine": (Lot.status == "quarantine",),
+        # the second condition lets SQLite read the partial index of lots not released
+        "quarantine": (Lot.status == "quarantine", Lot.status != "released"),
     }
     if costs:
         conditions["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(

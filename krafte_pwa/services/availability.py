@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
 
 from ..domain.fefo import Pick
-from ..domain.recipes import OPEN_STATUSES, material_value
+from ..domain.order_states import OPEN_STATUSES
+from ..domain.recipes import material_value
 from ..extensions import db
 from ..models import Balance, Location, Lot, ProductionOrder, Reservation, SalesReservation
+from ..models.types import Quantity
 
 ZERO = Decimal(0)
 
@@ -88,42 +90,53 @@ def usable_on_hand(item_ids, today: date) -> dict[int, Decimal]:
 
 # ---------------------------------------------------------------- reserved
 
-def reserved_for_production(item_ids=None, exclude_order_id: int | None = None
-                            ) -> dict[int, Decimal]:
-    """What open production orders still hold back, per item (`item_ids` None: all)."""
-    ids = _ids(item_ids)
-    if ids == []:
-        return {}
-    query = (select(Reservation.item_id, func.sum(Reservation.quantity))
+def _production_holds(ids, exclude_order_id: int | None):
+    query = (select(Reservation.item_id.label("item_id"),
+                    Reservation.quantity.label("quantity"))
              .join(ProductionOrder, ProductionOrder.id == Reservation.order_id)
-             .where(ProductionOrder.status.in_(OPEN_STATUSES), Reservation.quantity > 0)
-             .group_by(Reservation.item_id))
+             .where(ProductionOrder.status.in_(OPEN_STATUSES), Reservation.quantity > 0))
     if ids is not None:
         query = query.where(Reservation.item_id.in_(ids))
     if exclude_order_id is not None:
         query = query.where(Reservation.order_id != exclude_order_id)
+    return query
+
+
+def _sales_holds(ids):
+    query = select(SalesReservation.item_id.label("item_id"),
+                   SalesReservation.quantity.label("quantity"))
+    if ids is not None:
+        query = query.where(SalesReservation.item_id.in_(ids))
+    return query
+
+
+def _summed(holds) -> dict[int, Decimal]:
+    rows = holds.subquery()
+    query = (select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
+             .group_by(rows.c.item_id))
     return {item_id: _dec(total) for item_id, total in db.session.execute(query).all()}
+
+
+def reserved_for_production(item_ids=None, exclude_order_id: int | None = None
+                            ) -> dict[int, Decimal]:
+    """What open production orders still hold back, per item (`item_ids` None: all)."""
+    ids = _ids(item_ids)
+    return {} if ids == [] else _summed(_production_holds(ids, exclude_order_id))
 
 
 def reserved_for_sales(item_ids=None) -> dict[int, Decimal]:
     """What sales orders hold back, per item (`item_ids` None: all). Reservations exist
     only for lines still to ship: shipping and cancelling release them."""
     ids = _ids(item_ids)
-    if ids == []:
-        return {}
-    query = (select(SalesReservation.item_id, func.sum(SalesReservation.quantity))
-             .group_by(SalesReservation.item_id))
-    if ids is not None:
-        query = query.where(SalesReservation.item_id.in_(ids))
-    return {item_id: _dec(total) for item_id, total in db.session.execute(query).all()}
+    return {} if ids == [] else _summed(_sales_holds(ids))
 
 
 def reserved(item_ids=None, exclude_order_id: int | None = None) -> dict[int, Decimal]:
-    """Held back for production and for sales, per item."""
-    total = dict(reserved_for_production(item_ids, exclude_order_id))
-    for item_id, quantity in reserved_for_sales(item_ids).items():
-        total[item_id] = total.get(item_id, ZERO) + quantity
-    return total
+    """Held back for production and for sales, per item: one query."""
+    ids = _ids(item_ids)
+    if ids == []:
+        return {}
+    return _summed(union_all(_production_holds(ids, exclude_order_id), _sales_holds(ids)))
 
 
 # ---------------------------------------------------------------- available
@@ -157,11 +170,47 @@ def item_availability(item_id: int, today: date) -> Availability:
 
 # ---------------------------------------------------------------- FEFO
 
+# domain.fefo.fefo_key: expiry (none last), lot date, lot code, location
+_FEFO_ORDER = (Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code, Location.code)
+
+
 @dataclass
 class Take:
     lot: Lot
     location: Location
     quantity: Decimal
+
+
+def fefo_plan(needs: dict[int, Decimal], today: date
+              ) -> dict[int, tuple[list[Take], Decimal]]:
+    """FEFO takes for several items at once: item id -> (takes covering its need as far as
+    stock allows, what stock lacks). One query: a running total per item in FEFO order
+    returns only the rows needed, with their lots and locations."""
+    wanted = {i: q for i, q in needs.items() if q > 0}
+    result: dict[int, tuple[list[Take], Decimal]] = {i: ([], q) for i, q in needs.items()}
+    if not wanted:
+        return result
+    need = case({i: literal(q, Quantity()) for i, q in wanted.items()}, value=Balance.item_id)
+    running = func.sum(Balance.quantity).over(
+        partition_by=Balance.item_id, order_by=_FEFO_ORDER, rows=(None, 0))
+    rows = (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
+                   running.label("running"), need.label("need"))
+            .join(Lot, Lot.id == Balance.lot_id)
+            .join(Location, Location.id == Balance.location_id)
+            .where(Balance.item_id.in_(sorted(wanted)), Balance.quantity > 0,
+                   Location.kind == "storage", usable(today))
+            .subquery())
+    found = db.session.execute(
+        select(rows.c.item_id, Lot, Location, rows.c.quantity)
+        .join(Lot, Lot.id == rows.c.lot_id).join(Location, Location.id == rows.c.location_id)
+        .where(rows.c.running - rows.c.quantity < rows.c.need)
+        .order_by(rows.c.item_id, rows.c.running)).all()
+    for item_id, lot, location, quantity in found:
+        takes, remaining = result[item_id]
+        take = min(quantity, remaining)
+        takes.append(Take(lot, location, take))
+        result[item_id] = (takes, remaining - take)
+    return result
 
 
 def _fefo_rows(item_id: int, today: date, *columns):
@@ -174,7 +223,7 @@ def _fefo_rows(item_id: int, today: date, *columns):
         .join(Location, Location.id == Balance.location_id)
         .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage",
                usable(today))
-        .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code, Location.code)
+        .order_by(*_FEFO_ORDER)
         .execution_options(yield_per=64))
 
 
@@ -195,17 +244,8 @@ def _walk(rows, quantity: Decimal):
 
 
 def fefo_takes(item_id: int, quantity: Decimal, today: date) -> tuple[list[Take], Decimal]:
-    """Which lots, where, how much (FEFO then FIFO), and the quantity stock cannot cover.
-    Reads rows in order only as far as needed, then loads just the lots and locations."""
-    rows = _fefo_rows(item_id, today, Balance.lot_id, Balance.location_id, Balance.quantity)
-    taken, missing = _walk(rows, quantity)
-    if not taken:
-        return [], missing
-    lots = {lot.id: lot for lot in db.session.execute(
-        select(Lot).where(Lot.id.in_({r[0] for r, _q in taken}))).scalars()}
-    places = {loc.id: loc for loc in db.session.execute(
-        select(Location).where(Location.id.in_({r[1] for r, _q in taken}))).scalars()}
-    return [Take(lots[r[0]], places[r[1]], q) for r, q in taken], missing
+    """Which lots, where, how much (FEFO then FIFO), and the quantity stock cannot cover."""
+    return fefo_plan({item_id: quantity}, today)[item_id]
 
 
 def suggest_picks(item_id: int, quantity: Decimal, today: date) -> tuple[list[Pick], Decimal]:

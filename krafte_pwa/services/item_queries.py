@@ -1,4 +1,4 @@
-"""Items offered by the pages' pickers."""
+"""Items offered by the pages' pickers (their stock: services/availability.py)."""
 
 
 from sqlalchemy import select
@@ -30,4 +30,3 @@ def recipe_components(item: Item) -> list[Item]:
     return db.session.execute(
         select(Item).where(Item.archived.is_(False), Item.id != item.id)
         .order_by(Item.kind, Item.sku)).scalars().all()
-

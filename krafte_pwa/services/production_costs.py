@@ -10,7 +10,7 @@ from ..errors import BadQuantity
 from ..extensions import db
 from ..messages import _
 from ..models import Lot
-from .availability import fefo_value
+from .availability import fefo_plan
 
 ZERO = Decimal(0)
 MAX_STORED_MONEY = Decimal(10) ** 10  # Money() holds up to 9.2e10
@@ -27,14 +27,18 @@ def latest_unit_costs(item_ids) -> dict[int, Decimal]:
         select(newest.c.item_id, Lot.unit_cost).join(Lot, Lot.id == newest.c.lot_id)).all())
 
 
-def materials_cost(needs, today: date) -> tuple[Decimal, dict[int, Decimal]]:
+def materials_cost(needs, today: date, takes: dict | None = None
+                   ) -> tuple[Decimal, dict[int, Decimal]]:
     """Cost of the materials `needs` [(Item, quantity)] at current lot costs: the lots FEFO
-    would take now, and what stock cannot cover at the item's latest lot cost. Returns the
-    exact total and the quantities no lot at all could price (item id -> quantity)."""
+    would take now (`takes`, from availability.fefo_plan, when already read), and what
+    stock cannot cover at the item's latest lot cost. Returns the exact total and the
+    quantities no lot at all could price (item id -> quantity)."""
+    if takes is None:
+        takes = fefo_plan({item.id: quantity for item, quantity in needs}, today)
     total, short = ZERO, {}
-    for item, quantity in needs:
-        value, missing = fefo_value(item.id, quantity, today)
-        total += value
+    for item, _quantity in needs:
+        found, missing = takes[item.id]
+        total += material_value((t.quantity, t.lot.unit_cost) for t in found)
         if missing > 0:
             short[item.id] = missing
     unpriced = {}

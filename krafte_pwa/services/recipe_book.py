@@ -4,13 +4,14 @@ item (for cycle checks and feasibility)."""
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..domain.recipes import Formula, Line, RecipeError, low_level_codes, requirement
 from ..domain.units import UnitError, dimension_of
 from ..errors import BadInput, BadQuantity
 from ..extensions import db
 from ..messages import _
-from ..models import Item, Recipe
+from ..models import Item, Recipe, RecipeLine
 
 MAX_STORED_QUANTITY = Decimal(10) ** 12  # Quantity() holds up to 9.2e12 base units
 
@@ -25,6 +26,7 @@ def is_whole(item: Item) -> bool:
 def active_recipe(item_id: int) -> Recipe | None:
     return db.session.execute(
         select(Recipe).where(Recipe.item_id == item_id, Recipe.active.is_(True))
+        .options(selectinload(Recipe.lines).joinedload(RecipeLine.item))
         .order_by(Recipe.version.desc()).limit(1)
     ).scalar()
 
