@@ -59,6 +59,10 @@ from .sales_orders import (  # noqa: E402
 
 __all__ += ["OPEN_SALES_STATUSES", "SALES_ORDER_STATUSES", "SalesOrder", "SalesOrderLine",
             "SalesReservation"]
+# Stock value per item and WIP, now and per month.
+from .stock_value import ValueBalance  # noqa: E402
+
+__all__ += ["ValueBalance"]
 # Sales channels: shops, their products, webhook deliveries and the stock-level outbox.
 from ..domain.vocabulary import CHANNEL_KINDS  # noqa: E402
 from .channels import (  # noqa: E402

@@ -50,6 +50,7 @@ from . import production_costs as pcost
 from . import recipe_book as rbook
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
+from ._sub_orders import check_sub_orders_done
 from ._tx import transactional
 from .lot_usability import check_usable
 from .stock import new_lot_code
@@ -137,6 +138,7 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     today = today or date.today()
     order = locks.order_for_update(number)
     _transition(order, "start")
+    check_sub_orders_done(order)
     needs = {r.item_id: r for r in order.reservations}
     reason = read.text(override_reason, "override_reason", required=False, max_length=500)
     entries = read.object_list(picks, "picks")

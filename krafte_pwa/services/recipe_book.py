@@ -4,7 +4,7 @@ item (for cycle checks and feasibility)."""
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain.recipes import Formula, Line, RecipeError, low_level_codes, requirement
 from ..domain.units import UnitError, dimension_of
@@ -74,6 +74,8 @@ def recipe_book(top: Item, override: tuple[Formula, list[Item]] | None = None
         if ids:
             found = {r.item_id: r for r in db.session.execute(
                 select(Recipe).where(Recipe.item_id.in_(ids), Recipe.active.is_(True))
+                .options(joinedload(Recipe.item),
+                         selectinload(Recipe.lines).joinedload(RecipeLine.item))
                 .order_by(Recipe.version)).scalars()}
             for recipe in found.values():
                 book[recipe.item.sku] = formula(recipe)

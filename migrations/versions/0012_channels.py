@@ -1,7 +1,7 @@
 """channels: shops and tills, their products, webhook deliveries, shop orders, outbox
 
 Revision ID: 0012
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-01 23:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0011'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

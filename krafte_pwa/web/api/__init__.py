@@ -82,6 +82,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     imports,
     items,
     openapi,
+    planning,
     production,
     purchasing,
     recall,

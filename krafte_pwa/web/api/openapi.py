@@ -121,6 +121,7 @@ def document() -> dict:
     from . import (  # build on the helpers above
         openapi_accounting,
         openapi_channels,
+        openapi_planning,
         openapi_production,
         openapi_reports,
         openapi_sales,
@@ -298,6 +299,7 @@ def document() -> dict:
             **_scan_paths(),
             **openapi_accounting.paths(),
             **openapi_channels.paths(),
+            **openapi_planning.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
             **openapi_sales.paths(),
