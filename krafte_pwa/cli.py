@@ -145,7 +145,19 @@ def import_command(kind, path, dry_run):
     click.echo(f"{report.rows} rows {'checked' if dry_run else 'imported'}")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--interval", type=click.FloatRange(0.1, 3600), default=2.0, show_default=True,
+              help="Seconds between two looks at the outbox.")
+def worker_command(once, interval):
+    """Send the channels the stock levels they are owed (retries with backoff)."""
+    from .services.channel_worker import run
+
+    run(once=once, interval=interval, echo=click.echo)
+
+
 def register_cli(app) -> None:
+    app.cli.add_command(worker_command)
     app.cli.add_command(init_command)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

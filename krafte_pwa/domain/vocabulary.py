@@ -29,6 +29,27 @@ ORDER_STATUSES = tuple(ORDER_STATUS_LABELS)
 SALES_ORDER_STATUSES = ("confirmed", "partial", "shipped", "cancelled", "on_hold")
 OPEN_SALES_STATUSES = ("confirmed", "partial", "on_hold")
 
+# Sales channels: what a channel is, what became of a webhook it sent, and of a stock
+# level owed to it (the outbox).
+CHANNEL_KIND_LABELS = {
+    "shopify": "Shopify",
+    "woocommerce": "WooCommerce",
+    "generic": N_("Generic (a till, another shop)"),
+}
+CHANNEL_KINDS = tuple(CHANNEL_KIND_LABELS)
+DELIVERY_STATUS_LABELS = {
+    "processed": N_("Processed"),
+    "ignored": N_("Ignored"),
+    "failed": N_("Failed"),
+}
+DELIVERY_STATUSES = tuple(DELIVERY_STATUS_LABELS)
+OUTBOX_STATUS_LABELS = {
+    "pending": N_("Waiting"),
+    "sent": N_("Sent"),
+    "failed": N_("Failed"),
+}
+OUTBOX_STATUSES = tuple(OUTBOX_STATUS_LABELS)
+
 
 class MovementKind:
     """Stable codes with gaps; never reuse one. Their names and labels: MOVEMENT_KINDS."""

@@ -63,3 +63,15 @@ __all__ += ["OPEN_SALES_STATUSES", "SALES_ORDER_STATUSES", "SalesOrder", "SalesO
 from .stock_value import ValueBalance  # noqa: E402
 
 __all__ += ["ValueBalance"]
+# Sales channels: shops, their products, webhook deliveries and the stock-level outbox.
+from ..domain.vocabulary import CHANNEL_KINDS  # noqa: E402
+from .channels import (  # noqa: E402
+    Channel,
+    ChannelOrder,
+    ChannelProduct,
+    OutboxMessage,
+    WebhookDelivery,
+)
+
+__all__ += ["CHANNEL_KINDS", "Channel", "ChannelOrder", "ChannelProduct", "OutboxMessage",
+            "WebhookDelivery"]

@@ -24,6 +24,7 @@ from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
 from . import _values as values
 from ._tx import upsert
+from .outbox import touch
 
 
 @dataclass
@@ -61,6 +62,7 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
              "document": p.document, "reason": p.reason, "user_id": user_id,
              "created_at": now} for p in postings]
     db.session.execute(insert(Movement), rows)  # one executemany, no RETURNING
+    touch(db.session, {p.lot.item_id for p in postings})  # the channels' stock levels
     movements = [Movement(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
     values.record(movements)  # the value balances, written with the transaction's commit
     return movements

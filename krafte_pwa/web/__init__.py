@@ -14,6 +14,7 @@ def register(app: Flask) -> None:
     guards.register(app)  # before any view: text, JSON depth, Idempotency-Key
     from . import (  # the office's areas
         accounting,
+        channels,
         counts,
         exports,
         imports,
@@ -29,12 +30,22 @@ def register(app: Flask) -> None:
 
     for area in (auth, pages, items, stock, labels, api, pwa, floor, production, planning,
                  counts, reports, exports, purchasing, shipments, recall, imports, settings,
-                 users, accounting, sales):
+                 users, accounting, sales, channels):
         app.register_blueprint(area.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
     errors.register(app)
     auth.register_loaders(login_manager)
+    _transaction_hooks(app)
+    app.jinja_env.filters.update(
+        qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
+        movement=i18n.movement_label, lot_status=i18n.lot_status_label,
+        order_status=i18n.order_status_label,
+    )
+    app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
+    app.extensions["krafte_db"] = db
 
+
+def _transaction_hooks(app: Flask) -> None:
     @app.before_request
     def _transaction_kind():
         # On SQLite every request begins deferred: it reads (login, lookups, validation)
@@ -47,11 +58,3 @@ def register(app: Flask) -> None:
         if token is not None:
             request._write_token = None  # a streamed answer tears the request down twice
             write_intent.reset(token)
-
-    app.jinja_env.filters.update(
-        qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
-        movement=i18n.movement_label, lot_status=i18n.lot_status_label,
-        order_status=i18n.order_status_label,
-    )
-    app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
-    app.extensions["krafte_db"] = db

@@ -77,6 +77,7 @@ def idempotent(view):
 from . import (  # noqa: E402,F401  (routes register on bp)
     accounting,
     alerts,
+    channels,
     counts,
     imports,
     items,

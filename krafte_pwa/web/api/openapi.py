@@ -120,6 +120,7 @@ def _page(schema):
 def document() -> dict:
     from . import (  # build on the helpers above
         openapi_accounting,
+        openapi_channels,
         openapi_planning,
         openapi_production,
         openapi_reports,
@@ -297,6 +298,7 @@ def document() -> dict:
                           ["lot", "location", "quantity", "reason"]))},
             **_scan_paths(),
             **openapi_accounting.paths(),
+            **openapi_channels.paths(),
             **openapi_planning.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
