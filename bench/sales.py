@@ -36,7 +36,9 @@ from bench.timing import figures, measure  # noqa: E402
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
 from krafte_pwa.models import SalesOrder  # noqa: E402
-from krafte_pwa.services import catalog, channels, outbox, stock  # noqa: E402
+from krafte_pwa.services import channels, outbox, stock  # noqa: E402
+from krafte_pwa.services import items as item_actions  # noqa: E402
+from krafte_pwa.services import locations as location_actions  # noqa: E402
 from tests.channel_factories import SHOPIFY_SECRET, shopify_headers, shopify_order  # noqa: E402
 
 PRODUCTS = 50
@@ -50,15 +52,15 @@ def build(url: str):
     with app.app_context():
         db.drop_all()
         db.create_all()
-        catalog.create_location(code="STORE", name="Store")
-        catalog.create_location(code="SHELF", name="Shelf")
+        location_actions.create_location(code="STORE", name="Store")
+        location_actions.create_location(code="SHELF", name="Shelf")
         channels.create_channel(name="shop", kind="shopify", secret=SHOPIFY_SECRET,
                                 api_base="http://127.0.0.1:9", api_key="shpat",
                                 location_id="1")
         lots = []
         for n in range(PRODUCTS):
             sku = f"P{n:03d}"
-            catalog.create_item(sku=sku, name=f"Product {n}", kind="product", unit="pcs")
+            item_actions.create_item(sku=sku, name=f"Product {n}", kind="product", unit="pcs")
             result = stock.receive_goods(supplier="Own", location="STORE", lines=[
                 {"item": sku, "quantity": "100000", "unit_cost": "1"} for _ in range(3)])
             lots.append(result.lots[0].code)

@@ -5,14 +5,15 @@ the shop's order arrive through its webhook, then the stock level that could not
 import httpx
 from playwright.sync_api import expect
 
-from krafte_pwa.services import catalog, channel_push, stock
+from krafte_pwa.services import channel_push, stock
+from krafte_pwa.services import locations as location_actions
 from tests.browser.conftest import PHONE
 from tests.channel_factories import SHOPIFY_SECRET, dumps, shopify_headers, shopify_order
 
 
 def test_an_admin_sets_up_a_shop_and_follows_its_orders_and_levels(live, shop, new_page):
     with live.db():
-        catalog.create_location(code="FG", name="Finished goods")
+        location_actions.create_location(code="FG", name="Finished goods")
         stock.receive_goods(supplier="Own", location="FG",
                             lines=[{"item": "CANDLE", "quantity": "12"}])
     page = new_page("admin", viewport=PHONE)

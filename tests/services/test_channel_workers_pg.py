@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import OutboxMessage
-from krafte_pwa.services import catalog, channel_push, channels
+from krafte_pwa.services import channel_push, channels
+from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
 from tests.channel_factories import WOO_SECRET, ShopServer
 from tests.factories import receive
 
@@ -21,12 +23,12 @@ pytestmark = pytest.mark.postgres_only
 
 
 def test_two_workers_deliver_each_message_once(pg_app):
-    catalog.create_location(code="STORE", name="Store")
+    location_actions.create_location(code="STORE", name="Store")
     with ShopServer() as shop:
         channels.create_channel(name="woo", kind="woocommerce", secret=WOO_SECRET,
                                 api_base=shop.url, api_key="ck", api_secret="cs")
         for n in range(40):
-            catalog.create_item(sku=f"P{n}", name=f"Product {n}", kind="product", unit="pcs")
+            item_actions.create_item(sku=f"P{n}", name=f"Product {n}", kind="product", unit="pcs")
             channels.map_product("woo", f"P{n}", str(1000 + n))
             receive(f"P{n}", str(n + 1))
         assert db.session.execute(select(func.count(OutboxMessage.id))).scalar_one() == 80
