@@ -48,3 +48,8 @@ from .system import RateLimitCounter  # noqa: E402
 from .users import UserSession  # noqa: E402
 
 __all__ += ["RateLimitCounter", "UserSession"]
+
+# Lots scanned at the station before an order starts.
+from .station import StationPick  # noqa: E402
+
+__all__ += ["StationPick"]

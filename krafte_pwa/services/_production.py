@@ -24,7 +24,7 @@ from ..domain.recipes import (
 from ..domain.units import UnitError, dimension_of
 from ..errors import BadInput, BadQuantity, NotFound
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import _, field_name, known
 from ..models import Balance, Item, Location, Lot, ProductionOrder, Recipe, Reservation
 from . import _inputs as read
 
@@ -256,7 +256,7 @@ def check_no_cycle(book: dict[str, Formula], top: str) -> None:
     try:
         low_level_codes(book, top)
     except RecipeError as exc:
-        raise BadInput(str(exc), code="recipe_cycle") from None
+        raise BadInput(known(exc), code="recipe_cycle") from None
 
 
 # ---------------------------------------------------------------- costs

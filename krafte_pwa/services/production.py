@@ -54,6 +54,7 @@ from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._tx import commit
+from .station import clear_picks
 from .stock import new_lot_code
 
 ZERO = Decimal(0)
@@ -62,10 +63,24 @@ ZERO = Decimal(0)
 def _transition(order: ProductionOrder, action: str) -> str:
     try:
         return next_status(order.status, action)
-    except TransitionError as exc:
-        raise InvalidTransition(f"{order.number}: {exc}",
+    except TransitionError:
+        sentences = {
+            "start": _("%(number)s: cannot start an order that is %(status)s",
+                       number=order.number, status=_status_word(order.status)),
+            "complete": _("%(number)s: cannot complete an order that is %(status)s",
+                          number=order.number, status=_status_word(order.status)),
+            "cancel": _("%(number)s: cannot cancel an order that is %(status)s",
+                        number=order.number, status=_status_word(order.status)),
+        }
+        raise InvalidTransition(sentences[action],
                                 details={"order": order.number, "status": order.status,
                                          "action": action}) from None
+
+
+def _status_word(status: str) -> str:
+    words = {"planned": _("planned"), "in_progress": _("in progress"),
+             "completed": _("completed"), "cancelled": _("cancelled")}
+    return words.get(status, status)
 
 
 # ---------------------------------------------------------------- plan
@@ -159,6 +174,7 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     if any(m[3] for m in merged.values()):
         order.override_reason, order.override_user_id = reason, user_id
     order.status, order.started_at, order.wip_location = IN_PROGRESS, utcnow(), wip
+    clear_picks(order.id)  # the lots scanned at the station are now real picks
     db.session.flush()
     commit()
     return order
@@ -418,6 +434,7 @@ def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
             post(postings, user_id)
         order.wip_location.archived = True
     order.status, order.cancelled_at = new, utcnow()
+    clear_picks(order.id)
     if why:
         order.note = f"{order.note}\n" if order.note else ""
         order.note += f"cancelled: {why}"

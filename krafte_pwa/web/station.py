@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ..domain.numbers import to_str
 from ..services import production_queries, recipes
+from ..services import station as station_picks
 from .floor import bp, storage_locations
 
 OPEN = "planned,in_progress"
@@ -52,8 +53,11 @@ def _output_location(locations):
 
 def _order_data(order, needs) -> dict:
     """What station.js needs to tick lines, without a request: no costs in it."""
+    scanned = station_picks.scanned(order) if order.status == "planned" else []
     return {
         "number": order.number, "status": order.status, "today": date.today().isoformat(),
+        "picks": [{"lot": p.lot, "item": p.item, "unit": p.unit, "location": p.location,
+                   "quantity": to_str(p.quantity), "suggested": p.suggested} for p in scanned],
         "requirements": [{
             "item": r.item.sku, "name": r.item.name, "unit": r.item.unit,
             "quantity": to_str(r.required),

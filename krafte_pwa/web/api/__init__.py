@@ -86,6 +86,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     reports,
     scan,
     shipments,
+    station,
     stock,
     tokens,
 )
