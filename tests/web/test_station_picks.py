@@ -101,7 +101,7 @@ def test_bad_lists_are_refused_and_change_nothing(app, client, operator):
     answer = client.put(url(number), headers=operator, json={"picks": [
         {**good, "lot": stock.receive_goods(
             supplier=None, location="STORE",
-            lines=[{"item": "CANDLE", "quantity": "1"}]).lines[0].lot.code}]})
+            lines=[{"item": "CANDLE", "quantity": "1"}]).lots[0].code}]})
     assert answer.json["error"]["code"] == "not_in_recipe"
     assert client.get(url("MO-2000-0001"), headers=operator).status_code == 404
     kept = client.get(url(number), headers=operator).json["picks"]
