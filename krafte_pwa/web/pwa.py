@@ -82,8 +82,9 @@ def js_strings() -> dict:
         "offline": _("Offline"), "online": _("Back online"),
         "update": _("A new version of Krafte is ready."), "reload": _("Reload"),
         "queued": _("Saved on this device. It will be sent when the network returns."),
-        "sent": _("Sent."), "sent_n": _counted(t.ngettext("%(n)s saved action sent.", "%(n)s saved actions sent.", k)
-                             for k in (1, 2)),
+        "sent": _("Sent."),
+        "sent_n": _counted(t.ngettext("%(n)s saved action sent.", "%(n)s saved actions sent.", k)
+                           for k in (1, 2)),
         "refused": _("Refused by the server"), "pending": _("Waiting to be sent"),
         "login": _("Log in again to send the saved actions."),
         "other_user": _("Saved by %(user)s: log in as %(user)s to send it."),
@@ -107,7 +108,8 @@ def js_strings() -> dict:
         "plan_label": _("Plan %(quantity)s of %(item)s"),
         "count_label": _("Count %(number)s: %(quantity)s of %(lot)s"),
         "filled_item": _("Item: %(item)s"), "filled_location": _("Location: %(code)s"),
-        "wrong_kind": _("Scan a %(kind)s here."),
+        "wrong_lot": _("Scan a lot here."), "wrong_location": _("Scan a location here."),
+        "wrong_item": _("Scan an item here."), "wrong_order": _("Scan a production order here."),
         "kind_lot": _("lot"), "kind_location": _("location"), "kind_item": _("item"),
         "kind_order": _("production order"),
         "not_needed": _("%(lot)s (%(item)s) is not needed by this order."),

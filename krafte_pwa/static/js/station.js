@@ -124,7 +124,7 @@
   }
 
   async function onLot(hit) {
-    if (order.status !== "planned") return K.fmt(T.wrong_kind, {kind: T.kind_order});
+    if (order.status !== "planned") return T.wrong_order;
     const code = hit.code;
     const [req, sugg] = suggestion(code);
     if (sugg) {  // the suggested lot: tick it, known even offline
