@@ -60,6 +60,7 @@ def register(app: Flask) -> None:
 
     app.jinja_env.filters.update(
         qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
+        datetime=i18n.fmt_datetime,
         movement=i18n.movement_label,
     )
     app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
