@@ -40,7 +40,8 @@ def register(app) -> None:
     def _csrf(exc):
         if wants_json():
             return error_json("csrf_failed", exc.description, 400)
-        return render_template("error.html", code=400, message=exc.description), 400
+        message = gettext("This form has expired: reload the page and try again.")
+        return render_template("error.html", code=400, message=message), 400
 
     @app.errorhandler(RateLimitExceeded)
     def _too_many(_exc):
@@ -88,4 +89,5 @@ def register(app) -> None:
         app.logger.exception("unexpected error")
         if wants_json():
             return error_json("internal_error", "something went wrong on the server", 500)
-        return render_template("error.html", code=500, message="Something went wrong."), 500
+        return render_template("error.html", code=500,
+                               message=gettext("Something went wrong.")), 500

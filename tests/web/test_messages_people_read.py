@@ -80,3 +80,22 @@ def test_an_order_refused_by_its_status_is_explained_in_french(client, operator,
     assert [a.json["error"]["message"] for a in answers] == [
         f"{number}: cannot complete an order that is planned",
         f"{number} : impossible de terminer un ordre planifié"]
+
+
+def test_moments_are_written_in_the_users_locale_for_the_device_to_localise(client, login_as,
+                                                                          shop):
+    import re
+
+    from krafte_pwa.services import stock
+    from tests.factories import receive
+
+    code = receive("WAX", "100")
+    stock.change_lot_status(lot=code, status="blocked", reason="smells of smoke")
+    login_as("operator")
+    client.post("/language", data={"locale": "fr", "next": "/"})
+    page = client.get(f"/l/{code}").get_data(as_text=True)
+    moment = re.search(r'<time datetime="(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)" data-local>'
+                       r'(\d\d/\d\d/\d{4} \d\d:\d\d) UTC</time>', page)
+    assert moment, page
+    day, month, year = moment.group(2)[:10].split("/")
+    assert moment.group(1).startswith(f"{year}-{month}-{day}")
