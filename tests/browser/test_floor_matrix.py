@@ -169,3 +169,21 @@ def test_queue_with_a_refused_action(live, shop, new_page, size, lang):
     page.locator("[data-queue-empty]").wait_for()
     assert transfers(live, oil) == 0
     assert errors() == []
+
+
+def test_a_lot_scanned_offline_at_the_station_reaches_the_server_when_the_network_returns(
+        live, shop, new_page):
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", "tablet", "en", f"/station/{number}")
+    page.context.set_offline(True)
+    page.locator("#station-scan-text").fill(f"{live.url}/l/{shop['jar']}")
+    page.locator("#station-scan-text").press("Enter")  # a suggested lot: known offline
+    expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
+    time.sleep(0.5)
+    assert scanned(live, number) == []
+    page.context.set_offline(False)
+    wait_until(lambda: scanned(live, number) == [shop["jar"]])
+    page.reload()
+    expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
+    assert errors() == []
