@@ -26,15 +26,6 @@ def _(message: str, **values) -> str:
     return message % values if values else message
 
 
-def ngettext(singular: str, plural: str, num: int, **values) -> str:
-    """`_` for a message whose words follow a count (`num` is also `%(num)s`)."""
-    if has_request_context():
-        from flask_babel import ngettext as babel_ngettext
-
-        return babel_ngettext(singular, plural, num, **values)
-    return (singular if num == 1 else plural) % {"num": num, **values}
-
-
 def field_name(field: str, english: str | None = None) -> str:
     """The field as a sentence names it: translated, or in English `english` or the
     identifier's words; a path into a list names its place first ("Line 2, lot 1: quantity")."""
@@ -93,7 +84,7 @@ PLACES = {
 }
 
 # English words where the identifier's own, underscores aside, are not the usual ones.
-ENGLISH_WORDS = {"sku": "SKU", "gtin": "GTIN", "po_line": "purchase order line"}
+ENGLISH_WORDS = {"sku": "SKU", "gtin": "GTIN", "line": "order line", "po_line": "order line"}
 
 # "field:<identifier>" in the catalogue; English says the identifier's words.
 FIELD_NAMES = {
@@ -162,4 +153,6 @@ FIELD_NAMES = {
     "number": N_("field:number"),
     "expiring_before": N_("field:expiring_before"),
     "partner": N_("field:partner"),
+    "line": N_("field:line"),
+    "po_line": N_("field:po_line"),
 }
