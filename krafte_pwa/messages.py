@@ -43,6 +43,14 @@ _INDEXED = re.compile(r"^(\w+)\[(\d+)\]$")
 
 
 def _path_name(path: str) -> str:
+    where, leaf = _place(path)
+    if leaf is None:
+        return where
+    return _("%(place)s: %(field)s", place=where, field=field_name(leaf))
+
+
+def _place(path: str) -> tuple[str, str | None]:
+    """("Line 2, lot 1", "quantity") for lines[1].lots[0].quantity."""
     places, leaf = [], None
     for part in path.split("."):
         indexed = _INDEXED.match(part)
@@ -52,10 +60,17 @@ def _path_name(path: str) -> str:
         else:
             leaf = part
     where = ", ".join(places)
-    where = where[:1].upper() + where[1:]
-    if leaf is None:
-        return where
-    return _("%(place)s: %(field)s", place=where, field=field_name(leaf))
+    return where[:1].upper() + where[1:], leaf
+
+
+def without_place(message: str, path: str | None) -> str:
+    """The message without the place its field path put first ("Line 2: quantity …" ->
+    "quantity …"), where the reader already sees the place (an import's row and column)."""
+    if not path or "[" not in path:
+        return message
+    where, _leaf = _place(path)
+    start = _("%(place)s: %(field)s", place=where, field="")
+    return message[len(start):] if message.startswith(start) else message
 
 
 def known(message) -> str:

@@ -19,7 +19,7 @@ from ..domain.recipes import shelf_expiry
 from ..domain.spreadsheet import unneutralise
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import _, field_name, without_place
 from ..models import Item, Lot, MovementKind
 from . import _inputs as read
 from ._ledger import Posting, post
@@ -138,10 +138,9 @@ def _date(value: str, column: str) -> date | None:
 
 
 def _problem(line: int, exc: KrafteError) -> Problem:
-    column = exc.details.get("field") if exc.details else None
-    if column and "." in column:
-        column = column.rsplit(".", 1)[-1]
-    return Problem(line, column, exc.message)
+    field = exc.details.get("field") if exc.details else None
+    column = field.rsplit(".", 1)[-1] if field and "." in field else field
+    return Problem(line, column, without_place(exc.message, field))
 
 
 def import_items(data, *, dry_run: bool = False) -> ImportReport:
