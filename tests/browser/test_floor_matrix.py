@@ -131,6 +131,8 @@ def test_station(live, shop, new_page, size, lang):
     expect(page.locator("h1 .status")).to_have_text(words["in_progress"])
     assert form.locator("[data-confirm-expiry]").evaluate("(box) => !box.validity.valid")
     form.locator("[data-confirm-expiry]").check()
+    page.screenshot(path=str(SCREENSHOTS / f"station-complete-{size}-{lang}.png"),
+                    full_page=True)
     with page.expect_navigation():
         form.get_by_role("button", name=words["complete"]).click()
     expect(page.locator("h1 .status")).to_have_text(words["completed"])
