@@ -10,7 +10,9 @@ from flask_login import current_user, login_required
 
 from ..domain.numbers import to_str
 from ..services import production_queries, recipes
-from .floor import bp, storage_locations
+from ..services.location_queries import storage_locations
+from .floor import bp
+from .serializers.stamps import day
 
 OPEN = "planned,in_progress"
 
@@ -53,12 +55,12 @@ def _output_location(locations):
 def _order_data(order, needs) -> dict:
     """What station.js needs to tick lines, without a request: no costs in it."""
     return {
-        "number": order.number, "status": order.status, "today": date.today().isoformat(),
+        "number": order.number, "status": order.status, "today": day(date.today()),
         "requirements": [{
             "item": r.item.sku, "name": r.item.name, "unit": r.item.unit,
             "quantity": to_str(r.required),
             "suggested": [{"lot": t.lot.code, "location": t.location.code,
                            "quantity": to_str(t.quantity),
-                           "expiry": t.lot.expiry.isoformat() if t.lot.expiry else None}
+                           "expiry": day(t.lot.expiry)}
                           for t in r.suggested]} for r in needs],
     }
