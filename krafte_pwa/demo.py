@@ -4,7 +4,7 @@ quarantine), two locations and demo users. Built through the services, like real
 from datetime import date, timedelta
 
 from .demo_production import load_production_demo
-from .services import catalog, stock, users
+from .services import items, locations, stock, users
 
 DEMO_USERS = (("admin", "admin", "krafte-admin"), ("manager", "manager", "krafte-demo"),
               ("operator", "operator", "krafte-floor"))
@@ -61,18 +61,18 @@ def load_demo(today: date | None = None) -> str:
     today = today or date.today()
     for username, role, password in DEMO_USERS:
         users.create_user(username=username, password=password, role=role)
-    catalog.create_location(code="STORE", name="Raw material store")
-    catalog.create_location(code="STORE-A1", name="Store shelf A1", parent="STORE")
-    catalog.create_location(code="FG", name="Finished goods")
+    locations.create_location(code="STORE", name="Raw material store")
+    locations.create_location(code="STORE-A1", name="Store shelf A1", parent="STORE")
+    locations.create_location(code="FG", name="Finished goods")
     for sku, name, unit, rop, roq, life, _price, extra in MATERIALS:
-        catalog.create_item(sku=sku, name=name, kind="material", unit=unit, reorder_point=rop,
-                            reorder_quantity=roq, shelf_life_days=life, **extra)
+        items.create_item(sku=sku, name=name, kind="material", unit=unit, reorder_point=rop,
+                          reorder_quantity=roq, shelf_life_days=life, **extra)
     for sku, name, unit, life in INTERMEDIATES:
-        catalog.create_item(sku=sku, name=name, kind="intermediate", unit=unit,
-                            shelf_life_days=life)
+        items.create_item(sku=sku, name=name, kind="intermediate", unit=unit,
+                          shelf_life_days=life)
     for sku, name, unit, life, price in PRODUCTS:
-        catalog.create_item(sku=sku, name=name, kind="product", unit=unit, shelf_life_days=life,
-                            sale_price=price, reorder_point="20", reorder_quantity="100")
+        items.create_item(sku=sku, name=name, kind="product", unit=unit, shelf_life_days=life,
+                          sale_price=price, reorder_point="20", reorder_quantity="100")
     lots = 0
     for index, (sku, _name, unit, _rop, roq, life, price, _extra) in enumerate(MATERIALS):
         supplier = SUPPLIERS[index % len(SUPPLIERS)]

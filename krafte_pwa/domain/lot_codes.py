@@ -46,7 +46,3 @@ def format_code(pattern: str, origin: str, on: date, seq: int, sku: str = "") ->
 def series_key(pattern: str, origin: str, on: date, sku: str = "") -> str:
     """The code with its sequence blanked: codes that share it share one counter."""
     return format_code(_SEQ_FIELD.sub("#", pattern), origin, on, 0, sku)
-
-
-def is_valid_code(code: str) -> bool:
-    return bool(_ALLOWED.match(code or ""))

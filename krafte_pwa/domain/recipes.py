@@ -1,5 +1,5 @@
 """Recipes as pure rules: scaling, multi-level explosion with netting, the most that can
-be made from stock, costing arithmetic, the output expiry rule, the order state table.
+be made from stock, costing arithmetic, the output expiry rule.
 
 Plain Python on exact Decimals; nothing here knows about Flask or the database.
 """
@@ -10,6 +10,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, localcontext
 
 from ..errors import N_, TextError
 from .numbers import COST_PLACES, QUANTITY_PLACES
+from .order_states import OPEN_STATUSES  # noqa: F401  (kept importable from here)
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -21,11 +22,6 @@ _C = Decimal(1).scaleb(-COST_PLACES)
 
 class RecipeError(TextError):
     """A recipe that cannot be used: a cycle, a zero yield."""
-
-
-class TransitionError(TextError):
-    """An order action that the state table does not allow from the current status
-    (`values`: action, status)."""
 
 
 # ---------------------------------------------------------------- scaling
@@ -240,28 +236,3 @@ def output_expiry(produced_on: date, shelf_life_days: int | None,
     if cap_by_inputs:
         candidates.extend(e for e in consumed_expiries if e is not None)
     return min(candidates) if candidates else None
-
-
-# ---------------------------------------------------------------- order state table
-
-PLANNED, IN_PROGRESS, COMPLETED, CANCELLED = "planned", "in_progress", "completed", "cancelled"
-ORDER_STATUSES = (PLANNED, IN_PROGRESS, COMPLETED, CANCELLED)
-OPEN_STATUSES = (PLANNED, IN_PROGRESS)
-TRANSITIONS = {
-    (PLANNED, "start"): IN_PROGRESS,
-    (IN_PROGRESS, "complete"): COMPLETED,
-    (PLANNED, "cancel"): CANCELLED,
-    (IN_PROGRESS, "cancel"): CANCELLED,
-}
-
-
-def next_status(status: str, action: str) -> str:
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        raise TransitionError("cannot %(action)s an order that is %(status)s",
-                              action=action, status=status.replace("_", " ")) from None
-
-
-def allowed_actions(status: str) -> list[str]:
-    return [action for (state, action) in TRANSITIONS if state == status]

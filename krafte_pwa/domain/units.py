@@ -51,10 +51,6 @@ def canonical(name: str) -> str:
     return ALIASES.get(low, low if low in BUILT_IN else key)
 
 
-def base_unit_choices() -> list[str]:
-    return list(BUILT_IN)
-
-
 @dataclass(frozen=True)
 class ItemUnits:
     """What an item knows about its units: base unit, pack units, density (g per ml)."""

@@ -1,7 +1,8 @@
 """Mapped classes by subject. No commits, no request objects."""
 
+from ..domain.vocabulary import LOT_STATUSES, ORDER_STATUSES, MovementKind
 from .catalog import ITEM_KINDS, Item, ItemBarcode, Location, PackUnit, Partner
-from .stock import LOT_ORIGINS, LOT_STATUSES, Balance, Lot, LotEvent, Movement, MovementKind
+from .stock import LOT_ORIGINS, Balance, Lot, LotEvent, Movement
 from .system import IdempotencyRecord, Sequence, Setting
 from .trade import Receipt, ReceiptLine
 from .users import ROLES, ApiToken, User
@@ -15,7 +16,6 @@ __all__ = [
 
 # Production: appended after the base models above.
 from .production import (  # noqa: E402
-    ORDER_STATUSES,
     Genealogy,
     Pick,
     ProductionOrder,

@@ -19,8 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .types import Money, Quantity, utcnow
 
-ORDER_STATUSES = ("planned", "in_progress", "completed", "cancelled")
-
 
 class Recipe(db.Model):
     """One version of what goes into an item. A version an order used is never edited:

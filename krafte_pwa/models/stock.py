@@ -16,42 +16,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.vocabulary import MovementKind
 from ..extensions import db
 from .types import Money, Quantity, utcnow
 
-LOT_STATUSES = ("released", "quarantine", "blocked")
 LOT_ORIGINS = ("receipt", "production", "opening")
-
-
-class MovementKind:
-    """Stable codes with gaps; never reuse one."""
-
-    OPENING = 5
-    RECEIPT = 10
-    TRANSFER_OUT = 20
-    TRANSFER_IN = 21
-    ADJUSTMENT = 30
-    COUNT = 31
-    PICK_OUT = 40
-    PICK_IN = 41
-    CONSUME = 42
-    OUTPUT = 45
-    RETURN_OUT = 46
-    RETURN_IN = 47
-    WASTE = 48
-    SHIPMENT = 50
-    # a cost correction: the stock on hand leaves at the old cost and comes back at the new
-    # one (same quantity), so on hand stays the sum of quantities and value the sum of
-    # quantity x cost
-    REVALUATION_OUT = 60
-    REVALUATION_IN = 61
-
-    NAMES = {
-        5: "opening", 10: "receipt", 20: "transfer_out", 21: "transfer_in", 30: "adjustment",
-        31: "count", 40: "pick_out", 41: "pick_in", 42: "consume", 45: "output",
-        46: "return_out", 47: "return_in", 48: "waste", 50: "shipment",
-        60: "revaluation_out", 61: "revaluation_in",
-    }
 
 
 class Lot(db.Model):

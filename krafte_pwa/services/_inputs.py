@@ -1,5 +1,6 @@
 """Reading plain input values into exact, checked ones, and finding things by code."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -19,8 +20,8 @@ from ..domain.numbers import (
 from ..domain.units import UnitError
 from ..errors import BadInput, BadQuantity, NotFound, UnitMismatch
 from ..extensions import db
-from ..messages import _, field_name, known
-from ..models import Item, Location, Lot, Partner
+from ..messages import N_, _, field_name, known
+from ..models import Item, Location, Lot, Partner, ProductionOrder
 from ._tx import upsert
 
 # Dates a workshop can mean; beyond them date arithmetic (a day after, a window before)
@@ -160,16 +161,34 @@ def item(sku) -> Item:
     return found
 
 
-def lot(code, *, for_update: bool = False) -> Lot:
-    code = text(code, "lot")
-    query = select(Lot).where(Lot.code == code)
+def fetch(column, value, field: str, missing: str, code: str, *, max_length: int = 20,
+          for_update: bool = False, key_share: bool = True, with_field: bool = False,
+          options=()):
+    """The row whose `column` (a document's number, a lot's code …) is the given text, or
+    NotFound with `missing` (a msgid; %(number)s or %(code)s is the text) and `code`.
+    for_update: the row locked and read afresh (FOR NO KEY UPDATE; FOR UPDATE when not
+    key_share). with_field: the refusal names `field`."""
+    value = text(value, field, max_length=max_length)
+    query = select(column.class_).where(column == value).options(*options)
     if for_update:
-        query = query.with_for_update()
+        query = query.with_for_update(key_share=key_share) \
+            .execution_options(populate_existing=True)
     found = db.session.execute(query).scalar()
     if found is None:
-        raise NotFound(_("no lot with code '%(code)s'", code=code), code="unknown_lot",
-                       details={"field": "lot"})
+        raise NotFound(_(missing, number=value, code=value), code=code,
+                       details={"field": field} if with_field else None)
     return found
+
+
+def lot(code, *, for_update: bool = False) -> Lot:
+    return fetch(Lot.code, code, "lot", N_("no lot with code '%(code)s'"), "unknown_lot",
+                 max_length=200, for_update=for_update, key_share=False, with_field=True)
+
+
+def order(number, *, for_update: bool = False) -> ProductionOrder:
+    return fetch(ProductionOrder.number, number, "number",
+                 N_("no production order '%(number)s'"), "unknown_order",
+                 for_update=for_update)
 
 
 def location(code, *, storage_only: bool = True) -> Location:
@@ -198,3 +217,30 @@ def partner(name, *, supplier: bool = False, customer: bool = False) -> Partner 
     found.is_supplier = found.is_supplier or supplier
     found.is_customer = found.is_customer or customer
     return found
+
+
+# No "/": codes are path segments of pages and of the label URLs (/items/<sku>, /loc/<code>).
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+def code(value, field: str) -> str:
+    found = text(value, field, max_length=40)
+    if not CODE.match(found):
+        raise BadInput(_("%(field)s may hold letters, digits and . _ - (at most 40)",
+                         field=field_name(field)), details={"field": field})
+    return found
+
+
+def flag(value, field: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in (None, "", 0, "0", "false", "off", "no"):
+        return False
+    if value in (1, "1", "true", "on", "yes"):
+        return True
+    raise BadInput(_("%(field)s must be true or false", field=field_name(field)),
+                   details={"field": field})
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

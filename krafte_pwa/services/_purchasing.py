@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from ..domain.numbers import to_str
 from ..errors import BadInput, InvalidTransition, NotFound
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import N_, _, field_name
 from ..models import Item, PurchaseOrder, PurchaseOrderLine, ReceiptLine
 from . import _inputs as read
 
@@ -37,16 +37,9 @@ class OverReceipt:
 
 
 def order_by_number(number, *, for_update: bool = False) -> PurchaseOrder:
-    number = read.text(number, "purchase_order", max_length=20)
-    query = select(PurchaseOrder).where(PurchaseOrder.number == number)
-    if for_update:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
-    order = db.session.execute(query).scalar()
-    if order is None:
-        raise NotFound(_("no purchase order '%(number)s'", number=number),
-                       code="unknown_purchase_order",
-                       details={"field": "purchase_order"})
-    return order
+    return read.fetch(PurchaseOrder.number, number, "purchase_order",
+                      N_("no purchase order '%(number)s'"), "unknown_purchase_order",
+                      for_update=for_update, with_field=True)
 
 
 def check_receivable(order: PurchaseOrder) -> None:

@@ -56,15 +56,6 @@ def in_transaction() -> bool:
     return db.session.info.get(_DEPTH, 0) > 0
 
 
-def commit() -> None:
-    """Deprecated: end the user action. Inside a `transaction()` block it only flushes;
-    the outermost block commits. New code uses `transaction()` / `@transactional`."""
-    if in_transaction():
-        db.session.flush()
-    else:
-        db.session.commit()
-
-
 def dialect_name() -> str:
     return db.session.get_bind().dialect.name
 

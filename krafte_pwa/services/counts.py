@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..errors import BadInput, Forbidden, InvalidTransition, NotFound
 from ..extensions import db
-from ..messages import _
+from ..messages import N_, _
 from ..models import (
     Balance,
     Item,
@@ -35,8 +35,8 @@ from ..models.types import utcnow
 from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
-from ._tx import commit, upsert
-from .queries import Page, paging
+from ._tx import transactional, upsert
+from .queries import Page, newest_first, paging, statuses
 from .settings import get_setting
 
 ZERO = Decimal(0)
@@ -77,14 +77,8 @@ class Confirmed:
 # ---------------------------------------------------------------- helpers
 
 def _count(number, *, for_update: bool = False) -> StockCount:
-    number = read.text(number, "number", max_length=20)
-    query = select(StockCount).where(StockCount.number == number)
-    if for_update:
-        query = query.with_for_update(key_share=True).execution_options(populate_existing=True)
-    found = db.session.execute(query).scalar()
-    if found is None:
-        raise NotFound(_("no stock count '%(number)s'", number=number), code="unknown_count")
-    return found
+    return read.fetch(StockCount.number, number, "number", N_("no stock count '%(number)s'"),
+                      "unknown_count", for_update=for_update)
 
 
 def _must_be_open(count: StockCount, action: str) -> None:
@@ -124,6 +118,7 @@ def _balances(location_id: int, *, lock: bool = False) -> dict[int, Decimal]:
 
 # ---------------------------------------------------------------- actions
 
+@transactional
 def open_count(*, location, blind=None, user_id=None, today: date | None = None
                ) -> tuple[StockCount, bool]:
     """A new count of the location, or the open one (resume): one open count per place.
@@ -148,16 +143,15 @@ def open_count(*, location, blind=None, user_id=None, today: date | None = None
                                  StockCount.status.in_(("open", "submitted")))
         .order_by(StockCount.id).limit(1)).scalar()
     if current is not None:
-        commit()  # nothing written: ends the transaction and releases the lock
         return current, True
     count = StockCount(number=document_number("CT", today.year), location_id=where.id,
                        status="open", blind=blind, user_id=user_id)
     db.session.add(count)
     db.session.flush()
-    commit()
     return count, False
 
 
+@transactional
 def record_line(*, number, lot, quantity, unit=None, reason=None, user_id=None
                 ) -> StockCountLine:
     """The quantity of a lot found at the counted location, with why it differs if known;
@@ -179,10 +173,10 @@ def record_line(*, number, lot, quantity, unit=None, reason=None, user_id=None
         select(StockCountLine).where(StockCountLine.count_id == count.id,
                                      StockCountLine.lot_id == the_lot.id)
         .execution_options(populate_existing=True)).scalar_one()
-    commit()
     return line
 
 
+@transactional
 def confirm_count(*, number, user_id=None) -> Confirmed:
     """Post every difference as a COUNT movement (reason "count", or the line's reason);
     one transaction. By a manager, always; by anyone else, only when every difference is
@@ -202,7 +196,6 @@ def confirm_count(*, number, user_id=None) -> Confirmed:
     if not manager and not _within_tolerance(lines.values(), on_hand):
         count.status = "submitted"
         db.session.flush()
-        commit()
         return Confirmed(count, [])
     lots = {lot.id: lot for lot in db.session.execute(
         select(Lot).where(Lot.id.in_(set(lines) | set(on_hand)))).scalars()}
@@ -223,7 +216,6 @@ def confirm_count(*, number, user_id=None) -> Confirmed:
     movements = post(postings, user_id) if postings else []
     count.status, count.posted_at = "posted", utcnow()
     db.session.flush()
-    commit()
     return Confirmed(count, movements)
 
 
@@ -240,13 +232,13 @@ def _within_tolerance(lines, on_hand) -> bool:
     return True
 
 
+@transactional
 def cancel_count(*, number) -> StockCount:
     count = _count(number, for_update=True)
     if count.status != "submitted":
         _must_be_open(count, "cancelled")
     count.status = "cancelled"
     db.session.flush()
-    commit()
     return count
 
 
@@ -282,14 +274,7 @@ def list_counts(*, status=None, location=None, page=1, per_page=50) -> Page:
     page, per_page = paging(page, per_page)
     query = select(StockCount)
     if status:
-        wanted = [s.strip() for s in str(status).split(",") if s.strip()]
-        if not wanted or not set(wanted) <= set(STATUSES):
-            raise BadInput(_("status must be among %(statuses)s", statuses=", ".join(STATUSES)))
-        query = query.where(StockCount.status.in_(wanted))
+        query = query.where(StockCount.status.in_(statuses(status, STATUSES)))
     if location:
         query = query.where(StockCount.location_id == read.location(location).id)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(StockCount.created_at.desc(), StockCount.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(rows, total, page, per_page)
+    return newest_first(query, StockCount, page, per_page)

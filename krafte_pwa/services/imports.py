@@ -6,8 +6,10 @@ decimal commas, Windows-1252, dates as 31/12/2026.
 """
 
 import csv
+import functools
 import io
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,12 +22,12 @@ from ..domain.spreadsheet import unneutralise
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
 from ..messages import _, field_name, without_place
-from ..models import Item, Lot, MovementKind
+from ..models import LOT_STATUSES, Item, Lot, MovementKind
 from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
-from ._tx import commit
-from .catalog import build_item
+from ._tx import in_transaction, transaction
+from .items import build_item
 from .recipes import build_recipe, recipe_line
 from .stock import new_lot_code
 
@@ -143,6 +145,33 @@ def _problem(line: int, exc: KrafteError) -> Problem:
     return Problem(line, column, without_place(exc.message, field))
 
 
+class _Discarded(Exception):
+    """A dry run, or a file with problems: what the import built must not stay."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__()
+        self.report = report
+
+
+def _one_transaction(function):
+    """The import as one transaction. A dry run or a file with any problem leaves by
+    `_Discarded`, which rolls back everything it built (partners a row named, items) and
+    still answers its report; inside a larger action only the import's own savepoint is
+    rolled back."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        savepoint = db.session.begin_nested if in_transaction() else nullcontext
+        try:
+            with transaction(), savepoint():
+                return function(*args, **kwargs)
+        except _Discarded as discarded:
+            return discarded.report
+
+    return wrapper
+
+
+@_one_transaction
 def import_items(data, *, dry_run: bool = False) -> ImportReport:
     rows = read_rows(data, ITEM_COLUMNS)
     report = ImportReport(rows=len(rows))
@@ -184,6 +213,7 @@ class _OpeningLine:
     on: date
 
 
+@_one_transaction
 def import_opening_stock(data, *, dry_run: bool = False, user_id=None,
                          today: date | None = None) -> ImportReport:
     """Lots with quantity, expiry, cost and location: the stock the day the app starts."""
@@ -208,7 +238,7 @@ def _opening_line(row: dict, items: dict, today: date) -> _OpeningLine:
         raise BadInput(_("no item with SKU '%(sku)s'", sku=sku), details={"field": "item"})
     unit = row.get("unit") or None
     status = row.get("status") or ("quarantine" if item.requires_qc else "released")
-    if status not in ("released", "quarantine", "blocked"):
+    if status not in LOT_STATUSES:
         raise BadInput(_("status must be released, quarantine or blocked"),
                        details={"field": "status"})
     cost = read.cost_per_base(item, read.unit_cost(row.get("unit_cost"), "unit_cost"), unit)
@@ -241,6 +271,7 @@ def _save_opening(lines: list[_OpeningLine], report: ImportReport, user_id, toda
     report.created = [lot.code for lot, _entry in postings]
 
 
+@_one_transaction
 def import_recipes(data, *, dry_run: bool = False, user_id=None) -> ImportReport:
     """Rows grouped by output item, one row per line. Each recipe is saved as the item's
     recipe would be from the form (a new version if an order used the current one)."""
@@ -329,9 +360,7 @@ def _recipe_fields(entries, report: ImportReport) -> dict | None:
 
 def _finish(report: ImportReport, dry_run: bool, save) -> ImportReport:
     if report.problems or dry_run:
-        db.session.rollback()  # partners a row named, items built: none of it stays
-        return report
+        raise _Discarded(report)
     save()
-    commit()
     report.written = True
     return report

@@ -28,7 +28,7 @@ from ..models import (
 from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
-from ._tx import commit
+from ._tx import transactional
 
 ZERO = Decimal(0)
 SENT = ("ordered", "partial", "received")  # a draft's price is not a purchase price yet
@@ -94,6 +94,7 @@ class CostCorrection:
     output_lots: list[str] = field(default_factory=list)  # made from it, not rewritten
 
 
+@transactional
 def correct_lot_cost(*, lot, unit_cost, reason, user_id=None) -> CostCorrection:
     """A manager's correction of a lot's unit cost (per base unit). The stock still on hand
     leaves at the old cost and comes back at the new one (REVALUATION_OUT / _IN, same
@@ -132,7 +133,6 @@ def correct_lot_cost(*, lot, unit_cost, reason, user_id=None) -> CostCorrection:
                             _used(the_lot.id, MovementKind.CONSUME),
                             _used(the_lot.id, MovementKind.SHIPMENT),
                             _outputs(the_lot.id))
-    commit()
     return result
 
 

@@ -13,24 +13,21 @@ from decimal import Decimal
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload
 
+from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
 from ..domain.recipes import (
-    IN_PROGRESS,
-    PLANNED,
     Cost,
-    TransitionError,
     batch_cost,
     labour_cost,
     material_value,
     money,
-    next_status,
     output_expiry,
     unit_cost,
 )
+from ..domain.vocabulary import ORDER_STATUS_LABELS
 from ..errors import (
     BadInput,
     BadQuantity,
     Conflict,
-    Forbidden,
     InsufficientStock,
     InvalidTransition,
     LotNotUsable,
@@ -46,14 +43,14 @@ from ..models import (
     Pick,
     ProductionOrder,
     Reservation,
-    User,
 )
 from ..models.types import utcnow
 from . import _inputs as read
 from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
-from ._tx import commit
+from ._tx import transactional
+from .lot_usability import check_usable
 from .station import clear_picks
 from .stock import new_lot_code
 
@@ -78,13 +75,12 @@ def _transition(order: ProductionOrder, action: str) -> str:
 
 
 def _status_word(status: str) -> str:
-    words = {"planned": _("planned"), "in_progress": _("in progress"),
-             "completed": _("completed"), "cancelled": _("cancelled")}
-    return words.get(status, status)
+    return _(ORDER_STATUS_LABELS[status]) if status in ORDER_STATUS_LABELS else status
 
 
 # ---------------------------------------------------------------- plan
 
+@transactional
 def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
                today: date | None = None) -> ProductionOrder:
     today = today or date.today()
@@ -115,19 +111,19 @@ def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
         order.reservations.append(Reservation(position=position, item=component,
                                               required=need, quantity=hold))
     db.session.flush()
-    commit()
     return order
 
 
 # ---------------------------------------------------------------- start
 
+@transactional
 def start_order(*, number, picks=None, override_reason=None, user_id=None,
                 today: date | None = None) -> ProductionOrder:
     """Pick lots into the order's WIP: the given picks for their items, the FEFO
     suggestion for the others. Refused (changing nothing) for a blocked or quarantined
     lot, an expired lot without a manager's override reason, or missing stock."""
     today = today or date.today()
-    order = prod.order_for_update(number)
+    order = read.order(number, for_update=True)
     _transition(order, "start")
     needs = {r.item_id: r for r in order.reservations}
     prod.lock_items(needs)
@@ -173,10 +169,10 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
         res.quantity = ZERO
     if any(m[3] for m in merged.values()):
         order.override_reason, order.override_user_id = reason, user_id
-    order.status, order.started_at, order.wip_location = IN_PROGRESS, utcnow(), wip
+    order.status, order.started_at, order.wip_location = (
+        next_status(order.status, "start"), utcnow(), wip)
     clear_picks(order.id)  # the lots scanned at the station are now real picks
     db.session.flush()
-    commit()
     return order
 
 
@@ -190,7 +186,7 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
             raise BadInput(_("%(field)s: lot %(lot)s is %(sku)s, which this order does not use",
                              field=field_name(field), lot=lot.code, sku=lot.item.sku),
                            code="not_in_recipe", details={"lot": lot.code})
-        overridden = _check_usable(lot, reason, user_id, today)
+        overridden = check_usable(lot, today, override_reason=reason, user_id=user_id)
         if entry.get("location") not in (None, ""):
             where = read.location(entry.get("location"))
             sources = [(where, on_hand(lot.id, where.id))]
@@ -218,29 +214,6 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
                                       lot=lot.code, quantity=qty, unit=lot.item.unit),
                                     details={"lot": lot.code, "requested": str(qty)})
     return result
-
-
-def _check_usable(lot: Lot, reason: str | None, user_id: int | None, today: date) -> bool:
-    """True when the lot is expired and a manager overrides; raises when it cannot be used."""
-    if lot.status in ("blocked", "quarantine"):
-        message = (_("lot %(lot)s is blocked: it cannot be used", lot=lot.code)
-                   if lot.status == "blocked" else
-                   _("lot %(lot)s is quarantine: it cannot be used", lot=lot.code))
-        raise LotNotUsable(message,
-                           code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
-                           details={"lot": lot.code, "status": lot.status})
-    if not prod.is_expired(lot, today):
-        return False
-    if not reason:
-        raise LotNotUsable(_("lot %(lot)s expired on %(expiry)s: a manager may use it with an "
-                             "override reason", lot=lot.code, expiry=lot.expiry.isoformat()),
-                           code="lot_expired",
-                           details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
-    user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.has_role("manager"):
-        raise Forbidden(_("only a manager may override an expired lot"),
-                        code="override_forbidden")
-    return True
 
 
 def _check_reservations_of_others(order, chosen, needs, today) -> None:
@@ -274,30 +247,17 @@ def _wip_location(order: ProductionOrder) -> Location:
 
 # ---------------------------------------------------------------- complete
 
-def complete_order(*, number, quantity, location=None, unit=None, consumed=None, waste=None,
-                   return_location=None, labour_minutes=None, user_id=None,
-                   today: date | None = None) -> ProductionOrder:
-    """Consume (default: everything picked), write off waste with a reason, return the
-    rest to where it was picked; create the output lot with its exact cost, expiry and
-    genealogy. labour_minutes are the actual minutes spent on the whole order (the
-    recipe's for the planned quantity when left out). One transaction."""
-    today = today or date.today()
-    order = prod.order_for_update(number)
-    _transition(order, "complete")
-    output = order.item
-    amount = read.base_quantity(output, quantity, unit)
-    minutes = (None if labour_minutes in (None, "") else
-               prod.quantity_field(labour_minutes, "labour_minutes"))
+def _output_location(output, location):
     if location not in (None, ""):
-        dest = read.location(location)
-    elif output.default_location is not None:
-        dest = output.default_location
-    else:
-        raise BadInput(_("location is required: where does the output go?"),
-                       details={"field": "location"})
-    back = read.location(return_location) if return_location not in (None, "") else None
-    picks = _picks(order)
-    lots = {p.lot_id: p.lot for p in picks}
+        return read.location(location)
+    if output.default_location is not None:
+        return output.default_location
+    raise BadInput(_("location is required: where does the output go?"),
+                   details={"field": "location"})
+
+
+def _consumption(picks, lots, consumed, waste):
+    """(consumed, wasted, waste reasons) per lot, checked against what was picked."""
     picked: dict[int, Decimal] = defaultdict(Decimal)
     for p in picks:
         picked[p.lot_id] += p.quantity
@@ -316,9 +276,11 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
             raise LotNotUsable(_("lot %(lot)s was blocked since it was picked",
                                  lot=lots[lot_id].code),
                                code="lot_blocked", details={"lot": lots[lot_id].code})
-    postings = _settle_picks(order, picks, use, wasted, reasons, back)
+    return use, wasted, reasons
+
+
+def _actual_cost(order, material: Decimal, minutes, amount: Decimal) -> Cost:
     recipe = order.recipe
-    material = material_value((q, lots[i].unit_cost) for i, q in use.items())
     cost = batch_cost(material, order.planned_quantity, recipe.yield_quantity,
                       labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
                       overhead_per_batch=recipe.overhead_per_batch,
@@ -327,6 +289,33 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
         cost = Cost(cost.material, labour_cost(minutes, recipe.labour_rate), cost.overhead)
     prod.check_money(cost.material, cost.labour, cost.overhead, cost.total,
                      cost.total / amount)
+    return cost
+
+
+@transactional
+def complete_order(*, number, quantity, location=None, unit=None, consumed=None, waste=None,
+                   return_location=None, labour_minutes=None, user_id=None,
+                   today: date | None = None) -> ProductionOrder:
+    """Consume (default: everything picked), write off waste with a reason, return the
+    rest to where it was picked; create the output lot with its exact cost, expiry and
+    genealogy. labour_minutes are the actual minutes spent on the whole order (the
+    recipe's for the planned quantity when left out). One transaction."""
+    today = today or date.today()
+    order = read.order(number, for_update=True)
+    _transition(order, "complete")
+    output = order.item
+    amount = read.base_quantity(output, quantity, unit)
+    minutes = (None if labour_minutes in (None, "") else
+               prod.quantity_field(labour_minutes, "labour_minutes"))
+    dest = _output_location(output, location)
+    back = read.location(return_location) if return_location not in (None, "") else None
+    picks = _picks(order)
+    lots = {p.lot_id: p.lot for p in picks}
+    use, wasted, reasons = _consumption(picks, lots, consumed, waste)
+    postings = _settle_picks(order, picks, use, wasted, reasons, back)
+    recipe = order.recipe
+    material = material_value((q, lots[i].unit_cost) for i, q in use.items())
+    cost = _actual_cost(order, material, minutes, amount)
     expiry = output_expiry(today, output.shelf_life_days,
                            [lots[i].expiry for i, q in use.items() if q > 0],
                            cap_by_inputs=recipe.cap_expiry)
@@ -347,7 +336,6 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     order.actual_labour_cost, order.actual_overhead_cost = cost.labour, cost.overhead
     order.wip_location.archived = True
     db.session.flush()
-    commit()
     return order
 
 
@@ -416,8 +404,9 @@ def _return(order, pick, quantity, back=None) -> list[Posting]:
 
 # ---------------------------------------------------------------- cancel
 
+@transactional
 def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
-    order = prod.order_for_update(number)
+    order = read.order(number, for_update=True)
     was = order.status
     new = _transition(order, "cancel")
     why = read.text(reason, "reason", required=False, max_length=500)
@@ -439,5 +428,4 @@ def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
         order.note = f"{order.note}\n" if order.note else ""
         order.note += f"cancelled: {why}"
     db.session.flush()
-    commit()
     return order

@@ -5,49 +5,35 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, localcontext
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from ..domain.order_states import IN_PROGRESS, ORDER_STATUSES, PLANNED, allowed_actions
 from ..domain.recipes import (
-    IN_PROGRESS,
-    ORDER_STATUSES,
-    PLANNED,
-    allowed_actions,
     money,
     output_expiry,
     unit_cost,
 )
-from ..errors import BadInput
-from ..extensions import db
-from ..messages import _
 from ..models import Item, ProductionOrder
 from . import _inputs as read
 from . import _production as prod
-from .queries import Page, paging
+from .queries import Page, newest_first, paging, statuses
 from .settings import get_setting
 
 ZERO = Decimal(0)
 
 
 def get_order(number) -> ProductionOrder:
-    return prod.order_by_number(number)
+    return read.order(number)
 
 
 def list_orders(*, status=None, item=None, page=1, per_page=50) -> Page:
     page, per_page = paging(page, per_page)
     query = select(ProductionOrder)
     if status:
-        wanted = [s.strip() for s in str(status).split(",") if s.strip()]
-        if not set(wanted) <= set(ORDER_STATUSES) or not wanted:
-            raise BadInput(_("status must be among %(statuses)s",
-                             statuses=", ".join(ORDER_STATUSES)))
-        query = query.where(ProductionOrder.status.in_(wanted))
+        query = query.where(ProductionOrder.status.in_(statuses(status, ORDER_STATUSES)))
     if item:
         query = query.where(ProductionOrder.item_id == read.item(item).id)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(ProductionOrder.created_at.desc(), ProductionOrder.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(rows, total, page, per_page)
+    return newest_first(query, ProductionOrder, page, per_page)
 
 
 @dataclass

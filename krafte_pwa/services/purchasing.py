@@ -19,9 +19,9 @@ from . import _inputs as read
 from . import _production as prod
 from . import _purchasing as po
 from ._sequences import document_number
-from ._tx import commit
+from ._tx import transactional
 from .alerts import low_stock
-from .queries import Page, paging
+from .queries import Page, newest_first, paging, statuses
 
 ZERO = Decimal(0)
 MAX_LINES = 500
@@ -61,20 +61,12 @@ def list_purchase_orders(*, status=None, supplier=None, page=1, per_page=50) -> 
     page, per_page = paging(page, per_page)
     query = select(PurchaseOrder)
     if status:
-        wanted = [s.strip() for s in str(status).split(",") if s.strip()]
-        if not wanted or not set(wanted) <= set(PO_STATUSES):
-            raise BadInput(_("status must be among %(statuses)s",
-                             statuses=", ".join(PO_STATUSES)),
-                           details={"field": "status"})
-        query = query.where(PurchaseOrder.status.in_(wanted))
+        query = query.where(PurchaseOrder.status.in_(statuses(status, PO_STATUSES,
+                                                              with_field=True)))
     if supplier:
         query = query.join(Partner, Partner.id == PurchaseOrder.supplier_id).where(
             func.lower(Partner.name) == str(supplier).strip().lower())
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(PurchaseOrder.created_at.desc(), PurchaseOrder.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(rows, total, page, per_page)
+    return newest_first(query, PurchaseOrder, page, per_page)
 
 
 def progress(order: PurchaseOrder) -> list[LineProgress]:
@@ -154,6 +146,7 @@ def _supplier(value) -> Partner:
     return partner
 
 
+@transactional
 def create_purchase_order(*, supplier, lines, expected_date=None, note=None, user_id=None,
                           today: date | None = None) -> PurchaseOrder:
     """A draft: lines of item, quantity (any unit the item knows), price per that unit and
@@ -166,10 +159,10 @@ def create_purchase_order(*, supplier, lines, expected_date=None, note=None, use
     db.session.add(order)
     _lines(order, lines, expected)
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def update_purchase_order(*, number, supplier, lines, expected_date=None,
                           note=None) -> PurchaseOrder:
     """A draft is edited in place (its lines replaced); an order sent is not."""
@@ -183,10 +176,10 @@ def update_purchase_order(*, number, supplier, lines, expected_date=None,
     order.note = read.text(note, "note", required=False, max_length=2000)
     _lines(order, lines, expected)
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def mark_ordered(*, number) -> PurchaseOrder:
     order = po.order_by_number(number, for_update=True)
     if order.status != "draft":
@@ -195,10 +188,10 @@ def mark_ordered(*, number) -> PurchaseOrder:
                                          "status": order.status})
     order.status, order.ordered_at = "ordered", utcnow()
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def cancel_purchase_order(*, number, reason=None) -> PurchaseOrder:
     """A draft or an open order; what was received stays received, the rest is no longer
     on order."""
@@ -212,10 +205,10 @@ def cancel_purchase_order(*, number, reason=None) -> PurchaseOrder:
     if why:
         order.note = (f"{order.note}\n" if order.note else "") + f"cancelled: {why}"
     db.session.flush()
-    commit()
     return order
 
 
+@transactional
 def draft_from_alerts(*, items=None, user_id=None, today: date | None = None) -> FromAlerts:
     """One draft order per default supplier for the items low on stock (all of them, or
     the SKUs given), at the suggested quantity and the item's latest lot cost. Items
@@ -251,7 +244,6 @@ def draft_from_alerts(*, items=None, user_id=None, today: date | None = None) ->
                 unit_price=costs.get(low.item.id, ZERO)))
         orders.append(order)
     db.session.flush()
-    commit()
     return FromAlerts(orders, no_supplier)
 
 

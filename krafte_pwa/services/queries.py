@@ -11,7 +11,7 @@ from ..domain.fefo import StockLine, suggest_picks
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _
-from ..models import Balance, Item, Location, Lot, LotEvent, Movement
+from ..models import LOT_STATUSES, Balance, Item, Location, Lot, LotEvent, Movement
 from . import _inputs as read
 
 ZERO = Decimal(0)
@@ -62,6 +62,24 @@ def paging(page, per_page, *, default: int = 50, maximum: int = 500) -> tuple[in
         raise BadInput(_("page is at most %(maximum)s", maximum=MAX_PAGE),
                        details={"field": "page"})
     return page, per_page
+
+
+def newest_first(query, model, page: int, per_page: int) -> Page:
+    """One page of a list of documents, the newest first, with the total."""
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = db.session.execute(
+        query.order_by(model.created_at.desc(), model.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return Page(rows, total, page, per_page)
+
+
+def statuses(value, allowed, *, with_field: bool = False) -> list[str]:
+    """A comma-separated status filter, each among `allowed`."""
+    wanted = [s.strip() for s in str(value).split(",") if s.strip()]
+    if not wanted or not set(wanted) <= set(allowed):
+        raise BadInput(_("status must be among %(statuses)s", statuses=", ".join(allowed)),
+                       details={"field": "status"} if with_field else None)
+    return wanted
 
 
 def _usable(today: date):
@@ -248,7 +266,7 @@ def list_lots(*, item=None, location=None, status=None, expiring_before=None, pa
         where = read.location(location, storage_only=False)
         query = query.where(Balance.location_id == where.id)
     if status:
-        if status not in ("released", "quarantine", "blocked"):
+        if status not in LOT_STATUSES:
             raise BadInput(_("status must be released, quarantine or blocked"))
         query = query.where(Lot.status == status)
     if expiring_before:

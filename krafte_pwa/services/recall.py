@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -22,14 +22,11 @@ from ..models import (
     Location,
     Lot,
     LotEvent,
-    Partner,
-    Shipment,
-    ShipmentLine,
-    ShipmentLot,
 )
 from . import _inputs as read
 from . import _production as prod
-from ._tx import commit
+from ._tx import transactional
+from .shipments import shipped_lots
 
 ZERO = Decimal(0)
 MAX_LOTS = 20_000
@@ -113,25 +110,13 @@ def recall(code) -> Recall:
 
 
 def _deliveries(ids, lots) -> list[Delivery]:
-    rows = db.session.execute(
-        select(ShipmentLot.lot_id, Partner.name, Shipment.number, Shipment.shipped_at,
-               func.sum(ShipmentLot.quantity))
-        .join(ShipmentLine, ShipmentLine.id == ShipmentLot.line_id)
-        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .join(Partner, Partner.id == Shipment.customer_id)
-        .where(ShipmentLot.lot_id.in_(ids), Shipment.status == "shipped")
-        .group_by(ShipmentLot.lot_id, Partner.name, Shipment.number, Shipment.shipped_at)
-    ).all()
-    found = [Delivery(name, lots[lot_id], _dec(qty), at.date() if at else None, number)
-             for lot_id, name, number, at, qty in rows]
+    found = [Delivery(s.customer, lots[s.lot_id], s.quantity, s.date, s.shipment)
+             for s in shipped_lots(ids)]
     found.sort(key=lambda d: (d.date or date.min, d.customer, d.lot.code, d.shipment))
     return found
 
 
-def _dec(value) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(value or 0)
-
-
+@transactional
 def block_affected(*, lot, reason, user_id=None) -> list[Lot]:
     """Block every affected lot still in stock (storage or work in progress) that is not
     blocked yet; each change is a lot event with the reason. Returns the lots blocked."""
@@ -157,5 +142,4 @@ def block_affected(*, lot, reason, user_id=None) -> list[Lot]:
         the_lot.status = "blocked"
         blocked.append(the_lot)
     db.session.flush()
-    commit()
     return blocked

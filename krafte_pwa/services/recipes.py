@@ -15,7 +15,6 @@ from ..domain.recipes import (
     material_value,
     max_makeable,
     money,
-    requirement,
     unit_cost,
 )
 from ..errors import BadInput, NotFound
@@ -24,12 +23,13 @@ from ..messages import _, field_name
 from ..models import Item, ProductionOrder, Recipe, RecipeLine
 from . import _inputs as read
 from . import _production as prod
-from ._tx import commit
+from ._tx import transactional
 
 ZERO = Decimal(0)
 MAX_LINES = 100
 
 
+@transactional
 def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=None,
                 labour_rate=None, overhead=None, overhead_percent=None, instructions=None,
                 cap_expiry=True, user_id=None) -> Recipe:
@@ -40,7 +40,6 @@ def save_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes=
                           labour_rate=labour_rate, overhead=overhead,
                           overhead_percent=overhead_percent, instructions=instructions,
                           cap_expiry=cap_expiry, user_id=user_id)
-    commit()
     return recipe
 
 
@@ -253,10 +252,4 @@ def feasibility(sku, quantity, unit=None, today: date | None = None) -> Feasibil
         the_item, wanted, result.feasible, best,
         [(items[s.item], s.required, s.available, s.missing) for s in result.shortages],
         [(items[sku_], qty) for sku_, qty in result.to_produce])
-
-
-def scaled_need(line: RecipeLine, recipe: Recipe, quantity: Decimal) -> Decimal:
-    """One line's requirement for `quantity` of output (for pages that show a line)."""
-    return requirement(line.base_quantity, quantity, recipe.yield_quantity, line.loss_percent,
-                       whole=prod.is_whole(line.item))
 

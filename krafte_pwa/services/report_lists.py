@@ -11,6 +11,7 @@ from decimal import Decimal, localcontext
 
 from sqlalchemy import func, select
 
+from ..domain.vocabulary import KIND_BY_NAME
 from ..errors import BadInput, NotFound
 from ..extensions import db
 from ..messages import _
@@ -22,7 +23,7 @@ from .recipes import list_recipes, recipe_cost
 from .reports import _day, _sample_days, as_date, day_start, moment
 
 ZERO = Decimal(0)
-KIND_CODES = {name: code for code, name in MovementKind.NAMES.items()}
+KIND_CODES = {name: kind.code for name, kind in KIND_BY_NAME.items()}
 OUT_KINDS = (MovementKind.CONSUME, MovementKind.SHIPMENT)
 
 

@@ -33,10 +33,11 @@ from sqlalchemy import BigInteger, Numeric, cast, func, select, type_coerce
 from sqlalchemy.exc import OperationalError
 
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
+from ..domain.vocabulary import MOVEMENT_KINDS
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _, field_name
-from ..models import Balance, Item, Location, Lot, Movement, MovementKind
+from ..models import Balance, Item, Location, Lot, Movement
 from ..models.types import utcnow
 from ._inputs import date_in_range
 from ._tx import dialect_name
@@ -306,21 +307,11 @@ def _sample_days(start: date, end: date, points: int) -> list[date]:
 
 # ---------------------------------------------------------------- accounting export
 
-ACCOUNTING_LINES = (
-    ("opening_stock", (MovementKind.OPENING,)),
-    ("receipts", (MovementKind.RECEIPT,)),
-    ("production_issues", (MovementKind.PICK_OUT, MovementKind.PICK_IN,
-                           MovementKind.RETURN_OUT, MovementKind.RETURN_IN)),
-    ("production_consumption", (MovementKind.CONSUME,)),
-    ("production_output", (MovementKind.OUTPUT,)),
-    ("shipments", (MovementKind.SHIPMENT,)),
-    ("adjustments", (MovementKind.ADJUSTMENT,)),
-    ("counts", (MovementKind.COUNT,)),
-    ("waste", (MovementKind.WASTE,)),
-    ("transfers", (MovementKind.TRANSFER_OUT, MovementKind.TRANSFER_IN)),
-    ("revaluations", (MovementKind.REVALUATION_OUT, MovementKind.REVALUATION_IN)),
-)
-LINE_OF_KIND = {kind: name for name, kinds in ACCOUNTING_LINES for kind in kinds}
+# the report's lines, in their order; which kinds go on which: domain/vocabulary.py
+ACCOUNTING_LINES = ("opening_stock", "receipts", "production_issues", "production_consumption",
+                    "production_output", "shipments", "adjustments", "counts", "waste",
+                    "transfers", "revaluations")
+LINE_OF_KIND = {code: kind.report for code, kind in MOVEMENT_KINDS.items()}
 
 
 @dataclass
@@ -363,7 +354,7 @@ def accounting(since, until=None, *, currency: str = "EUR") -> Accounting:
         line[name] = line.get(name, 0) + raw
         end[name] = end.get(name, 0) + raw
     lines = {name: _valuation(changes.get(name, {}), currency, None)
-             for name, _kinds in ACCOUNTING_LINES}
+             for name in ACCOUNTING_LINES}
     if "other" in changes:
         lines["other"] = _valuation(changes["other"], currency, None)
     closing = _valuation(end, currency, upper)

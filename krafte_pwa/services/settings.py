@@ -14,7 +14,7 @@ from ..extensions import db
 from ..labels import DPIS, PAGE_SIZES, ROLL_SIZES, SHEET_LAYOUTS, LabelError, parse_layout
 from ..messages import N_, _, field_name, known
 from ..models import Location, Setting
-from ._tx import commit
+from ._tx import transactional
 
 DEFAULTS = {
     "lot_code_pattern": DEFAULT_PATTERN,
@@ -94,6 +94,7 @@ def _check(key: str, value: str) -> str:
     return value
 
 
+@transactional
 def update_settings(values: dict) -> None:
     """Checks every value first: one bad value changes nothing."""
     checked = {}
@@ -103,7 +104,6 @@ def update_settings(values: dict) -> None:
         checked[key] = _check(key, str(value).strip())
     for key, value in checked.items():
         _store(key, value)
-    commit()
 
 
 def _store(key: str, value: str) -> None:
@@ -151,6 +151,7 @@ def _length(value, field: str, *, optional=False, whole=False) -> str | None:
     return f"{number.normalize():f}"
 
 
+@transactional
 def save_layout(*, name, page, columns, rows, label_width, label_height, margin_left=None,
                 margin_top=None, gap_x=None, gap_y=None) -> str:
     """A custom sheet (lengths in mm, as printed on the box of labels), checked by laying
@@ -187,10 +188,10 @@ def save_layout(*, name, page, columns, rows, label_width, label_height, margin_
     layouts = saved_layouts()
     layouts[name] = spec
     _store("label_layouts", json.dumps(layouts, sort_keys=True))
-    commit()
     return spec
 
 
+@transactional
 def delete_layout(name: str) -> None:
     layouts = saved_layouts()
     if name not in layouts:
@@ -200,7 +201,6 @@ def delete_layout(name: str) -> None:
                          name=name))
     del layouts[name]
     _store("label_layouts", json.dumps(layouts, sort_keys=True))
-    commit()
 
 
 def resolve_layout(layout: str | None, *, single: bool) -> str:

@@ -16,17 +16,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..domain.recipes import material_value
-from ..errors import BadInput, InsufficientStock, LotNotUsable, NotFound
+from ..errors import BadInput, InsufficientStock
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import N_, _, field_name
 from ..models import Item, Lot, MovementKind, Partner, Shipment, ShipmentLine, ShipmentLot
 from ..models.types import utcnow
 from . import _inputs as read
 from . import _production as prod
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
-from ._tx import commit
-from .queries import Page, paging
+from ._tx import transactional
+from .lot_usability import check_usable
+from .queries import Page, newest_first, paging
 
 ZERO = Decimal(0)
 MAX_LINES = 200
@@ -100,20 +101,6 @@ def _read_part(item: Item, entry: dict, name: str) -> Wanted:
     return Wanted(item, quantity, lot, where)
 
 
-def _check_lot(lot: Lot, today: date) -> None:
-    if lot.status in ("blocked", "quarantine"):
-        message = (_("lot %(lot)s is blocked: it cannot be shipped", lot=lot.code)
-                   if lot.status == "blocked" else
-                   _("lot %(lot)s is quarantine: it cannot be shipped", lot=lot.code))
-        raise LotNotUsable(message,
-                           code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
-                           details={"lot": lot.code, "status": lot.status})
-    if prod.is_expired(lot, today):
-        raise LotNotUsable(_("lot %(lot)s expired on %(expiry)s: it cannot be shipped",
-                             lot=lot.code, expiry=lot.expiry.isoformat()), code="lot_expired",
-                           details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
-
-
 def _lot_takes(want: Wanted) -> list[prod.Take]:
     lot = want.lot
     if want.location is not None:
@@ -137,7 +124,7 @@ def _lot_takes(want: Wanted) -> list[prod.Take]:
 
 def _takes(part: Wanted, today: date) -> list:
     if part.lot is not None:
-        _check_lot(part.lot, today)
+        check_usable(part.lot, today, action="ship")
         return _lot_takes(part)
     takes, missing = prod.fefo_takes(part.item.id, part.quantity, today)
     if missing > 0:
@@ -151,6 +138,7 @@ def _takes(part: Wanted, today: date) -> list:
     return takes
 
 
+@transactional
 def ship(*, customer, lines, note=None, user_id=None, today: date | None = None) -> Shipment:
     """Ship now: `lines` [{item, quantity, unit?, lot?, location?}] (or {item, lots}).
     Refused, changing nothing, for an unusable lot, stock short, or stock held by
@@ -191,7 +179,6 @@ def ship(*, customer, lines, note=None, user_id=None, today: date | None = None)
             line.lots.append(ShipmentLot(lot=take.lot, location=take.location,
                                          quantity=take.quantity, unit_cost=take.lot.unit_cost))
     db.session.flush()
-    commit()
     return shipment
 
 
@@ -242,13 +229,37 @@ def line_cost(line: ShipmentLine) -> Decimal:
 
 
 def get_shipment(number) -> Shipment:
-    number = read.text(number, "number", max_length=20)
-    found = db.session.execute(
-        select(Shipment).where(Shipment.number == number)
-        .options(selectinload(Shipment.lines).selectinload(ShipmentLine.lots))).scalar()
-    if found is None:
-        raise NotFound(_("no shipment '%(number)s'", number=number), code="unknown_shipment")
-    return found
+    return read.fetch(Shipment.number, number, "number", N_("no shipment '%(number)s'"),
+                      "unknown_shipment",
+                      options=(selectinload(Shipment.lines).selectinload(ShipmentLine.lots),))
+
+
+@dataclass
+class ShippedLot:
+    lot_id: int
+    shipment: str
+    customer: str
+    quantity: Decimal  # the lot's quantity on the shipment, its locations summed
+    date: date | None
+
+
+def shipped_lots(lot_ids) -> list[ShippedLot]:
+    """Where the lots went: per lot and shipment, customer, quantity and date; oldest
+    shipment first. Read by lot (indexed), never from the movement ledger."""
+    rows = db.session.execute(
+        select(ShipmentLot.lot_id, Shipment.number, Partner.name, Shipment.shipped_at,
+               func.sum(ShipmentLot.quantity))
+        .join(ShipmentLine, ShipmentLine.id == ShipmentLot.line_id)
+        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
+        .join(Partner, Partner.id == Shipment.customer_id)
+        .where(ShipmentLot.lot_id.in_(lot_ids), Shipment.status == "shipped")
+        .group_by(ShipmentLot.lot_id, Shipment.id, Shipment.number, Partner.name,
+                  Shipment.shipped_at)
+        .order_by(Shipment.shipped_at, Shipment.id)).all()
+    return [ShippedLot(lot_id, number, customer,
+                       qty if isinstance(qty, Decimal) else Decimal(qty or 0),
+                       at.date() if at else None)
+            for lot_id, number, customer, at, qty in rows]
 
 
 def list_shipments(*, customer=None, page=1, per_page=50) -> Page:
@@ -257,8 +268,4 @@ def list_shipments(*, customer=None, page=1, per_page=50) -> Page:
     if customer:
         query = query.join(Partner, Partner.id == Shipment.customer_id).where(
             func.lower(Partner.name) == str(customer).strip().lower())
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    rows = db.session.execute(
-        query.order_by(Shipment.created_at.desc(), Shipment.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)).scalars().all()
-    return Page(rows, total, page, per_page)
+    return newest_first(query, Shipment, page, per_page)

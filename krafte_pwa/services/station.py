@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import joinedload
 
-from ..domain.recipes import PLANNED
+from ..domain.order_states import PLANNED
 from ..errors import BadInput, InvalidTransition, LotNotUsable
 from ..extensions import db
 from ..messages import _

@@ -19,7 +19,7 @@ from . import _inputs as read
 from . import _purchasing as po
 from ._ledger import Posting, post
 from ._sequences import document_number, next_value, take_values
-from ._tx import commit
+from ._tx import transactional
 from .lot_costs import default_unit_cost
 from .settings import get_setting
 
@@ -73,6 +73,7 @@ class _Line:
     po_line: po.PurchaseOrderLine | None
 
 
+@transactional
 def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=None, note=None,
                   today: date | None = None) -> ReceiptResult:
     """One receipt: one lot per line, in the order of the lines. Against a purchase order
@@ -114,6 +115,24 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
                       purchase_order_id=order.id if order is not None else None,
                       note=the_note)
     db.session.add(receipt)
+    lots = _write_lots(receipt, checked, partner, where, today, user_id)
+    received = [ReceivedLot(lot.code, line.item.sku, line.quantity)
+                for lot, line in zip(lots, checked, strict=True)]
+    if order is None and len(orders) == 1:
+        receipt.purchase_order_id = next(iter(orders))
+    over = []
+    for the_order in sorted(orders.values(), key=lambda o: o.id):
+        over.extend(po.refresh_status(the_order))
+    result = ReceiptResult(receipt.number, received,
+                           [(o.number, o.status) for o in sorted(orders.values(),
+                                                                 key=lambda o: o.id)], over)
+    return result
+
+
+def _write_lots(receipt: Receipt, checked: list[_Line], partner, where, today: date,
+                user_id) -> list[Lot]:
+    """The receipt's lots, lines and movements, in bulk: one counter bump per lot-code
+    series, the lots in one flush, the movements in one."""
     codes = new_lot_codes("receipt", today, [line.item.sku for line in checked])
     lots = [Lot(code=code, item=line.item, origin="receipt", supplier=partner, lot_date=today,
                 expiry=line.expiry or shelf_expiry(today, line.item.shelf_life_days),
@@ -130,18 +149,7 @@ def receive_goods(*, supplier, location, lines, purchase_order=None, user_id=Non
         for lot, line in zip(lots, checked, strict=True)])
     post([Posting(lot, where.id, line.quantity, MovementKind.RECEIPT, receipt.number)
           for lot, line in zip(lots, checked, strict=True)], user_id)
-    received = [ReceivedLot(lot.code, line.item.sku, line.quantity)
-                for lot, line in zip(lots, checked, strict=True)]
-    if order is None and len(orders) == 1:
-        receipt.purchase_order_id = next(iter(orders))
-    over = []
-    for the_order in sorted(orders.values(), key=lambda o: o.id):
-        over.extend(po.refresh_status(the_order))
-    result = ReceiptResult(receipt.number, received,
-                           [(o.number, o.status) for o in sorted(orders.values(),
-                                                                 key=lambda o: o.id)], over)
-    commit()
-    return result
+    return lots
 
 
 def _read_lines(lines: list, order, orders: dict) -> list[_Line]:
@@ -199,6 +207,7 @@ def _read_lines(lines: list, order, orders: dict) -> list[_Line]:
     return checked
 
 
+@transactional
 def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=None) -> Lot:
     the_lot = read.lot(lot)
     src = read.location(source)
@@ -209,10 +218,10 @@ def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=Non
     document = document_number("TR", date.today().year)
     post([Posting(the_lot, src.id, -amount, MovementKind.TRANSFER_OUT, document),
           Posting(the_lot, dst.id, amount, MovementKind.TRANSFER_IN, document)], user_id)
-    commit()
     return the_lot
 
 
+@transactional
 def adjust_stock(*, lot, location, quantity, reason, unit=None, user_id=None,
                  kind: int = MovementKind.ADJUSTMENT) -> Lot:
     """A signed correction with a reason; refused if it would leave less than nothing."""
@@ -221,10 +230,10 @@ def adjust_stock(*, lot, location, quantity, reason, unit=None, user_id=None,
     why = read.text(reason, "reason", max_length=500)
     amount = read.base_quantity(the_lot.item, quantity, unit, signed=True)
     post([Posting(the_lot, where.id, amount, kind, None, why)], user_id)
-    commit()
     return the_lot
 
 
+@transactional
 def change_lot_status(*, lot, status, reason, user_id=None) -> Lot:
     if status not in LOT_STATUSES:
         raise BadInput(_("status must be one of %(statuses)s", statuses=", ".join(LOT_STATUSES)),
@@ -243,6 +252,5 @@ def change_lot_status(*, lot, status, reason, user_id=None) -> Lot:
     db.session.add(LotEvent(lot_id=the_lot.id, kind="status", old_value=the_lot.status,
                             new_value=status, reason=why, user_id=user_id))
     the_lot.status = status
-    commit()
     return the_lot
 

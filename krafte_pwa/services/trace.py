@@ -23,11 +23,9 @@ from ..models import (
     ProductionOrder,
     Receipt,
     ReceiptLine,
-    Shipment,
-    ShipmentLine,
-    ShipmentLot,
 )
 from . import _inputs as read
+from .shipments import shipped_lots
 
 MAX_NODES = 5000
 DIRECTIONS = ("backward", "forward")
@@ -62,25 +60,7 @@ def trace_lot(code, direction: str = "backward") -> Trace:
                        details={"field": "direction"})
     root = read.lot(code)
     back = direction == "backward"
-    edges: dict[int, list[tuple[int, Decimal, int]]] = {}  # lot -> [(other lot, qty, order)]
-    seen = {root.id}
-    frontier = [root.id]
-    truncated = False
-    while frontier:
-        here, there = ((Genealogy.output_lot_id, Genealogy.input_lot_id) if back
-                       else (Genealogy.input_lot_id, Genealogy.output_lot_id))
-        rows = db.session.execute(
-            select(here, there, Genealogy.quantity, Genealogy.order_id)
-            .where(here.in_(frontier)).order_by(here, there)).all()
-        frontier = []
-        for source, target, qty, order_id in rows:
-            edges.setdefault(source, []).append((target, qty, order_id))
-            if target not in seen:
-                if len(seen) >= MAX_NODES:
-                    truncated = True
-                    continue
-                seen.add(target)
-                frontier.append(target)
+    edges, seen, truncated = _walk(root.id, back)
     lots = {lot.id: lot for lot in db.session.execute(
         select(Lot).options(joinedload(Lot.item)).where(Lot.id.in_(seen))).scalars()}
     made_by = _orders_by_output(seen)
@@ -116,6 +96,31 @@ def trace_lot(code, direction: str = "backward") -> Trace:
 
     tree = build(root.id, _made_or_received(root, made_by), None, frozenset({root.id}))
     return Trace(tree, direction, len(seen), truncated)
+
+
+def _walk(root_id: int, back: bool) -> tuple[dict, set, bool]:
+    """The genealogy from the root, one level per query: lot -> [(other lot, quantity,
+    order)], every lot reached, and whether MAX_NODES cut the walk short."""
+    edges: dict[int, list[tuple[int, Decimal, int]]] = {}
+    seen = {root_id}
+    frontier = [root_id]
+    truncated = False
+    here, there = ((Genealogy.output_lot_id, Genealogy.input_lot_id) if back
+                   else (Genealogy.input_lot_id, Genealogy.output_lot_id))
+    while frontier:
+        rows = db.session.execute(
+            select(here, there, Genealogy.quantity, Genealogy.order_id)
+            .where(here.in_(frontier)).order_by(here, there)).all()
+        frontier = []
+        for source, target, qty, order_id in rows:
+            edges.setdefault(source, []).append((target, qty, order_id))
+            if target not in seen:
+                if len(seen) >= MAX_NODES:
+                    truncated = True
+                    continue
+                seen.add(target)
+                frontier.append(target)
+    return edges, seen, truncated
 
 
 def _orders_by_output(lot_ids) -> dict[int, tuple[str, Decimal]]:
@@ -162,22 +167,11 @@ def _receipts(lot_ids) -> dict[int, list[dict]]:
 
 def _shipments(lot_ids) -> dict[int, list[dict]]:
     """Where each lot went: shipment, customer, quantity (its locations summed), date."""
-    rows = db.session.execute(
-        select(ShipmentLot.lot_id, Shipment.number, Partner.name, Shipment.shipped_at,
-               func.sum(ShipmentLot.quantity))
-        .join(ShipmentLine, ShipmentLine.id == ShipmentLot.line_id)
-        .join(Shipment, Shipment.id == ShipmentLine.shipment_id)
-        .join(Partner, Partner.id == Shipment.customer_id)
-        .where(ShipmentLot.lot_id.in_(lot_ids), Shipment.status == "shipped")
-        .group_by(ShipmentLot.lot_id, Shipment.id, Shipment.number, Partner.name,
-                  Shipment.shipped_at)
-        .order_by(Shipment.shipped_at, Shipment.id)).all()
     result: dict[int, list[dict]] = {}
-    for lot_id, number, customer, at, qty in rows:
-        quantity = qty if isinstance(qty, Decimal) else Decimal(qty)
-        result.setdefault(lot_id, []).append(
-            {"document": number, "customer": customer, "quantity": quantity,
-             "date": at.date() if at else None})
+    for shipped in shipped_lots(lot_ids):
+        result.setdefault(shipped.lot_id, []).append(
+            {"document": shipped.shipment, "customer": shipped.customer,
+             "quantity": shipped.quantity, "date": shipped.date})
     return result
 
 

@@ -15,7 +15,7 @@ from ..messages import _
 from ..models import ROLES, ApiToken, User, UserSession
 from ..models.types import utcnow
 from . import _inputs as read
-from ._tx import commit
+from ._tx import transactional
 
 # Checked against when the user does not exist, so timing does not reveal usernames.
 _DUMMY_HASH = generate_password_hash("not a password")
@@ -46,6 +46,7 @@ def _hash(password: str) -> str:
     return generate_password_hash(password, method)
 
 
+@transactional
 def create_user(*, username, password, role="operator", locale=None) -> User:
     username = read.text(username, "username", max_length=60)
     _check_role(role)
@@ -56,7 +57,6 @@ def create_user(*, username, password, role="operator", locale=None) -> User:
                        code="duplicate_user")
     user = User(username=username, password_hash=_hash(password), role=role, locale=locale)
     db.session.add(user)
-    commit()
     return user
 
 
@@ -79,6 +79,7 @@ def get_user(username) -> User:
     return user
 
 
+@transactional
 def update_user(*, username, role=None, active=None, locale=None, password=None,
                 acting_user_id=None, keep_session_id=None) -> User:
     """Change what is given; None leaves a field as it is, locale "" follows the browser
@@ -125,7 +126,6 @@ def update_user(*, username, role=None, active=None, locale=None, password=None,
     if password is not None:
         user.password_hash = _hash(password)
         _revoke_everything(user.id, keep_session_id=keep_session_id)
-    commit()
     return user
 
 
@@ -169,6 +169,7 @@ def session_lifetime(remember: bool) -> timedelta:
     return _duration(config.get("SESSION_ROW_LIFETIME"), timedelta(hours=24))
 
 
+@transactional
 def start_session(user: User, *, remember: bool = False) -> User:
     """A new logged-in session for the user; `user.get_id()` names it afterwards."""
     now = utcnow()
@@ -179,7 +180,6 @@ def start_session(user: User, *, remember: bool = False) -> User:
     row = UserSession(user_id=user.id, key_hash=_digest(key), created_at=now,
                       expires_at=now + session_lifetime(remember))
     db.session.add(row)
-    commit()
     user.session_key, user.session_row_id = key, row.id
     return user
 
@@ -202,12 +202,12 @@ def session_user(session_id) -> User | None:
     return user
 
 
+@transactional
 def end_session(user) -> None:
     """Logout: the session's row goes, so a saved copy of its cookies opens nothing."""
     row_id = getattr(user, "session_row_id", None)
     if row_id is not None:
         db.session.execute(delete(UserSession).where(UserSession.id == row_id))
-        commit()
 
 
 # API tokens: random, stored as sha256, with an expiry.
@@ -222,6 +222,7 @@ def token_days() -> int:
     return int(current_app.config.get("TOKEN_DAYS", 90))
 
 
+@transactional
 def issue_token(*, username, password, name=None) -> IssuedToken:
     name = read.text(name, "name", required=False, max_length=100)
     user = authenticate(username, password)
@@ -232,7 +233,6 @@ def issue_token(*, username, password, name=None) -> IssuedToken:
     row = ApiToken(user_id=user.id, token_hash=_digest(secret), name=name, created_at=now,
                    expires_at=now + timedelta(days=token_days()))
     db.session.add(row)
-    commit()
     return IssuedToken(secret, row)
 
 
@@ -248,11 +248,6 @@ def token_login(token: str) -> tuple[User, int] | None:
     if row is None or row.expires_at <= utcnow() or not row.user.active:
         return None
     return row.user, row.id
-
-
-def user_for_token(token: str) -> User | None:
-    found = token_login(token)
-    return found[0] if found else None
 
 
 @dataclass
@@ -277,6 +272,7 @@ def list_tokens(user_id: int, *, page=1, per_page=50) -> TokenPage:
     return TokenPage(list(rows), total, page, per_page)
 
 
+@transactional
 def revoke_token(user_id: int, token_id) -> int:
     """Revokes one of the user's own tokens; someone else's is as unknown as a missing one."""
     if isinstance(token_id, bool) or not isinstance(token_id, int):
@@ -286,12 +282,11 @@ def revoke_token(user_id: int, token_id) -> int:
     ).rowcount
     if not deleted:
         raise NotFound(_("token not found"), code="unknown_token")
-    commit()
     return token_id
 
 
+@transactional
 def set_locale(user: User, locale) -> None:
     if locale not in ("en", "fr", None, ""):
         raise BadInput(_("locale must be en or fr"))
     user.locale = locale or None
-    commit()

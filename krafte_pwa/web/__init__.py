@@ -61,7 +61,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
         datetime=i18n.fmt_datetime,
-        movement=i18n.movement_label,
+        movement=i18n.movement_label, lot_status=i18n.lot_status_label,
+        order_status=i18n.order_status_label,
     )
     app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
     app.extensions["krafte_db"] = db

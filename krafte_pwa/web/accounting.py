@@ -8,9 +8,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import KrafteError
 from ..services import accounting
 from .auth import role_required
+from .refused import refusal
 
 bp = Blueprint("accounting", __name__, url_prefix="/accounting")
 
@@ -45,25 +45,21 @@ def journal():
 @role_required("admin")
 def save_settings():
     form = request.form
-    try:
+    with refusal():
         accounting.save(method=form.get("method") or None,
                         accounts={name: form.get(f"account_{name}", "")
                                   for name in accounting.DEFAULT_ACCOUNTS},
                         siren=form.get("siren", ""))
         flash(_("Accounting settings saved."), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("accounting.journal"))
 
 
 @bp.post("/close")
 @role_required("admin")
 def close():
-    try:
+    with refusal():
         period = accounting.close_period(month=request.form.get("month"),
                                          user_id=current_user.id)
         flash(_("%(month)s is closed: its journal is frozen.",
                 month=period.start.strftime("%Y-%m")), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("accounting.journal"))

@@ -21,6 +21,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..errors import KrafteError
 from ..extensions import db
 from ..services import users as user_service
+from ..services._tx import transaction
 from .errors import error_json
 from .login_limits import limit_failed_logins
 
@@ -89,16 +90,17 @@ def _safe_next(target: str | None) -> str:
 @limit_failed_logins
 def login():
     if request.method == "POST":
+        remember = bool(request.form.get("remember"))
         try:
-            user = user_service.authenticate(request.form.get("username", ""),
-                                             request.form.get("password", ""))
+            with transaction():  # one action: check the password, open the session
+                user = user_service.authenticate(request.form.get("username", ""),
+                                                 request.form.get("password", ""))
+                user_service.start_session(user, remember=remember)
         except KrafteError:
             flash(_("Wrong username or password."), "error")
             page = render_template("auth/login.html")
             db.session.rollback()  # free the database before the failure is counted
             return page, 401
-        remember = bool(request.form.get("remember"))
-        user_service.start_session(user, remember=remember)
         login_user(user, remember=remember,
                    duration=user_service.session_lifetime(True) if remember else None)
         return redirect(_safe_next(request.args.get("next")))

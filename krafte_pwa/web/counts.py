@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from ..errors import KrafteError
 from ..services import counts, queries
-from .api.counts import scanned_code
 from .csv_export import csv_response, wants_csv
 from .i18n import fmt_quantity
+from .refused import refusal
+from .scanned import scanned_code
 
 bp = Blueprint("counts", __name__, url_prefix="/counts")
 
@@ -35,12 +35,11 @@ def index():
 @bp.post("/")
 @login_required
 def start():
-    try:
+    with refusal() as refused:
         count, resumed = counts.open_count(
             location=scanned_code(request.form.get("location", "").strip(), "location"),
             user_id=current_user.id)
-    except KrafteError as exc:
-        flash(exc.message, "error")
+    if refused:
         return redirect(url_for("counts.index"))
     if resumed:
         flash(_("Count %(number)s resumed.", number=count.number), "success")
@@ -76,7 +75,7 @@ def show(number):
 @login_required
 def record(number):
     form = request.form
-    try:
+    with refusal():
         code = scanned_code(form.get("lot", "").strip(), "lot")
         if not form.get("quantity", "").strip():
             counts.count_view(number)  # an unknown count fails here, not on the next page
@@ -86,15 +85,13 @@ def record(number):
                                   user_id=current_user.id)
         flash(_("%(lot)s: %(quantity)s counted.", lot=line.lot.code,
                 quantity=fmt_quantity(line.counted, line.lot.item.unit)), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("counts.show", number=number))
 
 
 @bp.post("/<number>/confirm")
 @login_required
 def confirm(number):
-    try:
+    with refusal():
         done = counts.confirm_count(number=number, user_id=current_user.id)
         if done.count.status == "submitted":
             flash(_("Some differences are beyond the tolerance: a manager confirms this "
@@ -103,17 +100,13 @@ def confirm(number):
             flash(ngettext("Count confirmed: %(num)d adjustment posted.",
                            "Count confirmed: %(num)d adjustments posted.", len(done.movements)),
                   "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("counts.show", number=number))
 
 
 @bp.post("/<number>/cancel")
 @login_required
 def cancel(number):
-    try:
+    with refusal():
         counts.cancel_count(number=number)
         flash(_("Count cancelled."), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("counts.show", number=number))

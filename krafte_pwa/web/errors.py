@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -28,66 +28,74 @@ def error_json(code: str, message: str, status: int, details: dict | None = None
     return jsonify(body), status
 
 
-def register(app) -> None:
-    @app.errorhandler(KrafteError)
-    def _krafte(exc: KrafteError):
-        db.session.rollback()
-        if wants_json():
-            return error_json(exc.code, exc.message, exc.status, exc.details)
-        return render_template("error.html", code=exc.status, message=exc.message), exc.status
+def _page(status: int, message: str):
+    return render_template("error.html", code=status, message=message), status
 
-    @app.errorhandler(CSRFError)
-    def _csrf(exc):
-        if wants_json():
-            return error_json("csrf_failed", exc.description, 400)
-        message = gettext("This form has expired: reload the page and try again.")
-        return render_template("error.html", code=400, message=message), 400
 
-    @app.errorhandler(RateLimitExceeded)
-    def _too_many(_exc):
-        db.session.rollback()
-        from .auth import too_many_attempts
-        from .login_limits import retry_after
+def _krafte(exc: KrafteError):
+    db.session.rollback()
+    if wants_json():
+        return error_json(exc.code, exc.message, exc.status, exc.details)
+    return _page(exc.status, exc.message)
 
-        return too_many_attempts(retry_after())
 
-    @app.errorhandler(HTTPException)
-    def _http(exc: HTTPException):
-        db.session.rollback()
-        code = (exc.name or "error").lower().replace(" ", "_")
-        if wants_json():
-            return error_json(code, exc.description or exc.name, exc.code or 400)
-        return render_template("error.html", code=exc.code, message=exc.description), exc.code
+def _csrf(exc):
+    if wants_json():
+        return error_json("csrf_failed", exc.description, 400)
+    return _page(400, gettext("This form has expired: reload the page and try again."))
 
-    @app.errorhandler(StatementError)
-    def _statement(exc: StatementError):
-        # The services bound every quantity and cost; should one still be too large for
-        # its column, it is bad input, refused with nothing written, not a server error.
-        if isinstance(exc.orig, OutOfRange):
-            return _krafte(BadQuantity(_("a quantity or an amount is too large to record")))
+
+def _too_many(_exc):
+    db.session.rollback()
+    from .auth import too_many_attempts
+    from .login_limits import retry_after
+
+    return too_many_attempts(retry_after())
+
+
+def _http(exc: HTTPException):
+    db.session.rollback()
+    code = (exc.name or "error").lower().replace(" ", "_")
+    if wants_json():
+        return error_json(code, exc.description or exc.name, exc.code or 400)
+    return render_template("error.html", code=exc.code, message=exc.description), exc.code
+
+
+def _statement(exc: StatementError):
+    # The services bound every quantity and cost; should one still be too large for
+    # its column, it is bad input, refused with nothing written, not a server error.
+    if isinstance(exc.orig, OutOfRange):
+        return _krafte(BadQuantity(_("a quantity or an amount is too large to record")))
+    return _unexpected(exc)
+
+
+def _busy(exc: Exception):
+    """SQLite's write lock stayed taken past the busy timeout: try again, nothing done."""
+    if not is_busy(exc):
         return _unexpected(exc)
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(sqlite3.OperationalError)
-    def _busy(exc: Exception):
-        """SQLite's write lock stayed taken past the busy timeout: try again, nothing done."""
-        if not is_busy(exc):
-            return _unexpected(exc)
-        db.session.rollback()
-        message = gettext("The database is busy with another change: try again in a moment.")
-        if wants_json():
-            response, status = error_json("busy", message, 503)
-        else:
-            response = app.make_response(
-                (render_template("error.html", code=503, message=message), 503))
-            status = 503
-        response.headers["Retry-After"] = "1"
-        return response, status
+    db.session.rollback()
+    message = gettext("The database is busy with another change: try again in a moment.")
+    if wants_json():
+        response, status = error_json("busy", message, 503)
+    else:
+        response, status = current_app.make_response(_page(503, message)), 503
+    response.headers["Retry-After"] = "1"
+    return response, status
 
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        db.session.rollback()
-        app.logger.exception("unexpected error")
-        if wants_json():
-            return error_json("internal_error", "something went wrong on the server", 500)
-        return render_template("error.html", code=500,
-                               message=gettext("Something went wrong.")), 500
+
+def _unexpected(_exc: Exception):
+    db.session.rollback()
+    current_app.logger.exception("unexpected error")
+    if wants_json():
+        return error_json("internal_error", "something went wrong on the server", 500)
+    return _page(500, gettext("Something went wrong."))
+
+
+HANDLERS = ((KrafteError, _krafte), (CSRFError, _csrf), (RateLimitExceeded, _too_many),
+            (HTTPException, _http), (StatementError, _statement), (OperationalError, _busy),
+            (sqlite3.OperationalError, _busy), (Exception, _unexpected))
+
+
+def register(app) -> None:
+    for error, handler in HANDLERS:
+        app.register_error_handler(error, handler)

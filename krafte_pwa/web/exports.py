@@ -5,30 +5,12 @@ from datetime import date
 
 from flask import Blueprint, request
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
 
-from ..extensions import db
-from ..models import Balance, Location, Lot
-from ..services import queries
+from ..services import item_queries, queries
 from ..services.queries import ZERO
 from .csv_export import csv_response
 
 bp = Blueprint("exports", __name__)
-
-
-def _stock_by_item(today: date) -> dict[int, list]:
-    """item id -> [on hand in storage, of which released and unexpired]."""
-    base = (select(Balance.item_id, func.sum(Balance.quantity))
-            .join(Lot, Lot.id == Balance.lot_id)
-            .join(Location, Location.id == Balance.location_id)
-            .where(Balance.quantity > 0, Location.kind == "storage")
-            .group_by(Balance.item_id))
-    result = {item_id: [total, ZERO] for item_id, total in db.session.execute(base)}
-    usable = base.where(Lot.status == "released",
-                        or_(Lot.expiry.is_(None), Lot.expiry >= today))
-    for item_id, total in db.session.execute(usable):
-        result[item_id][1] = total
-    return result
 
 
 @bp.get("/items.csv")
@@ -43,7 +25,7 @@ def items_csv():
               "archived"] + (["sale_price"] if costs else [])
 
     def rows():
-        stock = _stock_by_item(date.today())
+        stock = item_queries.stock_by_item(date.today())
         reserved = queries.reserved_by_item()
         on_order = queries.on_order_by_item()
         for page in _pages(lambda n: queries.list_items(kind=kind, q=q, page=n, per_page=500,

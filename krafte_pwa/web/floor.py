@@ -5,20 +5,12 @@ that post to the JSON API with an Idempotency-Key."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
-from ..errors import KrafteError
-from ..extensions import db
-from ..models import Location
 from ..services import stock
+from ..services.location_queries import storage_locations
+from .refused import refusal
 
 bp = Blueprint("floor", __name__)
-
-
-def storage_locations():
-    return db.session.execute(
-        select(Location).where(Location.kind == "storage", Location.archived.is_(False))
-        .order_by(Location.code)).scalars().all()
 
 
 def _warm_urls() -> list[str]:
@@ -26,6 +18,7 @@ def _warm_urls() -> list[str]:
     urls = [url_for("pages.home"), url_for("floor.scan"), url_for("floor.move"),
             url_for("floor.queue"), url_for("stock.receive"), url_for("floor.station")]
     return urls
+
 
 
 @bp.app_template_filter("plainqty")
@@ -66,13 +59,11 @@ def move():
 def move_post():
     """Without JavaScript the form posts here; with it, it goes through the queue."""
     form = request.form
-    try:
+    with refusal():
         stock.transfer_stock(lot=form.get("lot"), source=form.get("from"),
                              destination=form.get("to"), quantity=form.get("quantity"),
                              user_id=current_user.id)
         flash(_("Stock moved."), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return redirect(url_for("floor.move"))
 
 

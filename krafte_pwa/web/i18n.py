@@ -9,11 +9,12 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, parse_pattern
 from flask import current_app, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..domain.numbers import normalize
+from ..domain.vocabulary import KIND_BY_NAME, LOT_STATUS_LABELS, ORDER_STATUS_LABELS
 
 LOCALES = ("en", "fr")
 # parsed once: long lists format hundreds of quantities per page
@@ -92,14 +93,15 @@ def fmt_datetime(value) -> Markup:
 
 def movement_label(kind_name: str) -> str:
     """A movement kind as people say it, in their language."""
-    from flask_babel import gettext as _
+    kind = KIND_BY_NAME.get(kind_name)
+    return gettext(kind.label) if kind else kind_name
 
-    labels = {
-        "opening": _("opening stock"), "receipt": _("received"), "transfer_out": _("moved out"),
-        "transfer_in": _("moved in"), "adjustment": _("adjusted"), "count": _("counted"),
-        "pick_out": _("picked for production"), "pick_in": _("into production"),
-        "consume": _("consumed"), "output": _("produced"), "return_out": _("returned from WIP"),
-        "return_in": _("returned to stock"), "waste": _("waste"), "shipment": _("shipped"),
-        "revaluation_out": _("revaluation (out)"), "revaluation_in": _("revaluation (in)"),
-    }
-    return labels.get(kind_name, kind_name)
+
+def lot_status_label(status: str) -> str:
+    label = LOT_STATUS_LABELS.get(status)
+    return gettext(label) if label else status
+
+
+def order_status_label(status: str) -> str:
+    label = ORDER_STATUS_LABELS.get(status)
+    return gettext(label) if label else status

@@ -8,11 +8,10 @@ from flask_login import login_required
 
 from ..domain.numbers import to_str
 from ..domain.units import BUILT_IN
-from ..errors import KrafteError
 from ..models import ITEM_KINDS
 from ..services import catalog, queries
 from .auth import role_required
-from .refused import refused
+from .refused import refusal
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -54,13 +53,12 @@ def show(sku):
 def new():
     form = request.form
     if request.method == "POST":
-        try:
+        with refusal() as refused:
             item = catalog.create_item(
                 sku=form.get("sku"), kind=form.get("kind"), unit=form.get("unit"),
                 **{f: form.get(f) or None for f in EDIT_FIELDS},
                 requires_qc=bool(form.get("requires_qc")))
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return render_template("items/new.html", kinds=ITEM_KINDS, units=BUILT_IN,
                                    form=form, **_choices()), 400
         flash(_("Item %(sku)s created.", sku=item.sku), "success")
@@ -123,12 +121,11 @@ def _edit_page(sku, form=None, status=200):
 def edit(sku):
     form = request.form
     if request.method == "POST":
-        try:
+        with refusal() as refused:
             item = catalog.update_item(
                 sku=sku, **{f: form[f] for f in EDIT_FIELDS if f in form},
                 requires_qc=bool(form.get("requires_qc")), **_posted_packs(form))
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return _edit_page(sku, form, 400)
         flash(_("Item %(sku)s saved.", sku=item.sku), "success")
         return redirect(url_for("items.show", sku=item.sku))
@@ -139,10 +136,9 @@ def edit(sku):
 @role_required("manager")
 def archive(sku):
     archived = request.form.get("archived") == "1"
-    try:
+    with refusal() as refused:
         item = catalog.archive_item(sku, archived)
-    except KrafteError as exc:
-        refused(exc)
+    if refused:
         return _edit_page(sku, status=400)
     if not archived:
         flash(_("Item %(sku)s restored.", sku=item.sku), "success")

@@ -5,12 +5,9 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import select
 
 from ..errors import BadInput, KrafteError
-from ..extensions import db
 from ..labels import LabelData, LabelError, render_pdf, render_png, render_zpl
-from ..models import Item
 from ..scan.payloads import build_url
 from ..services import queries
 from ..services.settings import get_setting, label_dpi, resolve_layout
@@ -70,9 +67,7 @@ def location_label(code: str) -> LabelData:
 
 
 def item_label(sku: str) -> LabelData:
-    item = db.session.execute(select(Item).where(Item.sku == sku)).scalar()
-    if item is None:
-        queries.item_by_sku(sku)  # raises the usual NotFound
+    item = queries.item_by_sku(sku)
     return LabelData("item", item.name, item.sku, build_url(_base(), "item", item.sku),
                      quantity_text=item.unit, captions=_captions())
 

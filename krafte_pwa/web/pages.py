@@ -3,31 +3,18 @@ alerts), open production orders — and the shop-floor tasks one tap away."""
 
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
-from .. import models
-from ..extensions import db
 from ..services import alerts as alert_service
+from ..services import open_orders
 
 bp = Blueprint("pages", __name__)
 SHOWN = 5
 
 
-def _open_orders():
-    if not hasattr(models, "ProductionOrder"):
-        return 0, []
-    order = models.ProductionOrder
-    where = order.status.in_(("planned", "in_progress"))
-    count = db.session.execute(select(func.count(order.id)).where(where)).scalar_one()
-    rows = db.session.execute(select(order).where(where).order_by(order.created_at, order.id)
-                              .limit(SHOWN)).scalars().all() if count else []
-    return count, rows
-
-
 @bp.get("/")
 @login_required
 def home():
-    count, first_orders = _open_orders()
+    count, first_orders = open_orders.open_production_orders(SHOWN)
     found = alert_service.alerts(limit=SHOWN, costs=current_user.sees_costs)
     return render_template("pages/home.html", alerts=found,
                            orders=count, open_orders=first_orders, shown=SHOWN)

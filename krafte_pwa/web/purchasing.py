@@ -10,12 +10,12 @@ from werkzeug.datastructures import MultiDict
 
 from .. import documents
 from ..domain.numbers import COST_PLACES, normalize, quantize
-from ..errors import KrafteError
 from ..models import PO_STATUSES
 from ..services import purchasing
 from .auth import role_required
+from .form_rows import any_of, form_rows
 from .i18n import fmt_date, fmt_money, fmt_quantity
-from .refused import refused
+from .refused import refusal
 
 bp = Blueprint("purchasing", __name__, url_prefix="/purchasing")
 LINE_FIELDS = ("item", "quantity", "unit", "price", "line_expected_date")
@@ -44,14 +44,10 @@ def po_line_price(line) -> Decimal:
 
 
 def _lines(form) -> list[dict]:
-    count = len(form.getlist("item"))
-    rows = []
-    for i in range(count):
-        row = {f: (form.getlist(f)[i] if i < len(form.getlist(f)) else "").strip()
-               for f in LINE_FIELDS}
-        if row["item"] or row["quantity"]:
+    rows = form_rows(form, LINE_FIELDS, keep=any_of("item", "quantity"))
+    for row in rows:
+        if "line_expected_date" in row:
             row["expected_date"] = row.pop("line_expected_date")
-            rows.append({k: v for k, v in row.items() if v != ""})
     return rows
 
 
@@ -75,13 +71,12 @@ def _form_page(form, order=None, status=200):
 def new():
     if request.method == "POST":
         form = request.form
-        try:
+        with refusal() as refused:
             order = purchasing.create_purchase_order(
                 supplier=form.get("supplier"), lines=_lines(form),
                 expected_date=form.get("expected_date"), note=form.get("note"),
                 user_id=current_user.id)
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return _form_page(form, status=400)
         flash(_("Purchase order %(number)s saved as a draft.", number=order.number), "success")
         return redirect(url_for("purchasing.show", number=order.number))
@@ -94,12 +89,11 @@ def edit(number):
     order = purchasing.get_purchase_order(number)
     if request.method == "POST":
         form = request.form
-        try:
+        with refusal() as refused:
             purchasing.update_purchase_order(
                 number=number, supplier=form.get("supplier"), lines=_lines(form),
                 expected_date=form.get("expected_date"), note=form.get("note"))
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return _form_page(form, order, status=400)
         flash(_("Purchase order %(number)s saved.", number=number), "success")
         return redirect(url_for("purchasing.show", number=number))
@@ -132,23 +126,19 @@ def _back(number):
 @bp.post("/<number>/order")
 @role_required("manager")
 def order(number):
-    try:
+    with refusal():
         purchasing.mark_ordered(number=number)
         flash(_("Purchase order %(number)s is ordered: its quantities are on order.",
                 number=number), "success")
-    except KrafteError as exc:
-        refused(exc)
     return _back(number)
 
 
 @bp.post("/<number>/cancel")
 @role_required("manager")
 def cancel(number):
-    try:
+    with refusal():
         purchasing.cancel_purchase_order(number=number, reason=request.form.get("reason"))
         flash(_("Purchase order %(number)s cancelled.", number=number), "success")
-    except KrafteError as exc:
-        refused(exc)
     return _back(number)
 
 
@@ -156,10 +146,9 @@ def cancel(number):
 @role_required("manager")
 def from_alerts():
     items = request.form.getlist("item") or None
-    try:
+    with refusal() as refused:
         result = purchasing.draft_from_alerts(items=items, user_id=current_user.id)
-    except KrafteError as exc:
-        refused(exc)
+    if refused:
         return redirect(url_for("pages.home"))
     if result.orders:
         flash(_("Draft purchase orders: %(numbers)s. Check them, then mark them ordered.",
@@ -175,11 +164,7 @@ def from_alerts():
     return redirect(url_for("purchasing.index", status="draft"))
 
 
-@bp.get("/<number>.pdf")
-@login_required
-def pdf(number):
-    order = purchasing.get_purchase_order(number)
-    prices = current_user.sees_costs
+def _pdf_grid(order, prices: bool):
     headings = [_("Line"), _("Item"), _("Description"), _("Quantity"), _("Expected")]
     right = {0, 3}
     if prices:
@@ -199,11 +184,18 @@ def pdf(number):
         total = ["", "", _("Total"), "", "", "", fmt_money(purchasing.order_total(order))]
     widths = ([0.06, 0.13, 0.3, 0.14, 0.12, 0.13, 0.12] if prices
               else [0.08, 0.17, 0.43, 0.16, 0.16])
+    return documents.Grid(headings, rows, right, total, widths)
+
+
+@bp.get("/<number>.pdf")
+@login_required
+def pdf(number):
+    order = purchasing.get_purchase_order(number)
     facts = [(_("Supplier"), order.supplier.name), (_("Date"), fmt_date(order.created_at)),
              (_("Status"), status_names()[order.status])]
     if order.expected_date:
         facts.append((_("Expected"), fmt_date(order.expected_date)))
-    sections = [documents.Section(None, documents.Grid(headings, rows, right, total, widths))]
+    sections = [documents.Section(None, _pdf_grid(order, current_user.sees_costs))]
     if order.note:
         sections.append(documents.Section(_("Note"), order.note))
     body = documents.render(_("Purchase order %(number)s", number=order.number),

@@ -8,12 +8,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import documents
-from ..errors import KrafteError
 from ..services import recall as recall_service
 from .auth import role_required
 from .csv_export import csv_response
 from .i18n import fmt_date, fmt_quantity
-from .refused import refused
+from .refused import refusal
 
 bp = Blueprint("recall", __name__, url_prefix="/recall")
 
@@ -94,11 +93,10 @@ def pdf(code):
 @bp.post("/<code>/block")
 @role_required("manager")
 def block(code):
-    try:
+    with refusal() as refused:
         blocked = recall_service.block_affected(lot=code, reason=request.form.get("reason"),
                                                 user_id=current_user.id)
-    except KrafteError as exc:
-        refused(exc)
+    if refused:
         return redirect(url_for("recall.show", code=code))
     if blocked:
         flash(ngettext("%(num)d lot blocked: %(codes)s.", "%(num)d lots blocked: %(codes)s.",

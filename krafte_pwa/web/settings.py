@@ -3,10 +3,10 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..errors import KrafteError
 from ..labels import DPIS, ROLL_SIZES, SHEET_LAYOUTS
 from ..services import settings
 from .auth import role_required
+from .refused import refusal
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 GENERAL = ("lot_code_pattern", "expiry_warning_days", "label_roll_size", "label_dpi",
@@ -54,10 +54,9 @@ def index():
 @bp.post("/")
 @role_required("admin")
 def save():
-    try:
+    with refusal() as refused:
         settings.update_settings(_general(request.form))
-    except KrafteError as exc:
-        flash(exc.message, "error")
+    if refused:
         return _page(form=request.form, status=400)
     flash(_("Settings saved."), "success")
     return redirect(url_for("settings.index"))
@@ -66,11 +65,10 @@ def save():
 @bp.post("/sheets")
 @role_required("admin")
 def save_sheet():
-    try:
+    with refusal() as refused:
         name = request.form.get("name", "")
         settings.save_layout(**{k: request.form.get(k) for k in LAYOUT_FIELDS})
-    except KrafteError as exc:
-        flash(exc.message, "error")
+    if refused:
         return _page(layout_form=request.form, status=400)
     flash(_("Sheet %(name)s saved.", name=name.strip().lower()), "success")
     return redirect(url_for("settings.index") + "#sheets")
@@ -79,10 +77,9 @@ def save_sheet():
 @bp.post("/sheets/<name>/delete")
 @role_required("admin")
 def delete_sheet(name):
-    try:
+    with refusal() as refused:
         settings.delete_layout(name)
-    except KrafteError as exc:
-        flash(exc.message, "error")
+    if refused:
         return _page(status=400)
     flash(_("Sheet %(name)s deleted.", name=name), "success")
     return redirect(url_for("settings.index") + "#sheets")

@@ -6,23 +6,14 @@ is no picking state in between, so nothing is reserved for a shipment being prep
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..errors import BadInput, KrafteError
-from ..extensions import db
-from ..models import Item
-from ..services import shipments
+from ..services import item_queries, shipments
 from .csv_export import csv_response, wants_csv
-from .refused import refused
+from .form_rows import any_of, form_rows
+from .refused import refusal
 
 bp = Blueprint("shipments", __name__, url_prefix="/shipments")
-
-
-def _items():
-    """Products first: what is usually shipped."""
-    rows = db.session.execute(select(Item).where(Item.archived.is_(False))
-                              .order_by(Item.sku)).scalars().all()
-    return sorted(rows, key=lambda i: i.kind != "product")
 
 
 @bp.get("/")
@@ -51,17 +42,13 @@ def show(number):
 
 
 def _requested(form) -> list[dict]:
-    items, quantities = form.getlist("item"), form.getlist("quantity")
-    lines = []
-    for i, sku in enumerate(items):
-        quantity = quantities[i].strip() if i < len(quantities) else ""
-        if sku.strip() or quantity:
-            lines.append({"item": sku.strip(), "quantity": quantity})
-    return lines
+    return [{"item": r.get("item", ""), "quantity": r.get("quantity", "")}
+            for r in form_rows(form, ("item", "quantity"), keep=any_of("item", "quantity"))]
 
 
 def _form(form, status=200):
-    return render_template("shipments/new.html", form=form, items=_items()), status
+    return render_template("shipments/new.html", form=form,
+                           items=item_queries.shippable_items()), status
 
 
 def _confirm(customer, lines, status=200):
@@ -86,14 +73,30 @@ def new():
     if request.method == "GET":
         return _form(request.args)
     form = request.form
-    lines = _requested(form)
-    try:
-        if not (form.get("customer") or "").strip():
+    customer = (form.get("customer") or "").strip()
+    with refusal() as refused:
+        if not customer:
             raise BadInput(_("Who is it for? The customer is required."))
-        return _confirm(form.get("customer").strip(), lines)
-    except KrafteError as exc:
-        refused(exc)
+        page = _confirm(customer, _requested(form))
+    if refused:
         return _form(form, 400)
+    return page
+
+
+def _confirmed_lines(form, requested) -> list[dict]:
+    """The lines to ship with the lots scanned (or ticked) for each; every row confirmed."""
+    rows = list(zip(form.getlist("row_line"), form.getlist("row_lot"),
+                    form.getlist("row_quantity"), strict=False))
+    confirmed = set(form.getlist("row_confirmed"))
+    if not rows or len(confirmed & {str(i) for i in range(len(rows))}) != len(rows):
+        raise BadInput(_("Scan every lot (or tick it) before shipping."), code="not_confirmed")
+    lots: dict[int, list] = {}
+    for line, lot, quantity in rows:
+        lots.setdefault(int(line), []).append({"lot": lot.strip(), "quantity": quantity})
+    lines = [{"item": r["item"], "lots": lots.get(i, [])} for i, r in enumerate(requested)]
+    if any(not ln["lots"] for ln in lines):
+        raise BadInput(_("Every line needs at least one lot."), code="not_confirmed")
+    return lines
 
 
 @bp.post("/ship")
@@ -104,23 +107,10 @@ def ship():
     requested = [{"item": i, "quantity": q}
                  for i, q in zip(form.getlist("line_item"), form.getlist("line_quantity"),
                                  strict=False)]
-    rows = list(zip(form.getlist("row_line"), form.getlist("row_lot"),
-                    form.getlist("row_quantity"), strict=False))
-    confirmed = set(form.getlist("row_confirmed"))
-    try:
-        if not rows or len(confirmed & {str(i) for i in range(len(rows))}) != len(rows):
-            raise BadInput(_("Scan every lot (or tick it) before shipping."),
-                           code="not_confirmed")
-        lots: dict[int, list] = {}
-        for line, lot, quantity in rows:
-            lots.setdefault(int(line), []).append({"lot": lot.strip(), "quantity": quantity})
-        lines = [{"item": r["item"], "lots": lots.get(i, [])} for i, r in enumerate(requested)]
-        if any(not ln["lots"] for ln in lines):
-            raise BadInput(_("Every line needs at least one lot."), code="not_confirmed")
-        done = shipments.ship(customer=customer, lines=lines, note=form.get("note"),
-                              user_id=current_user.id)
-    except (KrafteError, ValueError) as exc:
-        refused(exc)
+    with refusal(ValueError) as refused:
+        done = shipments.ship(customer=customer, lines=_confirmed_lines(form, requested),
+                              note=form.get("note"), user_id=current_user.id)
+    if refused:
         try:
             return _confirm(customer, requested, 400)
         except KrafteError:

@@ -3,26 +3,19 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from ..errors import KrafteError
-from ..extensions import db
-from ..models import LOT_STATUSES, Item, Location
-from ..services import catalog, lot_costs, queries, stock
+from ..models import LOT_STATUSES
+from ..services import catalog, item_queries, lot_costs, queries, stock
+from ..services.location_queries import storage_locations
 from .auth import role_required
+from .form_rows import any_of, form_rows
 from .i18n import fmt_money, fmt_quantity
 from .purchasing import status_names as po_status_names
-from .refused import refused
+from .refused import refusal
 
 bp = Blueprint("stock", __name__)
 PAGE_ROWS = 300
-
-
-def _storage_locations():
-    return db.session.execute(
-        select(Location).where(Location.kind == "storage", Location.archived.is_(False))
-        .order_by(Location.code)).scalars().all()
 
 
 @bp.get("/l/<code>")
@@ -31,7 +24,7 @@ def lot(code):
     detail = queries.lot_detail(code)
     return render_template("stock/lot.html", detail=detail, lot=detail.lot,
                            movements=queries.lot_movements(detail.lot, 100),
-                           locations=_storage_locations(), statuses=LOT_STATUSES)
+                           locations=storage_locations(), statuses=LOT_STATUSES)
 
 
 @bp.get("/loc/<code>")
@@ -68,11 +61,10 @@ def _location_values(location) -> dict:
 def new_location():
     if request.method == "POST":
         form = request.form
-        try:
+        with refusal() as refused:
             location = catalog.create_location(code=form.get("code"), name=form.get("name"),
                                                parent=form.get("parent") or None)
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return _location_form(None, form, 400)
         flash(_("Location %(code)s created.", code=location.code), "success")
         return redirect(url_for("stock.location", code=location.code))
@@ -84,11 +76,10 @@ def new_location():
 def edit_location(code):
     if request.method == "POST":
         form = request.form
-        try:
+        with refusal() as refused:
             location = catalog.update_location(code=code, name=form.get("name", ""),
                                                parent=form.get("parent", ""))
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return _location_form(catalog.get_location(code), form, 400)
         flash(_("Location %(code)s saved.", code=location.code), "success")
         return redirect(url_for("stock.location", code=location.code))
@@ -100,10 +91,9 @@ def edit_location(code):
 @role_required("manager")
 def archive_location(code):
     archived = request.form.get("archived") == "1"
-    try:
+    with refusal() as refused:
         location = catalog.update_location(code=code, archived=archived)
-    except KrafteError as exc:
-        refused(exc)
+    if refused:
         location = catalog.get_location(code)
         return _location_form(location, _location_values(location), 400)
     if archived:
@@ -121,12 +111,10 @@ def _back_to_lot(code):
 @login_required
 def move(code):
     form = request.form
-    try:
+    with refusal():
         stock.transfer_stock(lot=code, source=form.get("from"), destination=form.get("to"),
                              quantity=form.get("quantity"), user_id=current_user.id)
         flash(_("Stock moved."), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return _back_to_lot(code)
 
 
@@ -134,13 +122,11 @@ def move(code):
 @role_required("manager")
 def adjust(code):
     form = request.form
-    try:
+    with refusal():
         stock.adjust_stock(lot=code, location=form.get("location"),
                            quantity=form.get("quantity"), reason=form.get("reason"),
                            user_id=current_user.id)
         flash(_("Stock adjusted."), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return _back_to_lot(code)
 
 
@@ -148,12 +134,10 @@ def adjust(code):
 @role_required("manager")
 def status(code):
     form = request.form
-    try:
+    with refusal():
         stock.change_lot_status(lot=code, status=form.get("status"),
                                 reason=form.get("reason"), user_id=current_user.id)
         flash(_("Status changed."), "success")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return _back_to_lot(code)
 
 
@@ -161,7 +145,7 @@ def status(code):
 @role_required("manager")
 def cost(code):
     form = request.form
-    try:
+    with refusal():
         result = lot_costs.correct_lot_cost(lot=code, unit_cost=form.get("unit_cost"),
                                             reason=form.get("reason"), user_id=current_user.id)
         flash(_("Unit cost corrected: %(quantity)s on hand revalued by %(change)s.",
@@ -174,8 +158,6 @@ def cost(code):
                     consumed_value=fmt_money(result.consumed.value),
                     shipped=fmt_quantity(result.shipped.quantity, result.lot.item.unit),
                     shipped_value=fmt_money(result.shipped.value)), "info")
-    except KrafteError as exc:
-        flash(exc.message, "error")
     return _back_to_lot(code)
 
 
@@ -199,46 +181,46 @@ def _receive_page(items, form, status=200):
     from ..services import purchasing
 
     return render_template("stock/receive.html", items=items, form=form,
-                           locations=_storage_locations(),
+                           locations=storage_locations(),
                            purchase_orders=purchasing.receivable_orders()), status
+
+
+RECEIPT_FIELDS = ("item", "quantity", "unit", "supplier_lot", "expiry", "unit_cost", "line")
+
+
+def _flash_received(result) -> None:
+    flash(_("Receipt %(number)s saved.", number=result.number), "success")
+    for number, status in result.purchase_orders:
+        flash(_("Purchase order %(number)s: %(status)s.", number=number,
+                status=po_status_names()[status]), "success")
+    for over in result.over_received:
+        flash(_("More received than ordered on %(number)s line %(line)d (%(item)s).",
+                number=over.order, line=over.line, item=over.item), "warn")
+
+
+def _receive_form():
+    """The empty receive form, or one filled from the purchase order ?po= names."""
+    form = request.form
+    if request.args.get("po"):
+        with refusal():
+            form = _from_purchase_order(request.args["po"])
+    return form
 
 
 @bp.route("/receive", methods=["GET", "POST"])
 @login_required
 def receive():
-    items = db.session.execute(
-        select(Item).where(Item.archived.is_(False), Item.kind != "product")
-        .order_by(Item.sku)).scalars().all()
+    items = item_queries.receivable_items()
+    if request.method == "GET":
+        return _receive_page(items, _receive_form())
     form = request.form
-    if request.method == "POST":
-        lines = []
-        for i in range(len(form.getlist("item"))):
-            values = {k: (form.getlist(k)[i] if i < len(form.getlist(k)) else "")
-                      for k in ("item", "quantity", "unit", "supplier_lot", "expiry",
-                                "unit_cost", "line")}
-            if values["item"] or values["quantity"]:
-                lines.append({k: v for k, v in values.items() if v != ""})
-        try:
-            result = stock.receive_goods(supplier=form.get("supplier"),
-                                         location=form.get("location"), lines=lines,
-                                         purchase_order=form.get("purchase_order") or None,
-                                         user_id=current_user.id)
-        except KrafteError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return _receive_page(items, form, 400)
-        flash(_("Receipt %(number)s saved.", number=result.number), "success")
-        for number, status in result.purchase_orders:
-            flash(_("Purchase order %(number)s: %(status)s.", number=number,
-                    status=po_status_names()[status]), "success")
-        for over in result.over_received:
-            flash(_("More received than ordered on %(number)s line %(line)d (%(item)s).",
-                    number=over.order, line=over.line, item=over.item), "warn")
-        units = {item.sku: item.unit for item in items}
-        return render_template("stock/received.html", result=result, units=units)
-    if request.args.get("po"):
-        try:
-            form = _from_purchase_order(request.args["po"])
-        except KrafteError as exc:
-            flash(exc.message, "error")
-    return _receive_page(items, form)
+    with refusal() as refused:
+        result = stock.receive_goods(
+            supplier=form.get("supplier"), location=form.get("location"),
+            lines=form_rows(form, RECEIPT_FIELDS, keep=any_of("item", "quantity")),
+            purchase_order=form.get("purchase_order") or None, user_id=current_user.id)
+        _flash_received(result)
+    if refused:
+        return _receive_page(items, form, 400)
+    units = {item.sku: item.unit for item in items}
+    return render_template("stock/received.html", result=result, units=units)

@@ -4,11 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..errors import KrafteError
 from ..models import ROLES
 from ..services import users as user_service
 from .auth import role_required
-from .refused import refused
+from .refused import refusal
 
 bp = Blueprint("users", __name__, url_prefix="/settings/users")
 
@@ -45,12 +44,11 @@ def new():
     if request.method == "POST":
         if not _passwords_match(form):
             return _page("users/new.html", 400, form=form)
-        try:
+        with refusal() as refused:
             user = user_service.create_user(
                 username=form.get("username"), password=form.get("password"),
                 role=form.get("role"), locale=form.get("locale") or None)
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return _page("users/new.html", 400, form=form)
         flash(_("User %(username)s created.", username=user.username), "success")
         return redirect(url_for("users.index"))
@@ -67,14 +65,13 @@ def edit(username):
             return _page("users/edit.html", 400, user=user, form=form)
         # a new password ends the user's sessions; an admin changing their own keeps this one
         own = user.id == current_user.id
-        try:
+        with refusal() as refused:
             user_service.update_user(
                 username=user.username, role=form.get("role"),
                 active=bool(form.get("active")), locale=form.get("locale", ""),
                 password=form.get("password") or None, acting_user_id=current_user.id,
                 keep_session_id=current_user.session_row_id if own else None)
-        except KrafteError as exc:
-            refused(exc)
+        if refused:
             return _page("users/edit.html", 400, user=user, form=form)
         flash(_("User %(username)s saved.", username=user.username), "success")
         return redirect(url_for("users.index"))

@@ -84,3 +84,18 @@ def test_opening_stock_problems_name_line_and_column(app):
 def test_unreadable_files_are_refused(app, data):
     with pytest.raises(BadInput):
         imports.import_items(data)
+
+
+def test_a_dry_run_inside_a_larger_action_discards_only_its_own_writes(app):
+    from krafte_pwa.models import Location, Partner
+    from krafte_pwa.services._tx import transaction
+
+    with transaction():
+        catalog.create_location(code="STORE", name="Store")
+        catalog.create_item(sku="WAX", name="Wax", kind="material", unit="g")
+        report = imports.import_opening_stock(
+            "article;quantité;unité;emplacement;péremption;coût unitaire;fournisseur\n"
+            "WAX;1,5;kg;STORE;31/12/2027;4,20;Cires du Sud\n", dry_run=True)
+        assert (report.problems, report.written) == ([], False)
+    db.session.rollback()  # what is left is what the outer action committed
+    assert (count(Location), count(Item), count(Lot), count(Partner)) == (1, 1, 0, 0)

@@ -6,16 +6,14 @@ from decimal import Decimal as D
 
 import pytest
 
+from krafte_pwa.domain.order_states import TransitionError, allowed_actions, next_status
 from krafte_pwa.domain.recipes import (
     Formula,
     Line,
     RecipeError,
-    TransitionError,
-    allowed_actions,
     batch_cost,
     explode,
     max_makeable,
-    next_status,
     output_expiry,
     requirement,
     unit_cost,

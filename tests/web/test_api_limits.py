@@ -51,12 +51,18 @@ def reports_answer(client, headers):
         assert response.status_code == 200, (path, response.data[:300])
 
 
+def adjust_store(client, headers, lot, quantity, reason, *, unit=None):
+    """POST an adjustment of `lot` at STORE."""
+    body = {"lot": lot, "location": "STORE", "quantity": quantity, "reason": reason}
+    if unit:
+        body["unit"] = unit
+    return client.post("/api/v1/adjustments", headers=headers, json=body)
+
+
 def test_repeated_huge_adjustment_in_tonnes_is_refused(client, manager, bulk):
     before, moves = balances(), movement_count()
     for _attempt in range(3):
-        response = client.post("/api/v1/adjustments", headers=manager, json={
-            "lot": bulk, "location": "STORE", "quantity": "999999999", "unit": "t",
-            "reason": "typo"})
+        response = adjust_store(client, manager, bulk, "999999999", "typo", unit="t")
         assert response.status_code == 400, response.json
         assert response.json["error"]["code"] == "bad_quantity"
         assert response.json["error"]["details"]["field"] == "quantity"
@@ -67,27 +73,22 @@ def test_repeated_huge_adjustment_in_tonnes_is_refused(client, manager, bulk):
 
 def test_a_balance_never_goes_past_the_maximum(client, manager, bulk):
     """Each adjustment is within the limit once converted; their sum is not."""
-    first = client.post("/api/v1/adjustments", headers=manager, json={
-        "lot": bulk, "location": "STORE", "quantity": "600000", "unit": "t", "reason": "big"})
+    first = adjust_store(client, manager, bulk, "600000", "big", unit="t")
     assert first.status_code in (200, 201), first.json
     before, moves = balances(), movement_count()
     assert before == [(bulk, "STORE", D("600000010"))]
     for _attempt in range(2):
-        again = client.post("/api/v1/adjustments", headers=manager, json={
-            "lot": bulk, "location": "STORE", "quantity": "999999", "unit": "t",
-            "reason": "again"})
+        again = adjust_store(client, manager, bulk, "999999", "again", unit="t")
         assert again.status_code == 400, again.json
         assert again.json["error"]["code"] == "bad_quantity"
         assert again.json["error"]["details"]["maximum"] == "1000000000"
     assert balances() == before and movement_count() == moves
     # up to the maximum exactly is allowed
     exact = MAX_QUANTITY - D("600000010")
-    ok = client.post("/api/v1/adjustments", headers=manager, json={
-        "lot": bulk, "location": "STORE", "quantity": str(exact), "reason": "fill"})
+    ok = adjust_store(client, manager, bulk, str(exact), "fill")
     assert ok.status_code in (200, 201), ok.json
     assert balances() == [(bulk, "STORE", MAX_QUANTITY)]
-    one_more = client.post("/api/v1/adjustments", headers=manager, json={
-        "lot": bulk, "location": "STORE", "quantity": "0.000001", "reason": "one more"})
+    one_more = adjust_store(client, manager, bulk, "0.000001", "one more")
     assert one_more.status_code == 400
     assert balance_types() == {"integer"}
     reports_answer(client, manager)
@@ -153,8 +154,7 @@ def test_an_item_total_past_its_maximum_is_refused(client, manager, bulk, monkey
     moved = client.post("/api/v1/transfers", headers=manager, json={
         "lot": ok.json["lots"][0]["code"], "from": "STORE", "to": "SHELF", "quantity": "40"})
     assert moved.status_code in (200, 201), moved.json
-    more = client.post("/api/v1/adjustments", headers=manager, json={
-        "lot": bulk, "location": "STORE", "quantity": "0.001", "reason": "found"})
+    more = adjust_store(client, manager, bulk, "0.001", "found")
     assert more.status_code == 400 and more.json["error"]["code"] == "bad_quantity"
 
 

@@ -1,13 +1,12 @@
 """Offline phones replay: the same Idempotency-Key sent at once applies once (PostgreSQL)."""
 
-import threading
-
 from sqlalchemy import func, select
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Movement, Receipt
 from krafte_pwa.services.users import create_user
 from tests.factories import candle_workshop
+from tests.same_time import post_at_once
 
 
 def test_simultaneous_replays_of_one_key_apply_once(pg_app):
@@ -19,21 +18,7 @@ def test_simultaneous_replays_of_one_key_apply_once(pg_app):
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "offline-7"}
     body = {"supplier": "Cires du Sud", "location": "STORE",
             "lines": [{"item": "WAX", "quantity": "250"}]}
-    answers, start = [], threading.Barrier(6)
-
-    def send():
-        with pg_app.app_context():
-            start.wait()
-            response = pg_app.test_client().post("/api/v1/receipts", json=body,
-                                                 headers=headers)
-            answers.append((response.status_code, response.json))
-            db.session.remove()
-
-    threads = [threading.Thread(target=send) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    answers = post_at_once(pg_app, "/api/v1/receipts", body, headers, 6)
     assert len(answers) == 6
     assert {status for status, _ in answers} == {201}
     assert len({str(answer) for _, answer in answers}) == 1

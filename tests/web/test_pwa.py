@@ -108,7 +108,8 @@ def test_script_strings_exist_in_french(client, login_as):
 
 
 def test_french_catalogue_covers_the_shop_floor_pages():
-    """Every text of the pages this issue added or reworked has its French."""
+    """Every text of the shop-floor pages (home, scan, move, queue, station, stock) has its
+    French."""
     mine = ("web/pwa.py", "web/floor.py", "web/station.py", "web/pages.py",
             "templates/base.html", "templates/floor/", "templates/pwa/", "templates/pages/",
             "templates/stock/")

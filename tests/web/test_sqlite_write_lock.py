@@ -18,6 +18,7 @@ from krafte_pwa.models import Balance, Location, Movement
 from krafte_pwa.services.users import create_user
 from tests.conftest import make_app
 from tests.factories import candle_workshop, receive
+from tests.same_time import post_at_once
 
 
 def sqlite_app_with(url, monkeypatch, timeout: str):
@@ -159,27 +160,11 @@ def test_a_read_never_waits_for_a_writer(patient_app, write_lock):
 def test_simultaneous_replays_of_one_key_apply_once_on_sqlite(patient_app, quantity):
     """Phones replaying the same write at once: writers take turns, the first stores its
     answer with its changes, the others are rolled back and answer as it did."""
-    import threading
-
     client, headers, code = shop(patient_app)
     before = ledger()
     headers = {**headers, "Idempotency-Key": f"offline-{quantity}"}
     body = {"lot": code, "from": "STORE", "to": "SHELF", "quantity": quantity}
-    answers, start = [], threading.Barrier(4)
-
-    def send():
-        with patient_app.app_context():
-            start.wait()
-            response = patient_app.test_client().post("/api/v1/transfers", json=body,
-                                                      headers=headers)
-            answers.append((response.status_code, response.json))
-            db.session.remove()
-
-    threads = [threading.Thread(target=send) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    answers = post_at_once(patient_app, "/api/v1/transfers", body, headers, 4)
     assert len(answers) == 4
     assert {status for status, _ in answers} == {201}, answers
     assert len({str(answer) for _, answer in answers}) == 1

@@ -25,10 +25,11 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from sqlalchemy import BigInteger, String, cast, func, literal, select, type_coerce
 from sqlalchemy.exc import OperationalError
 
+from ...domain.vocabulary import MOVEMENT_KINDS
 from ...errors import BadInput
 from ...extensions import db
 from ...messages import _
-from ...models import Movement, MovementKind
+from ...models import Movement
 from ...models.types import utcnow
 from .. import reports
 from .._tx import dialect_name
@@ -37,22 +38,11 @@ from . import settings as conf
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 JOURNAL_CODE = "ST"
-K = MovementKind
-EVENT_CLASS = {
-    K.OPENING: "opening", K.RECEIPT: "receipt", K.TRANSFER_OUT: "transfer",
-    K.TRANSFER_IN: "transfer", K.ADJUSTMENT: "adjustment", K.COUNT: "count",
-    K.PICK_OUT: "issue", K.PICK_IN: "issue", K.CONSUME: "production", K.OUTPUT: "production",
-    K.RETURN_OUT: "production", K.RETURN_IN: "production", K.WASTE: "production",
-    K.SHIPMENT: "shipment", K.REVALUATION_OUT: "revaluation", K.REVALUATION_IN: "revaluation",
-}
+EVENT_CLASS = {code: kind.journal for code, kind in MOVEMENT_KINDS.items()}
 # the counterpart of a movement's value, by kind; None: inside the stock accounts (what
 # does not cancel out, a production order's labour and overhead, is production_absorbed)
-COUNTERPART = {
-    K.OPENING: "opening_stock", K.RECEIPT: "goods_received_not_invoiced",
-    K.SHIPMENT: "cost_of_goods_sold", K.WASTE: "scrap",
-    K.ADJUSTMENT: ("adjustment_loss", "adjustment_gain"), K.COUNT: ("count_loss", "count_gain"),
-    K.REVALUATION_OUT: "variation", K.REVALUATION_IN: "variation",
-}
+COUNTERPART = {code: kind.counterpart for code, kind in MOVEMENT_KINDS.items()
+               if kind.counterpart}
 
 
 def cents(value: Decimal) -> Decimal:

@@ -22,7 +22,7 @@ from ...messages import _
 from ...models import ClosedPeriod
 from ...models.types import utcnow
 from .. import reports
-from .._tx import commit
+from .._tx import transactional
 from . import journal as jr
 from . import settings as conf
 
@@ -58,6 +58,7 @@ def _stored_entries(period: ClosedPeriod) -> list[jr.Entry]:
     return [jr.Entry.from_dict(e) for e in json.loads(period.journal)]
 
 
+@transactional
 def close_period(*, month, user_id=None) -> ClosedPeriod:
     """Close a month that has ended; months close in order, each after the one before."""
     start = _month(month)
@@ -86,7 +87,6 @@ def close_period(*, month, user_id=None) -> ClosedPeriod:
                           balances=json.dumps(balances), user_id=user_id)
     db.session.add(period)
     db.session.flush()
-    commit()
     return period
 
 

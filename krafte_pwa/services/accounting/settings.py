@@ -18,7 +18,7 @@ from ...errors import BadInput
 from ...extensions import db
 from ...messages import N_, _, known
 from ...models import Setting
-from .._tx import commit
+from .._tx import transactional
 
 METHODS = ("periodic", "perpetual")
 DEFAULT_METHOD = "perpetual"
@@ -106,6 +106,7 @@ def _put(key: str, value: str) -> None:
         row.value = value
 
 
+@transactional
 def save(*, method=None, accounts=None, siren=None) -> dict:
     """Change the method and/or some accounts (those not named keep their number).
     Everything is checked before anything changes."""
@@ -137,5 +138,4 @@ def save(*, method=None, accounts=None, siren=None) -> dict:
         _put(KEY_SIREN, str(siren))
     if changes:
         _put(KEY_ACCOUNTS, json.dumps({**_accounts(), **changes}, sort_keys=True))
-    commit()
     return current()

@@ -1,6 +1,5 @@
 """JSON API v1: authentication, CSRF for cookie sessions, idempotent state changes."""
 
-import json
 from functools import wraps
 
 from flask import Blueprint, Response, g, request
@@ -40,6 +39,12 @@ def body() -> dict:
     return data
 
 
+def optional_field(name: str):
+    """A field of a body that may be left out entirely (no body, or not a JSON object)."""
+    data = request.get_json(silent=True)
+    return data.get(name) if isinstance(data, dict) else None
+
+
 def user_id() -> int:
     return current_user.id
 
@@ -67,10 +72,6 @@ def idempotent(view):
         return response
 
     return wrapper
-
-
-def dumps(data) -> str:
-    return json.dumps(data)
 
 
 from . import (  # noqa: E402,F401  (routes register on bp)

@@ -7,19 +7,12 @@ from flask import Response, current_app, request
 from flask_babel import force_locale
 from flask_login import current_user
 
-from ...domain.numbers import to_str
 from ...errors import BadInput
 from ...messages import _
 from ...services import accounting
 from ..auth import role_required
+from ..serializers.accounting import closed_period_json, journal_json, periods_json
 from . import body, bp, idempotent
-
-
-def entry_json(entry) -> dict:
-    return {"number": entry.number, "date": entry.date.isoformat(), "journal": entry.journal,
-            "label": entry.label, "document": entry.document,
-            "lines": [{"account": ln.account, "debit": to_str(ln.debit),
-                       "credit": to_str(ln.credit)} for ln in entry.lines]}
 
 
 @bp.get("/accounting/settings")
@@ -41,19 +34,13 @@ def save_accounting_settings():
 def accounting_journal():
     args = request.args
     journal = accounting.journal(args.get("from"), args.get("to"))
-    return {"method": journal.method, "from": journal.start.date().isoformat(),
-            "to": journal.last_day.isoformat(),
-            "currency": current_app.config.get("CURRENCY", "EUR"),
-            "entries": [entry_json(e) for e in journal.entries]}
+    return journal_json(journal, current_app.config.get("CURRENCY", "EUR"))
 
 
 @bp.get("/accounting/periods")
 @role_required("manager")
 def accounting_periods():
-    return {"items": [{"month": p.start.strftime("%Y-%m"), "method": p.method,
-                       "closed_at": p.closed_at.isoformat() + "Z",
-                       "closed_by": p.user.username if p.user else None}
-                      for p in accounting.closed_periods()]}
+    return periods_json(accounting.closed_periods())
 
 
 @bp.post("/accounting/periods")
@@ -61,8 +48,7 @@ def accounting_periods():
 @idempotent
 def close_accounting_period():
     period = accounting.close_period(month=body().get("month"), user_id=current_user.id)
-    return {"month": period.start.strftime("%Y-%m"), "method": period.method,
-            "closed_at": period.closed_at.isoformat() + "Z"}, 201
+    return closed_period_json(period), 201
 
 
 @bp.get("/accounting/export")

@@ -7,6 +7,7 @@ from ...errors import BadInput
 from ...messages import _
 from ...services import imports
 from ..auth import role_required
+from ..serializers.imports import import_report_json
 from . import bp, user_id
 
 RUNNERS = {"items": imports.import_items, "opening-stock": imports.import_opening_stock,
@@ -25,7 +26,4 @@ def import_csv(kind):
     run = RUNNERS[kind]
     extra = {"user_id": user_id()} if kind != "items" else {}
     report = run(data, dry_run=dry_run, **extra)
-    body = {"rows": report.rows, "written": report.written, "created": report.created,
-            "problems": [{"line": p.line, "column": p.column, "reason": p.reason}
-                         for p in report.problems]}
-    return body, (422 if report.problems else (200 if dry_run else 201))
+    return import_report_json(report), (422 if report.problems else (200 if dry_run else 201))

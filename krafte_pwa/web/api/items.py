@@ -2,13 +2,18 @@
 
 from flask import request
 
-from ...domain.numbers import to_str
 from ...errors import BadInput
 from ...messages import _, field_name
 from ...services import catalog, queries
 from ..auth import role_required
+from ..serializers.common import page_json
+from ..serializers.items import (
+    item_json,
+    location_change_json,
+    location_json,
+    new_location_json,
+)
 from . import body, bp, idempotent
-from .serializers import item_json, page_json
 
 ITEM_FIELDS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantity",
                "shelf_life_days", "requires_qc", "gtin", "density", "pack_units",
@@ -68,7 +73,7 @@ def create_location():
     data = body()
     location = catalog.create_location(code=data.get("code"), name=data.get("name"),
                                        parent=data.get("parent"))
-    return {"code": location.code, "name": location.name, "contents": []}, 201
+    return new_location_json(location), 201
 
 
 @bp.patch("/locations/<code>")
@@ -84,17 +89,10 @@ def update_location(code):
     location = catalog.update_location(code=code, name=data.get("name"),
                                        parent=data.get("parent"),
                                        archived=data.get("archived"))
-    return {"code": location.code, "name": location.name,
-            "parent": location.parent.code if location.parent else None,
-            "archived": location.archived}, 200
+    return location_change_json(location), 200
 
 
 @bp.get("/locations/<code>")
 def get_location(code):
     location, rows = queries.location_contents(code)
-    return {
-        "code": location.code, "name": location.name, "kind": location.kind,
-        "contents": [{"lot": lot.code, "item": item.sku, "quantity": to_str(q),
-                      "unit": item.unit, "expiry": lot.expiry.isoformat() if lot.expiry else None}
-                     for lot, item, q in rows],
-    }
+    return location_json(location, rows)

@@ -2,42 +2,11 @@
 
 from flask import request
 
-from ...domain.numbers import to_str
 from ...services import purchasing
 from ..auth import role_required
-from . import body, bp, idempotent, user_id
-from .serializers import page_json, shows_costs
-
-
-def _day(value):
-    return value.isoformat() if value else None
-
-
-def _stamp(value):
-    return value.isoformat() + "Z" if value else None
-
-
-def order_json(order, *, with_lines: bool = True) -> dict:
-    costs = shows_costs()
-    data = {"number": order.number, "supplier": order.supplier.name, "status": order.status,
-            "expected_date": _day(order.expected_date), "note": order.note,
-            "created_at": _stamp(order.created_at), "ordered_at": _stamp(order.ordered_at)}
-    if with_lines:
-        lines = []
-        for p in purchasing.progress(order):
-            ln = p.line
-            row = {"line": ln.position, "item": ln.item.sku, "item_name": ln.item.name,
-                   "unit": ln.item.unit, "quantity": to_str(ln.quantity),
-                   "entered_quantity": to_str(ln.entered_quantity),
-                   "entered_unit": ln.entered_unit, "received": to_str(p.received),
-                   "open": to_str(p.open), "expected_date": _day(ln.expected_date)}
-            if costs:
-                row.update(unit_price=to_str(ln.unit_price), value=to_str(p.value))
-            lines.append(row)
-        data["lines"] = lines
-    if costs:
-        data["total"] = to_str(purchasing.order_total(order))
-    return data
+from ..serializers.common import page_json
+from ..serializers.purchasing import drafts_json, order_json
+from . import body, bp, idempotent, optional_field, user_id
 
 
 @bp.post("/purchase-orders")
@@ -76,9 +45,7 @@ def order_purchase_order(number):
 @role_required("manager")
 @idempotent
 def cancel_purchase_order(number):
-    data = request.get_json(silent=True)
-    reason = data.get("reason") if isinstance(data, dict) else None
-    order = purchasing.cancel_purchase_order(number=number, reason=reason)
+    order = purchasing.cancel_purchase_order(number=number, reason=optional_field("reason"))
     return order_json(order), 200
 
 
@@ -86,9 +53,5 @@ def cancel_purchase_order(number):
 @role_required("manager")
 @idempotent
 def purchase_orders_from_alerts():
-    data = request.get_json(silent=True)
-    items = data.get("items") if isinstance(data, dict) else None
-    result = purchasing.draft_from_alerts(items=items, user_id=user_id())
-    return {"orders": [order_json(o) for o in result.orders],
-            "no_supplier": [{"item": low.item.sku, "suggested_quantity": to_str(low.suggested)}
-                            for low in result.no_supplier]}, 201
+    result = purchasing.draft_from_alerts(items=optional_field("items"), user_id=user_id())
+    return drafts_json(result), 201
