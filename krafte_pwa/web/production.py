@@ -5,6 +5,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..domain.vocabulary import ORDER_STATUSES
 from ..errors import KrafteError
 from ..services import item_queries, production, production_queries, recipes, trace
 from ..services.location_queries import storage_locations
@@ -34,7 +35,8 @@ def index():
     args = request.args
     page = production_queries.list_orders(status=args.get("status") or None,
                                           page=args.get("page"), per_page=50)
-    return render_template("production/index.html", page=page, status=args.get("status", ""))
+    return render_template("production/index.html", page=page, status=args.get("status", ""),
+                           order_statuses=ORDER_STATUSES)
 
 
 @bp.route("/new", methods=["GET", "POST"])
