@@ -26,6 +26,16 @@ def _(message: str, **values) -> str:
     return message % values if values else message
 
 
+def day(value) -> str:
+    """A date in a sentence: in the user's locale (31/12/2026, Dec 31, 2026); ISO outside a
+    request."""
+    if not has_request_context():
+        return value.isoformat()
+    from flask_babel import format_date, get_locale
+
+    return format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
+
+
 def field_name(field: str, english: str | None = None) -> str:
     """The field as a sentence names it: translated, or in English `english` or the
     identifier's words; a path into a list names its place first ("Line 2, lot 1: quantity")."""

@@ -19,6 +19,7 @@ from ..models.types import utcnow
 from . import _inputs as read
 from . import _production as prod
 from ._tx import transactional
+from .lot_usability import REFUSED
 
 MAX_PICKS = 200
 
@@ -76,9 +77,9 @@ def _read_pick(entry: dict, field: str, needs: set[int]) -> dict:
         raise BadInput(_("lot %(lot)s is %(sku)s, which this order does not use",
                          lot=lot.code, sku=lot.item.sku),
                        code="not_in_recipe", details={"field": f"{field}.lot"})
-    if lot.status != "released":
-        raise LotNotUsable(_("lot %(lot)s cannot be used: it is %(status)s",
-                             lot=lot.code, status=_status_word(lot.status)),
+    if lot.status != "released":  # an expired lot waits for Start (a manager may override)
+        raise LotNotUsable(_(REFUSED[(lot.status, "use")], lot=lot.code),
+                           code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
                            details={"field": f"{field}.lot", "status": lot.status})
     location = read.location(entry.get("location"))
     quantity = read.base_quantity(lot.item, entry.get("quantity"), entry.get("unit"),
@@ -89,12 +90,6 @@ def _read_pick(entry: dict, field: str, needs: set[int]) -> dict:
                        details={"field": f"{field}.suggested"})
     return {"lot_id": lot.id, "location_id": location.id, "quantity": quantity,
             "suggested": suggested}
-
-
-def _status_word(status: str) -> str:
-    words = {"quarantine": _("in quarantine"), "blocked": _("blocked"),
-             "released": _("released")}
-    return words.get(status, status)
 
 
 def scanned(order: ProductionOrder) -> list[Scanned]:

@@ -99,3 +99,20 @@ def test_moments_are_written_in_the_users_locale_for_the_device_to_localise(clie
     assert moment, page
     day, month, year = moment.group(2)[:10].split("/")
     assert moment.group(1).startswith(f"{year}-{month}-{day}")
+
+
+def test_a_date_in_a_refusal_is_written_in_the_users_locale(client, operator, users):
+    from krafte_pwa.services import production
+    from tests.factories import in_days, receive
+    from tests.production_factories import candle_batch_workshop
+
+    candle_batch_workshop()
+    expired = receive("WAX", "500", expiry=in_days(-2))
+    number = production.plan_order(item="CANDLE", quantity="1").number
+    answers = [client.post(f"/api/v1/production-orders/{number}/start", headers=headers,
+                           json={"picks": [{"lot": expired, "quantity": "200"}]})
+               for headers in ({**operator, **FR}, operator)]
+    assert [a.json["error"]["code"] for a in answers] == ["lot_expired", "lot_expired"]
+    day = in_days(-2)
+    assert f"le {day:%d/%m/%Y}" in answers[0].json["error"]["message"]
+    assert f"{day:%b} {day.day}, {day.year}" in answers[1].json["error"]["message"]

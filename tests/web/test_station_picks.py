@@ -85,7 +85,7 @@ def test_bad_lists_are_refused_and_change_nothing(app, client, operator):
     cases = [
         ({"picks": "wick"}, 400, "bad_input"),
         ({"picks": [good, {**good, "lot": "NOPE"}]}, 404, "unknown_lot"),
-        ({"picks": [good, {**good, "lot": lots["jar"]}]}, 409, "lot_not_usable"),
+        ({"picks": [good, {**good, "lot": lots["jar"]}]}, 409, "lot_blocked"),
         ({"picks": [good, {**good, "lot": lots["wax_soon"], "quantity": "0"}]}, 400,
          "bad_quantity"),
         ({"picks": [good, {**good, "lot": lots["wax_soon"], "location": "NOWHERE"}]}, 404,
