@@ -116,3 +116,17 @@ def test_a_date_in_a_refusal_is_written_in_the_users_locale(client, operator, us
     day = in_days(-2)
     assert f"le {day:%d/%m/%Y}" in answers[0].json["error"]["message"]
     assert f"{day:%b} {day.day}, {day.year}" in answers[1].json["error"]["message"]
+
+
+def test_a_label_refusal_speaks_the_users_language(client, login_as, shop):
+    from tests.factories import receive
+
+    code = receive("WAX", "100")
+    login_as("operator")
+    english = client.get(f"/labels/lots.pdf?codes={code}&layout=a9-1x1")
+    client.post("/language", data={"locale": "fr", "next": "/"})
+    french = client.get(f"/labels/lots.pdf?codes={code}&layout=a9-1x1")
+    assert english.status_code == french.status_code == 400
+    assert english.json["error"]["code"] == french.json["error"]["code"] == "unknown_layout"
+    assert english.json["error"]["message"].startswith("unknown label layout 'a9-1x1'")
+    assert french.json["error"]["message"].startswith("planche d’étiquettes inconnue « a9-1x1 »")
