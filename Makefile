@@ -70,7 +70,7 @@ endif
 	echo; echo "Krafte is running. Open http://localhost:$(PORT)/ here, or http://$${ip:-<this machine>}:$(PORT)/ from a phone on the same network."; \
 	if [ -n "$$ip" ] && [ -z "$$KRAFTE_BASE_URL" ]; then echo "Labels will carry http://$$ip:$(PORT)/ (set KRAFTE_BASE_URL to choose another address)."; fi; \
 	if [ "$(DEMO)" != "0" ]; then echo "Demo login: manager / krafte-demo (operator / krafte-floor, admin / krafte-admin)"; fi; echo; \
-	exec $(BIN)/gunicorn --workers 2 --threads 4 --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
+	exec $(BIN)/gunicorn --workers 2 --threads 4 --preload --bind $(HOST):$(PORT) --access-logfile - 'krafte_pwa:create_app()'
 
 dev: migrate
 	$(FLASK) demo --if-empty

@@ -31,3 +31,95 @@ def figures(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
     return statistics.median(ordered), ordered[min(len(ordered) - 1,
                                                    round(0.95 * (len(ordered) - 1)))]
+
+
+class Verdicts:
+    """The targets a bench prints, met or missed; `exit_code` is 1 when one was missed.
+    Each target is judged on the statistic its text names."""
+
+    def __init__(self):
+        self.missed: list[str] = []
+
+    def under(self, label: str, statistic: str, value: float, target: float) -> str:
+        if value < target:
+            return f"{statistic} < {target:g} ms ok"
+        self.missed.append(f"{label}: {statistic} {value:.2f} ms, target < {target:g} ms")
+        return f"{statistic} < {target:g} ms MISSED"
+
+    def within(self, label: str, statistic: str, small: float, large: float,
+               factor: float = 1.5) -> str:
+        """`large` (long history) at most `factor` × `small` (short history)."""
+        ratio = large / small if small else float("inf")
+        if ratio <= factor:
+            return f"{ratio:.2f}× ok"
+        self.missed.append(f"{label}: {statistic} {large:.2f} ms at the long history is "
+                           f"{ratio:.2f}× the {small:.2f} ms of the short one "
+                           f"(target ≤ {factor:g}×)")
+        return f"{ratio:.2f}× MISSED (≤ {factor:g}×)"
+
+    def exit_code(self) -> int:
+        if self.missed:
+            print("\ntargets missed:")
+            for line in self.missed:
+                print("  " + line)
+            return 1
+        print("\nevery target met")
+        return 0
+
+
+def databases(kind: str):
+    """(label, new_url) per database kind to run on: `new_url(name)` gives a fresh
+    database, a file in a temporary folder (SQLite) or one on a throwaway PostgreSQL server
+    (tests/pg_server.py); everything is removed afterwards."""
+    import tempfile
+    from pathlib import Path
+
+    if kind in ("sqlite", "both"):
+        with tempfile.TemporaryDirectory() as tmp:
+            yield "SQLite", lambda name: f"sqlite:///{Path(tmp) / name}.db"
+    if kind in ("postgresql", "both"):
+        from tests.pg_server import PostgresServer, find_bin_dir
+
+        server = PostgresServer(find_bin_dir()).start()
+        try:
+            yield "PostgreSQL", server.create_database
+        finally:
+            server.stop()
+
+
+def bulk_insert(table: str, columns: list[str], rows) -> None:
+    """Rows in one transaction through the driver: COPY on PostgreSQL, executemany on
+    SQLite. Values as the columns store them (scaled integers, ISO dates)."""
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        if db.engine.dialect.name == "postgresql":
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            raw.commit()
+        else:
+            marks = ", ".join("?" for _ in columns)
+            cur.execute("BEGIN")
+            cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                            rows)
+            cur.execute("COMMIT")
+    finally:
+        raw.close()
+
+
+def after_bulk(tables: list[str]) -> None:
+    """PostgreSQL: move the id sequences past the ids inserted by hand, then VACUUM ANALYZE
+    (what autovacuum does to a table that grew: statistics and the visibility map that
+    index-only scans rely on); SQLite: ANALYZE."""
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            for table in tables:
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+        else:
+            conn.exec_driver_sql("ANALYZE")
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")

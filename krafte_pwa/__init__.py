@@ -1,5 +1,8 @@
 """Krafte PWA: inventory and production for small batch manufacturers."""
 
+import functools
+import os
+import weakref
 from datetime import timedelta
 from pathlib import Path
 
@@ -8,6 +11,13 @@ from flask import Flask
 from . import config as config_module
 from .db_session import configure_engine
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def _forget_pool(engine_ref) -> None:
+    engine = engine_ref()
+    if engine is not None:
+        engine.dispose(close=False)
+
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -43,8 +53,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     babel.init_app(app, locale_selector=i18n.select_locale)
     with app.app_context():
-        for engine in db.engines.values():
-            configure_engine(engine, busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
+        engines = list(db.engines.values())
+    for engine in engines:
+        configure_engine(engine, busy_timeout=app.config["SQLITE_BUSY_TIMEOUT"])
+        # Preloaded by gunicorn (--preload): a worker forked from the master never uses
+        # a connection the master opened.
+        os.register_at_fork(after_in_child=functools.partial(_forget_pool, weakref.ref(engine)))
 
     from .web import register, security
 

@@ -88,7 +88,7 @@ def start_gunicorn(env: dict, port: int, log: Path, workers: int = 2,
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
-             str(threads), "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
+             str(threads), "--preload", "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
              "krafte_pwa:create_app()"],
             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60

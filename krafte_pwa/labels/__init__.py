@@ -15,8 +15,6 @@ Bad sizes, layouts or dpi raise ``LabelError`` with a stable ``code``.
 """
 
 from .data import DEFAULT_CAPTIONS, KINDS, LabelData, LabelError
-from .pdf import render_pdf
-from .png import render_png
 from .sizes import (
     DPIS,
     PAGE_SIZES,
@@ -29,7 +27,27 @@ from .sizes import (
     roll_size,
 )
 from .text import shorten, wrap
-from .zpl import render_zpl
+
+
+def render_pdf(*args, **kwargs) -> bytes:
+    """See labels.pdf.render_pdf (reportlab is loaded on the first PDF, not at start)."""
+    from .pdf import render_pdf as render
+
+    return render(*args, **kwargs)
+
+
+def render_zpl(*args, **kwargs) -> str:
+    """See labels.zpl.render_zpl (the QR encoder is loaded on the first label)."""
+    from .zpl import render_zpl as render
+
+    return render(*args, **kwargs)
+
+
+def render_png(*args, **kwargs) -> bytes:
+    """See labels.png.render_png (Pillow is loaded on the first PNG, not at start)."""
+    from .png import render_png as render
+
+    return render(*args, **kwargs)
 
 __all__ = [
     "DEFAULT_CAPTIONS",

@@ -48,6 +48,17 @@ from .system import RateLimitCounter  # noqa: E402
 from .users import UserSession  # noqa: E402
 
 __all__ += ["RateLimitCounter", "UserSession"]
+# Sales orders and their reservations.
+from .sales_orders import (  # noqa: E402
+    OPEN_SALES_STATUSES,
+    SALES_ORDER_STATUSES,
+    SalesOrder,
+    SalesOrderLine,
+    SalesReservation,
+)
+
+__all__ += ["OPEN_SALES_STATUSES", "SALES_ORDER_STATUSES", "SalesOrder", "SalesOrderLine",
+            "SalesReservation"]
 
 # Lots scanned at the station before an order starts.
 from .station import StationPick  # noqa: E402

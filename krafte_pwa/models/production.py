@@ -93,6 +93,9 @@ class ProductionOrder(db.Model):
     override_reason: Mapped[str | None] = mapped_column(Text)
     override_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    # the order this one makes an intermediate for: that order waits for this one to start
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("production_order.id"),
+                                                  index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -107,6 +110,13 @@ class ProductionOrder(db.Model):
     reservations = relationship("Reservation", order_by="Reservation.position",
                                 back_populates="order")
     picks = relationship("Pick", order_by="Pick.id", back_populates="order")
+    parent = relationship("ProductionOrder", remote_side=[id], back_populates="sub_orders")
+    sub_orders = relationship("ProductionOrder", back_populates="parent",
+                              order_by="ProductionOrder.id")
+
+    # Not stored: the FEFO suggestions planning computed (item id -> (takes, missing)),
+    # so its answer shows them without reading stock again.
+    suggestions = None
 
     __table_args__ = (
         CheckConstraint("status IN ('planned', 'in_progress', 'completed', 'cancelled')",
@@ -164,8 +174,9 @@ class Pick(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     order = relationship(ProductionOrder, back_populates="picks")
-    lot = relationship("Lot")
-    location = relationship("Location")
+    # a pick is always shown with its lot and where it came from
+    lot = relationship("Lot", lazy="joined", innerjoin=True)
+    location = relationship("Location", lazy="joined", innerjoin=True)
 
     __table_args__ = (
         UniqueConstraint("order_id", "lot_id", "location_id"),

@@ -21,6 +21,8 @@ class Shipment(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     shipped_at: Mapped[datetime | None] = mapped_column(DateTime)
+    sales_order_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order.id"),
+                                                       index=True)
 
     customer = relationship("Partner")
     lines = relationship("ShipmentLine", order_by="ShipmentLine.position",
@@ -37,6 +39,8 @@ class ShipmentLine(db.Model):
     position: Mapped[int] = mapped_column(Integer)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Quantity())  # base unit ordered
+    sales_line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_line.id"),
+                                                      index=True)
 
     shipment = relationship(Shipment, back_populates="lines")
     item = relationship("Item")

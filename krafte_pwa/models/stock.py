@@ -46,6 +46,12 @@ class Lot(db.Model):
         CheckConstraint("origin IN ('receipt', 'production', 'opening')", name="origin"),
         CheckConstraint("unit_cost >= 0", name="unit_cost"),
         Index("ix_lot_item_fefo", "item_id", "expiry", "lot_date"),
+        # the alert lists start from the few lots they concern, not from every lot
+        Index("ix_lot_expiry", "expiry"),
+        Index("ix_lot_not_released", "status", sqlite_where=text("status <> 'released'"),
+              postgresql_where=text("status <> 'released'")),
+        Index("ix_lot_zero_cost", "item_id", sqlite_where=text("unit_cost = 0"),
+              postgresql_where=text("unit_cost = 0")),
     )
 
 
@@ -100,6 +106,9 @@ class Balance(db.Model):
         # most balances of a long-lived workshop are used-up lots at zero: lists of what is
         # in stock (alerts, exports, valuation) scan only the rows with stock
         Index("ix_balance_in_stock", "lot_id", "location_id", "item_id", "quantity",
+              sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # availability and FEFO of some items read only their balances with stock
+        Index("ix_balance_item_in_stock", "item_id", "lot_id", "location_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
     )
 

@@ -24,6 +24,8 @@ from ..messages import N_, _, field_name, known
 from ..models import Item, Location, Lot, Partner, ProductionOrder
 from ._tx import upsert
 
+ZERO = Decimal(0)
+
 # Dates a workshop can mean; beyond them date arithmetic (a day after, a window before)
 # would overflow Python's date range.
 FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)
@@ -217,6 +219,44 @@ def partner(name, *, supplier: bool = False, customer: bool = False) -> Partner 
     found.is_supplier = found.is_supplier or supplier
     found.is_customer = found.is_customer or customer
     return found
+
+
+def scaled(value, field: str, places: int, *, allow_zero: bool = True,
+           default: Decimal = ZERO, maximum: Decimal | None = None) -> Decimal:
+    if value is None or value == "":
+        return default
+    result = number(value, field, allow_zero=allow_zero)
+    if not fits_scale(result, places):
+        raise BadQuantity(_("%(field)s has more than %(places)s decimal places",
+                            field=field_name(field), places=places),
+                          details={"field": field})
+    if maximum is not None and result > maximum:
+        raise BadQuantity(_("%(field)s must be at most %(maximum)s", field=field_name(field),
+                            maximum=maximum), details={"field": field})
+    return result
+
+
+def quantity_field(value, field: str, *, allow_zero: bool = True) -> Decimal:
+    return scaled(value, field, QUANTITY_PLACES, allow_zero=allow_zero)
+
+
+def object_list(value, field: str, *, required: bool = False, limit: int = 500) -> list[dict]:
+    if value is None:
+        if required:
+            raise BadInput(_("%(field)s is required", field=field_name(field)),
+                           details={"field": field})
+        return []
+    if not isinstance(value, list):
+        raise BadInput(_("%(field)s must be a list", field=field_name(field)),
+                       details={"field": field})
+    if len(value) > limit:
+        raise BadInput(_("%(field)s has more than %(limit)s entries", field=field_name(field),
+                         limit=limit), details={"field": field})
+    for index, entry in enumerate(value):
+        if not isinstance(entry, dict):
+            raise BadInput(_("%(field)s must be an object",
+                             field=field_name(f"{field}[{index}]")), details={"field": field})
+    return value
 
 
 # No "/": codes are path segments of pages and of the label URLs (/items/<sku>, /loc/<code>).

@@ -1,8 +1,9 @@
 """Posts movements and keeps balances. Never commits.
 
-A take is one conditional UPDATE (`quantity >= take`): atomic on SQLite and PostgreSQL,
-so two takes racing for the same stock cannot both succeed. Balance rows are touched in
-(lot, location) order so concurrent transactions lock them in the same order.
+A take is a conditional UPDATE (`quantity >= take`): atomic on SQLite and PostgreSQL,
+so two takes racing for the same stock cannot both succeed. The balance rows that change
+are locked first, in (lot, location) order, so concurrent transactions lock them in the
+same order.
 
 Additions are bounded too: a balance that would pass MAX_QUANTITY is refused, and an
 item's total on hand stays within MAX_ITEM_STOCK, so no
@@ -13,7 +14,7 @@ balance and no sum of balances can outgrow the 64-bit scaled integer they are st
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, literal, select, update
+from sqlalchemy import and_, bindparam, func, insert, select, tuple_, update
 
 from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
 from ..errors import BadQuantity, InsufficientStock
@@ -22,9 +23,6 @@ from ..messages import _
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
 from ._tx import upsert
-
-# Typed, so it is bound at the stored scale (a sum of two columns has no type of its own).
-_MAX_BALANCE = literal(MAX_QUANTITY, Quantity())
 
 
 @dataclass
@@ -38,48 +36,92 @@ class Posting:
 
 
 def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
-    """Apply postings in a stable lock order; raise InsufficientStock if any would go < 0."""
+    """Apply postings; raise InsufficientStock if any balance would go below zero (then,
+    found from the locked quantities before anything is written, nothing was written).
+
+    A constant number of statements whatever the number of postings: the balance rows
+    that change are locked in (lot, location) order (PostgreSQL), the takes go in one
+    executemany of conditional UPDATEs, the additions in one upsert, the movements in one
+    INSERT. The returned movements are not attached to the session (no ids)."""
     table = Balance.__table__
     now = utcnow()
-    ordered = sorted(postings, key=lambda p: (p.lot.id, p.location_id, p.quantity >= 0))
+    takes, adds = _net_changes(postings)
     _check_item_totals(postings)
-    adds: list[Posting] = []  # consecutive additions go in one executemany, in order
-    added: list[Posting] = []
-    for p in ordered:
-        if p.quantity > 0:
-            if p.quantity > MAX_QUANTITY:
-                _too_much_here(p)
-            adds.append(p)
-            added.append(p)
-            continue
-        _add(table, adds)
-        take = -p.quantity
-        result = db.session.execute(
-            update(table)
-            .where(and_(table.c.lot_id == p.lot.id, table.c.location_id == p.location_id,
-                        table.c.quantity >= take))
-            .values(quantity=table.c.quantity - take)
-        )
-        if result.rowcount != 1:
-            have = on_hand(p.lot.id, p.location_id)
-            raise InsufficientStock(
-                _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
-                  lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
-                  requested=to_str(take)),
-                details={"lot": p.lot.code, "on_hand": to_str(have),
-                         "requested": to_str(take)},
-            )
-    _add(table, adds)
-    _check_balances(added)
-    movements = [
-        Movement(lot_id=p.lot.id, location_id=p.location_id, item_id=p.lot.item_id,
-                 quantity=p.quantity, unit_cost=p.lot.unit_cost, kind=p.kind,
-                 document=p.document, reason=p.reason, user_id=user_id, created_at=now)
-        for p in postings
-    ]
-    db.session.add_all(movements)
-    db.session.flush()
-    return movements
+    held = _lock_balances(sorted(set(takes) | set(adds)))
+    for key in sorted(takes):
+        if held.get(key, Decimal(0)) < takes[key][1]:
+            _short(takes[key][0], held.get(key, Decimal(0)), takes[key][1])
+    _take(table, takes)
+    added = [p for p in sorted(postings, key=_key) if p.quantity > 0]
+    _check_balances(added, held, takes)
+    _add(table, added)
+    rows = [{"lot_id": p.lot.id, "location_id": p.location_id, "item_id": p.lot.item_id,
+             "quantity": p.quantity, "unit_cost": p.lot.unit_cost, "kind": p.kind,
+             "document": p.document, "reason": p.reason, "user_id": user_id,
+             "created_at": now} for p in postings]
+    db.session.execute(insert(Movement), rows)  # one executemany, no RETURNING
+    return [Movement(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
+
+
+def _key(p: Posting) -> tuple[int, int]:
+    return p.lot.id, p.location_id
+
+
+def _net_changes(postings: list[Posting]):
+    """Takes per balance (lot, location) -> (a posting, total taken); additions are
+    checked against MAX_QUANTITY one by one."""
+    takes: dict[tuple[int, int], tuple[Posting, Decimal]] = {}
+    adds: dict[tuple[int, int], Posting] = {}
+    for p in postings:
+        if p.quantity < 0:
+            first, total = takes.get(_key(p), (p, Decimal(0)))
+            takes[_key(p)] = (first, total - p.quantity)
+        elif p.quantity > MAX_QUANTITY:
+            _too_much_here(p)
+        else:
+            adds.setdefault(_key(p), p)
+    return takes, adds
+
+
+def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal]:
+    """The quantities of the balances about to change; on PostgreSQL their rows locked,
+    in (lot, location) order, so concurrent postings never wait on each other in a cycle.
+    On SQLite the FOR UPDATE takes the database's write lock (db_session), so there too
+    the quantities read stay true until the transaction ends."""
+    if not keys:
+        return {}
+    query = (select(Balance.lot_id, Balance.location_id, Balance.quantity)
+             .where(tuple_(Balance.lot_id, Balance.location_id).in_(keys))
+             .order_by(Balance.lot_id, Balance.location_id).with_for_update())
+    return {(lot, where): qty for lot, where, qty in db.session.execute(query).all()}
+
+
+def _take(table, takes) -> None:
+    """One conditional UPDATE per balance (`quantity >= take`), in one executemany: atomic
+    on both databases even without the row locks (SQLite)."""
+    if not takes:
+        return
+    keys = sorted(takes)
+    result = db.session.execute(
+        update(table)
+        .where(and_(table.c.lot_id == bindparam("k_lot"),
+                    table.c.location_id == bindparam("k_location"),
+                    table.c.quantity >= bindparam("take", type_=Quantity())))
+        .values(quantity=table.c.quantity - bindparam("take", type_=Quantity())),
+        [{"k_lot": lot, "k_location": where, "take": takes[(lot, where)][1]}
+         for lot, where in keys])
+    if result.rowcount != len(keys):  # taken by another writer since it was read
+        key = next((k for k in keys if on_hand(*k) < takes[k][1]), keys[0])
+        _short(takes[key][0], on_hand(*key), takes[key][1])
+
+
+def _short(p: Posting, have: Decimal, take: Decimal):
+    raise InsufficientStock(
+        _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
+          lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
+          requested=to_str(take)),
+        details={"lot": p.lot.code, "on_hand": to_str(have), "requested": to_str(take)},
+    )
 
 
 def _too_much_here(p: Posting):
@@ -110,7 +152,8 @@ def _check_item_totals(postings: list[Posting]) -> None:
         return
     totals = dict(db.session.execute(
         select(Balance.item_id, func.sum(Balance.quantity))
-        .where(Balance.item_id.in_(growing)).group_by(Balance.item_id)).all())
+        .where(Balance.item_id.in_(growing), Balance.quantity > 0)
+        .group_by(Balance.item_id)).all())
     for item_id in growing:
         have = totals.get(item_id) or Decimal(0)
         if have + growth[item_id] > MAX_ITEM_STOCK:
@@ -131,8 +174,8 @@ def _add(table, adds: list[Posting]) -> None:
 
     Unconditional, so it can be one executemany: every addition is at most MAX_QUANTITY,
     every balance was at most MAX_QUANTITY and the item's total stays within
-    MAX_ITEM_STOCK, so the sums fit the 64-bit column; _check_balances then refuses any
-    balance that went past MAX_QUANTITY (the caller's transaction is rolled back)."""
+    MAX_ITEM_STOCK, so the sums fit the 64-bit column; _check_balances has refused any
+    balance that would pass MAX_QUANTITY, from the locked quantities."""
     if not adds:
         return
     stmt = upsert(table)
@@ -146,18 +189,16 @@ def _add(table, adds: list[Posting]) -> None:
     adds.clear()
 
 
-def _check_balances(added: list[Posting]) -> None:
-    """One query: a balance that grew past MAX_QUANTITY is refused."""
-    if not added:
-        return
-    over = db.session.execute(
-        select(Balance.lot_id, Balance.location_id)
-        .where(Balance.lot_id.in_(sorted({p.lot.id for p in added})),
-               Balance.quantity > _MAX_BALANCE).limit(1)
-    ).first()
-    if over is not None:
-        _too_much_here(next(p for p in added
-                            if (p.lot.id, p.location_id) == (over.lot_id, over.location_id)))
+def _check_balances(added: list[Posting], held, takes) -> None:
+    """A balance that would grow past MAX_QUANTITY is refused, from the locked quantities."""
+    after = {}
+    for p in added:
+        key = _key(p)
+        if key not in after:
+            after[key] = held.get(key, Decimal(0)) - takes.get(key, (p, Decimal(0)))[1]
+        after[key] += p.quantity
+        if after[key] > MAX_QUANTITY:
+            _too_much_here(p)
 
 
 def on_hand(lot_id: int, location_id: int) -> Decimal:

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Balance, Item, Location, Lot
+from . import availability as avail
 from .lot_costs import has_cost_source
-from .queries import on_order_by_item, reserved_by_item
+from .queries import on_order_by_item
 from .settings import get_setting
 
 ZERO = Decimal(0)
@@ -52,29 +53,15 @@ def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
     return max(quantity, point - available - on_order)
 
 
-def _usable_by_item(today: date) -> dict[int, Decimal]:
-    usable = case(((Lot.status == "released") & or_(Lot.expiry.is_(None), Lot.expiry >= today),
-                   Balance.quantity), else_=0)
-    rows = db.session.execute(
-        select(Balance.item_id, func.sum(usable))
-        .join(Lot, Lot.id == Balance.lot_id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Location.kind == "storage", Balance.quantity > 0)
-        .group_by(Balance.item_id)
-    ).all()
-    return {item_id: Decimal(total or 0) for item_id, total in rows}
-
-
 def low_stock(today: date) -> list[LowStock]:
     items = db.session.execute(
         select(Item).where(Item.archived.is_(False), Item.reorder_point > 0)
     ).scalars().all()
-    usable = _usable_by_item(today)
-    reserved = reserved_by_item()
+    free = avail.available([item.id for item in items], today)
     on_order = on_order_by_item()
     found = []
     for item in items:
-        available = usable.get(item.id, ZERO) - reserved.get(item.id, ZERO)
+        available = free[item.id]
         ordered = on_order.get(item.id, ZERO)
         if available + ordered < item.reorder_point:
             found.append(LowStock(item, available, ordered, item.reorder_point,
@@ -114,7 +101,8 @@ def alerts(today: date | None = None, days: int | None = None,
     conditions = {
         "expiring": (Lot.expiry >= today, Lot.expiry <= horizon, Lot.status != "blocked"),
         "expired": (Lot.expiry < today,),
-        "quarantine": (Lot.status == "quarantine",),
+        # the second condition lets SQLite read the partial index of lots not released
+        "quarantine": (Lot.status == "quarantine", Lot.status != "released"),
     }
     if costs:
         conditions["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(

@@ -27,14 +27,15 @@ from . import _inputs as read
 from ._ledger import Posting, post
 from ._sequences import document_number
 from ._tx import in_transaction, transaction
-from .items import build_item
+from .items import build_item, update_item
 from .recipes import build_recipe, recipe_line
 from .stock import new_lot_code
 
 MAX_ROWS = 50_000
 ITEM_COLUMNS = ("sku", "name", "kind", "unit", "reorder_point", "reorder_quantity",
                 "shelf_life_days", "requires_qc", "gtin", "density", "sale_price",
-                "default_location", "default_supplier", "description", "standard_cost")
+                "default_location", "default_supplier", "description", "standard_cost",
+                "pack_units")
 STOCK_COLUMNS = ("item", "quantity", "unit", "location", "expiry", "unit_cost",
                  "supplier", "supplier_lot", "status", "date")
 # One row per recipe line; the recipe's own fields may repeat on each row or be given once.
@@ -52,7 +53,8 @@ ALIASES = {
     "composant": "component", "rendement": "yield_quantity", "unité rendement": "yield_unit",
     "unite rendement": "yield_unit", "perte %": "loss_percent", "perte": "loss_percent",
     "minutes": "labour_minutes", "taux horaire": "labour_rate", "frais par lot": "overhead",
-    "frais %": "overhead_percent",
+    "frais %": "overhead_percent", "conditionnements": "pack_units",
+    "conditionnement": "pack_units",
 }
 KIND_ALIASES = {"matière": "material", "matiere": "material", "semi-fini": "intermediate",
                 "produit": "product"}
@@ -71,6 +73,7 @@ class ImportReport:
     written: bool = False
     problems: list[Problem] = field(default_factory=list)
     created: list[str] = field(default_factory=list)  # SKUs or lot codes
+    updated: list[str] = field(default_factory=list)  # SKUs of items that existed
 
 
 def decode_csv(data: bytes | str) -> str:
@@ -141,8 +144,34 @@ def _date(value: str, column: str) -> date | None:
 
 def _problem(line: int, exc: KrafteError) -> Problem:
     field = exc.details.get("field") if exc.details else None
-    column = field.rsplit(".", 1)[-1] if field and "." in field else field
+    column = field
+    if column and column.startswith("pack_units"):
+        column = "pack_units"
+    elif column and "." in column:
+        column = column.rsplit(".", 1)[-1]
     return Problem(line, column, without_place(exc.message, field))
+
+
+PACK = re.compile(r"^\s*([^=]+?)\s*=\s*([0-9][0-9.,\s]*?)\s*([^\d\s.,][^=]*)?\s*$")
+
+
+def pack_units_cell(cell: str, unit: str | None) -> list[dict]:
+    """'drum=25 kg | box=12' (entries split by | or ;, a unit left out is the item's);
+    '-' is none."""
+    if cell.strip() == "-":
+        return []
+    packs = []
+    for part in re.split(r"[|;]", cell):
+        if not part.strip():
+            continue
+        found = PACK.match(part)
+        if found is None:
+            raise BadInput(_("pack_units: write each pack as name=quantity unit, for example "
+                             "drum=25 kg | box=12"), details={"field": "pack_units"})
+        name, quantity, pack_unit = found.groups()
+        packs.append({"name": name, "quantity": quantity.replace(" ", ""),
+                      "unit": (pack_unit or "").strip() or unit})
+    return packs
 
 
 class _Discarded(Exception):
@@ -173,26 +202,42 @@ def _one_transaction(function):
 
 @_one_transaction
 def import_items(data, *, dry_run: bool = False) -> ImportReport:
+    """New SKUs are created; a SKU that exists is updated with the cells the row fills
+    (an empty cell keeps what the item has; its pack units, when given, replace its own)."""
     rows = read_rows(data, ITEM_COLUMNS)
     report = ImportReport(rows=len(rows))
+    existing = {i.sku: i for i in db.session.execute(select(Item)).scalars()}
     seen: dict[str, int] = {}
     items = []
     for line, row in rows:
         values = {k: (v or None) for k, v in row.items()}
         if values.get("kind"):
-            values["kind"] = KIND_ALIASES.get(values["kind"].lower(), values["kind"].lower())
+            values["kind"] = KIND_ALIASES.get(values["kind"].lower(),
+                                              values["kind"].lower())
         sku = values.get("sku")
         if sku in seen:
-            report.problems.append(Problem(line, "sku", _("SKU %(sku)s is also on line %(line)s",
-                                                          sku=sku, line=seen[sku])))
+            report.problems.append(Problem(line, "sku", _(
+                "SKU %(sku)s is also on line %(line)s", sku=sku, line=seen[sku])))
             continue
         seen[sku] = line
         try:
             with db.session.no_autoflush:
-                items.append(build_item(**{k: values.get(k) for k in ITEM_COLUMNS}))
+                _item_row(values, existing.get(sku), items, report)
         except KrafteError as exc:
             report.problems.append(_problem(line, exc))
     return _finish(report, dry_run, lambda: _save_items(items, report))
+
+
+def _item_row(values: dict, item: Item | None, items: list, report: ImportReport) -> None:
+    unit = values.get("unit") or (item.unit if item is not None else None)
+    if values.get("pack_units"):
+        values["pack_units"] = pack_units_cell(values["pack_units"], unit)
+    if item is None:
+        items.append(build_item(**{k: values.get(k) for k in ITEM_COLUMNS}))
+        return
+    changes = {k: v for k, v in values.items() if k != "sku" and v is not None}
+    update_item(sku=item.sku, **changes)
+    report.updated.append(item.sku)
 
 
 def _save_items(items, report: ImportReport) -> None:

@@ -8,7 +8,7 @@ from ..errors import Forbidden, LotNotUsable
 from ..extensions import db
 from ..messages import N_, _, day
 from ..models import Lot, User
-from . import _production as prod
+from .availability import is_expired
 
 REFUSED = {
     ("blocked", "use"): N_("lot %(lot)s is blocked: it cannot be used"),
@@ -32,7 +32,7 @@ def check_usable(lot: Lot, today: date, *, action: str = "use", override_reason=
         raise LotNotUsable(_(REFUSED[(lot.status, action)], lot=lot.code),
                            code=f"lot_{'blocked' if lot.status == 'blocked' else 'quarantined'}",
                            details={"lot": lot.code, "status": lot.status})
-    if not prod.is_expired(lot, today):
+    if not is_expired(lot, today):
         return False
     if action != "use" or not override_reason:
         raise LotNotUsable(_(EXPIRED[action], lot=lot.code, expiry=day(lot.expiry)),

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import joinedload
 
 from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
 from ..domain.recipes import (
@@ -46,9 +45,13 @@ from ..models import (
 )
 from ..models.types import utcnow
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
+from . import availability as avail
+from . import production_costs as pcost
+from . import recipe_book as rbook
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
+from ._sub_orders import check_sub_orders_done
 from ._tx import transactional
 from .lot_usability import check_usable
 from .station import clear_picks
@@ -83,35 +86,55 @@ def _status_word(status: str) -> str:
 @transactional
 def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
                today: date | None = None) -> ProductionOrder:
+    """Reserve what the recipe needs, as far as available stock allows. The FEFO
+    suggestions and the cost are computed before the item rows are locked; under the
+    locks only what others hold back is read again. The order carries the suggestions
+    for its answer."""
     today = today or date.today()
     the_item = read.item(item)
     if the_item.archived:
         raise BadInput(_("item %(sku)s is archived", sku=the_item.sku))
     amount = read.base_quantity(the_item, quantity, unit)
-    recipe = prod.active_recipe(the_item.id)
+    recipe = rbook.active_recipe(the_item.id)
     if recipe is None:
         raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
-    needs = prod.requirements(recipe, amount)
-    prod.lock_items([the_item.id, *(c.id for c, _need in needs)])
-    free = prod.available([c.id for c, _need in needs], today)
-    material, _unpriced = prod.materials_cost(needs, today)
+    needs = rbook.requirements(recipe, amount)
+    suggested = avail.fefo_plan({c.id: need for c, need in needs}, today)
+    material, _unpriced = pcost.materials_cost(needs, today, suggested)
     cost = batch_cost(material, amount, recipe.yield_quantity,
                       labour_minutes=recipe.labour_minutes, labour_rate=recipe.labour_rate,
                       overhead_per_batch=recipe.overhead_per_batch,
                       overhead_percent=recipe.overhead_percent)
-    prod.check_money(cost.material, cost.labour, cost.overhead, cost.total)
+    pcost.check_money(cost.material, cost.labour, cost.overhead, cost.total)
+    note = read.text(note, "note", required=False, max_length=2000)
+    locks.lock_items([the_item.id, *(c.id for c, _need in needs)])
+    free = avail.available([c.id for c, _need in needs], today)
     order = ProductionOrder(
         number=document_number("MO", today.year), item=the_item, recipe=recipe,
         planned_quantity=amount, status=PLANNED, planned_material_cost=money(material),
         planned_labour_cost=cost.labour, planned_overhead_cost=cost.overhead,
-        note=read.text(note, "note", required=False, max_length=2000), user_id=user_id)
+        note=note, user_id=user_id, picks=[])
     db.session.add(order)
-    for position, (component, need) in enumerate(needs, start=1):
-        hold = min(need, max(free.get(component.id, ZERO), ZERO))
-        order.reservations.append(Reservation(position=position, item=component,
-                                              required=need, quantity=hold))
     db.session.flush()
+    holds = {c.id: min(need, max(free.get(c.id, ZERO), ZERO)) for c, need in needs}
+    db.session.execute(insert(Reservation), [  # one executemany, no RETURNING
+        {"order_id": order.id, "position": position, "item_id": c.id, "required": need,
+         "quantity": holds[c.id]} for position, (c, need) in enumerate(needs, start=1)])
+    order.suggestions = {i: _first(takes, holds[i]) for i, (takes, _m) in suggested.items()}
     return order
+
+
+def _first(takes: list[avail.Take], quantity: Decimal) -> tuple[list[avail.Take], Decimal]:
+    """The start of a FEFO walk that covers `quantity` (FEFO for less is its prefix), and
+    what it lacks."""
+    kept = []
+    for take in takes:
+        if quantity <= 0:
+            break
+        part = min(take.quantity, quantity)
+        kept.append(avail.Take(take.lot, take.location, part))
+        quantity -= part
+    return kept, quantity
 
 
 # ---------------------------------------------------------------- start
@@ -121,23 +144,51 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
                 today: date | None = None) -> ProductionOrder:
     """Pick lots into the order's WIP: the given picks for their items, the FEFO
     suggestion for the others. Refused (changing nothing) for a blocked or quarantined
-    lot, an expired lot without a manager's override reason, or missing stock."""
+    lot, an expired lot without a manager's override reason, or missing stock.
+
+    The lots are chosen before the item rows are locked; under the locks only the
+    balances that change are locked and written. Should another action have taken some
+    of the chosen stock in between, the lots are chosen again under the locks."""
     today = today or date.today()
-    order = read.order(number, for_update=True)
+    order = locks.order_for_update(number)
     _transition(order, "start")
+    check_sub_orders_done(order)
     needs = {r.item_id: r for r in order.reservations}
-    prod.lock_items(needs)
     reason = read.text(override_reason, "override_reason", required=False, max_length=500)
-    chosen = _explicit_takes(prod.object_list(picks, "picks"), needs, reason, user_id, today)
+    entries = read.object_list(picks, "picks")
+    chosen = _choose(order, entries, needs, reason, user_id, today)
+    locks.lock_items(needs)
+    if _status_changed(chosen, today):  # e.g. a recall blocked a lot before the locks
+        chosen = _choose(order, entries, needs, reason, user_id, today)
+    _check_reservations_of_others(order, chosen, needs, today)
+    wip = _wip_location(order)
+    try:
+        overridden = _pick(order, chosen, wip, reason, user_id)
+    except InsufficientStock:  # taken by another action since chosen: choose again
+        chosen = _choose(order, entries, needs, reason, user_id, today)
+        overridden = _pick(order, chosen, wip, reason, user_id)
+    for res in order.reservations:
+        res.quantity = ZERO
+    if overridden:
+        order.override_reason, order.override_user_id = reason, user_id
+    order.status, order.started_at, order.wip_location = (
+        next_status(order.status, "start"), utcnow(), wip)
+    clear_picks(order.id)  # the lots scanned at the station are now real picks
+    return order
+
+
+def _choose(order, entries, needs, reason, user_id, today) -> list[tuple[avail.Take, bool]]:
+    """(take, overridden) for the explicit picks, then FEFO for the other items; refused
+    when stock is short."""
+    chosen = _explicit_takes(entries, needs, reason, user_id, today)
     explicit_items = {take.lot.item_id for take, _overridden in chosen}
+    suggested = avail.fefo_plan({i: r.required for i, r in needs.items()
+                                 if i not in explicit_items}, today)
     short = []
-    for item_id, res in needs.items():
-        if item_id in explicit_items:
-            continue
-        found, missing = prod.fefo_takes(item_id, res.required, today)
+    for item_id, (found, missing) in suggested.items():
         if missing > 0:
-            short.append({"item": res.item.sku, "required": str(res.required),
-                          "missing": str(missing)})
+            short.append({"item": needs[item_id].item.sku,
+                          "required": str(needs[item_id].required), "missing": str(missing)})
         chosen.extend((take, False) for take in found)
     if short:
         raise InsufficientStock(
@@ -145,8 +196,23 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
                 _("%(sku)s short of %(missing)s", sku=s["item"], missing=s["missing"])
                 for s in short)),
             details={"shortages": short})
-    _check_reservations_of_others(order, chosen, needs, today)
-    wip = _wip_location(order)
+    return chosen
+
+
+def _status_changed(chosen, today: date) -> bool:
+    """The chosen lots read again now that their items are locked (status changes lock
+    them too): True if one may no longer be used as chosen."""
+    lots = db.session.execute(
+        select(Lot).where(Lot.id.in_({take.lot.id for take, _o in chosen}))
+        .execution_options(populate_existing=True)).scalars().all()
+    usable = {lot.id for lot in lots
+              if lot.status == "released" and not avail.is_expired(lot, today)}
+    return any(take.lot.id not in usable and (not overridden or take.lot.status != "released")
+               for take, overridden in chosen)
+
+
+def _pick(order, chosen, wip, reason, user_id) -> bool:
+    """Move the chosen stock into WIP and record the picks; True if a lot was overridden."""
     merged: dict[tuple[int, int], list] = {}
     for take, overridden in chosen:
         key = (take.lot.id, take.location.id)
@@ -165,19 +231,11 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     post(postings, user_id)
     db.session.execute(insert(Pick), rows)  # one executemany, no RETURNING
     db.session.expire(order, ["picks"])
-    for res in order.reservations:
-        res.quantity = ZERO
-    if any(m[3] for m in merged.values()):
-        order.override_reason, order.override_user_id = reason, user_id
-    order.status, order.started_at, order.wip_location = (
-        next_status(order.status, "start"), utcnow(), wip)
-    clear_picks(order.id)  # the lots scanned at the station are now real picks
-    db.session.flush()
-    return order
+    return any(m[3] for m in merged.values())
 
 
-def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.Take, bool]]:
-    result: list[tuple[prod.Take, bool]] = []
+def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[avail.Take, bool]]:
+    result: list[tuple[avail.Take, bool]] = []
     taken: dict[int, Decimal] = defaultdict(Decimal)
     for index, entry in enumerate(entries):
         field = f"picks[{index}]"
@@ -191,7 +249,7 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
             where = read.location(entry.get("location"))
             sources = [(where, on_hand(lot.id, where.id))]
         else:
-            sources = prod.lot_storage_balances(lot.id)
+            sources = avail.lot_storage_balances(lot.id)
         if entry.get("quantity") in (None, ""):  # a scanned lot: what is still needed
             in_storage = sum((q for _where, q in sources), ZERO)
             qty = min(needs[lot.item_id].required - taken[lot.item_id], in_storage)
@@ -207,7 +265,7 @@ def _explicit_takes(entries, needs, reason, user_id, today) -> list[tuple[prod.T
         for location, have in sources:
             take = min(have, remaining)
             if take > 0:
-                result.append((prod.Take(lot, location, take), overridden))
+                result.append((avail.Take(lot, location, take), overridden))
                 remaining -= take
         if remaining > 0:
             raise InsufficientStock(_("lot %(lot)s has less than %(quantity)s %(unit)s in store",
@@ -223,7 +281,7 @@ def _check_reservations_of_others(order, chosen, needs, today) -> None:
     for take, overridden in chosen:
         if not overridden:
             picked[take.lot.item_id] += take.quantity
-    free = prod.available(list(picked), today, exclude_order_id=order.id)
+    free = avail.available(list(picked), today, exclude_order_id=order.id)
     for item_id, qty in picked.items():
         if qty > free[item_id]:
             sku = needs[item_id].item.sku
@@ -287,7 +345,7 @@ def _actual_cost(order, material: Decimal, minutes, amount: Decimal) -> Cost:
                       overhead_percent=recipe.overhead_percent)
     if minutes is not None:  # the actual minutes of the whole order replace the recipe's
         cost = Cost(cost.material, labour_cost(minutes, recipe.labour_rate), cost.overhead)
-    prod.check_money(cost.material, cost.labour, cost.overhead, cost.total,
+    pcost.check_money(cost.material, cost.labour, cost.overhead, cost.total,
                      cost.total / amount)
     return cost
 
@@ -301,12 +359,12 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     genealogy. labour_minutes are the actual minutes spent on the whole order (the
     recipe's for the planned quantity when left out). One transaction."""
     today = today or date.today()
-    order = read.order(number, for_update=True)
+    order = locks.order_for_update(number)
     _transition(order, "complete")
     output = order.item
     amount = read.base_quantity(output, quantity, unit)
     minutes = (None if labour_minutes in (None, "") else
-               prod.quantity_field(labour_minutes, "labour_minutes"))
+               read.quantity_field(labour_minutes, "labour_minutes"))
     dest = _output_location(output, location)
     back = read.location(return_location) if return_location not in (None, "") else None
     picks = _picks(order)
@@ -335,20 +393,17 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     order.actual_material_cost = money(material)
     order.actual_labour_cost, order.actual_overhead_cost = cost.labour, cost.overhead
     order.wip_location.archived = True
-    db.session.flush()
     return order
 
 
 def _picks(order: ProductionOrder) -> list[Pick]:
-    """The order's picks with their lots, in one query."""
-    return list(db.session.execute(
-        select(Pick).options(joinedload(Pick.lot)).where(Pick.order_id == order.id)
-        .order_by(Pick.id)).scalars())
+    """The order's picks with their lots and places (one query, kept for the answer)."""
+    return list(order.picks)
 
 
 def _amounts(entries, field: str, lots: dict[int, Lot]) -> dict[int, Decimal]:
     result: dict[int, Decimal] = defaultdict(Decimal)
-    for index, entry in enumerate(prod.object_list(entries, field)):
+    for index, entry in enumerate(read.object_list(entries, field)):
         lot = read.lot(entry.get("lot"))
         if lot.id not in lots:
             raise BadInput(_("%(field)s: lot %(lot)s was not picked for this order",
@@ -406,7 +461,7 @@ def _return(order, pick, quantity, back=None) -> list[Posting]:
 
 @transactional
 def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
-    order = read.order(number, for_update=True)
+    order = locks.order_for_update(number)
     was = order.status
     new = _transition(order, "cancel")
     why = read.text(reason, "reason", required=False, max_length=500)
@@ -427,5 +482,4 @@ def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
     if why:
         order.note = f"{order.note}\n" if order.note else ""
         order.note += f"cancelled: {why}"
-    db.session.flush()
     return order

@@ -15,7 +15,7 @@ from ..domain.recipes import (
 )
 from ..models import Item, ProductionOrder
 from . import _inputs as read
-from . import _production as prod
+from . import availability as avail
 from .queries import Page, newest_first, paging, statuses
 from .settings import get_setting
 
@@ -43,34 +43,38 @@ class Requirement:
     reserved: Decimal
     picked: Decimal = ZERO
     consumed: Decimal = ZERO
-    suggested: list = field(default_factory=list)  # [_production.Take] while planned
+    suggested: list = field(default_factory=list)  # [availability.Take] while planned
     missing: Decimal = ZERO  # what usable stock, less other orders' reservations, lacks
 
 
 def requirements(order: ProductionOrder, today: date | None = None,
                  suggest: bool = True) -> list[Requirement]:
-    today = today or date.today()
     picked: dict[int, list[Decimal]] = {}
     for pick in order.picks:
         p = picked.setdefault(pick.lot.item_id, [ZERO, ZERO])
         p[0] += pick.quantity
         p[1] += pick.consumed
-    free: dict[int, Decimal] = {}
-    if order.status == PLANNED and suggest:
-        free = prod.available([r.item_id for r in order.reservations], today,
-                              exclude_order_id=order.id)
-    result = []
-    for res in order.reservations:
-        row = Requirement(res.item, res.required, res.quantity,
+    result = [Requirement(res.item, res.required, res.quantity,
                           *picked.get(res.item_id, (ZERO, ZERO)))
-        if order.status == PLANNED and suggest:
-            # what this order may use: usable stock less what other open orders hold
-            usable = min(res.required, max(free.get(res.item_id, ZERO), ZERO))
-            row.suggested, short = (prod.fefo_takes(res.item_id, usable, today)
-                                    if usable > 0 else ([], ZERO))
-            row.missing = res.required - usable + short
-        result.append(row)
+              for res in order.reservations]
+    if order.status == PLANNED and suggest:
+        for row, (usable, (takes, short)) in zip(
+                result, _suggestions(order, today or date.today()), strict=True):
+            row.suggested, row.missing = takes, row.required - usable + short
     return result
+
+
+def _suggestions(order: ProductionOrder, today: date):
+    """Per reservation: (what this order may use: usable stock less what other open
+    orders hold, (its FEFO takes, what they lack)). Planning's own when it just ran."""
+    if order.suggestions is not None:
+        return [(res.quantity, order.suggestions[res.item_id]) for res in order.reservations]
+    free = avail.available([r.item_id for r in order.reservations], today,
+                           exclude_order_id=order.id)
+    usable = {r.item_id: min(r.required, max(free.get(r.item_id, ZERO), ZERO))
+              for r in order.reservations}
+    takes = avail.fefo_plan(usable, today)
+    return [(usable[r.item_id], takes[r.item_id]) for r in order.reservations]
 
 
 @dataclass

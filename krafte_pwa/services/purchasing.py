@@ -16,8 +16,8 @@ from ..messages import N_, _, field_name
 from ..models import PO_STATUSES, Item, Partner, PurchaseOrder, PurchaseOrderLine
 from ..models.types import utcnow
 from . import _inputs as read
-from . import _production as prod
 from . import _purchasing as po
+from . import production_costs as pcost
 from ._sequences import document_number
 from ._tx import transactional
 from .alerts import low_stock
@@ -115,7 +115,7 @@ def _refusal(order: PurchaseOrder, sentences: dict) -> str:
 
 
 def _lines(order: PurchaseOrder, lines, default_expected: date | None) -> None:
-    entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
+    entries = read.object_list(lines, "lines", required=True, limit=MAX_LINES)
     if not entries:
         raise BadInput(_("a purchase order needs at least one line"),
                        details={"field": "lines"})
@@ -222,7 +222,7 @@ def draft_from_alerts(*, items=None, user_id=None, today: date | None = None) ->
     lows = [low for low in low_stock(today) if wanted is None or low.item.id in wanted]
     if not lows:
         raise BadInput(_("no item is low on stock"), code="nothing_to_order")
-    costs = prod.latest_unit_costs(low.item.id for low in lows)
+    costs = pcost.latest_unit_costs(low.item.id for low in lows)
     groups: dict[int, list] = {}
     no_supplier = []
     for low in lows:

@@ -4,15 +4,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..domain.fefo import StockLine, suggest_picks
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _
 from ..models import LOT_STATUSES, Balance, Item, Location, Lot, LotEvent, Movement
 from . import _inputs as read
+from . import availability as avail
 
 ZERO = Decimal(0)
 MAX_PAGE = 1_000_000
@@ -82,29 +82,13 @@ def statuses(value, allowed, *, with_field: bool = False) -> list[str]:
     return wanted
 
 
-def _usable(today: date):
-    return and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
-
-
-def _open_reservations():
-    from ..models import ProductionOrder, Reservation
-
-    return (select(Reservation.item_id, func.sum(Reservation.quantity))
-            .join(ProductionOrder, ProductionOrder.id == Reservation.order_id)
-            .where(ProductionOrder.status.in_(("planned", "in_progress")))
-            .group_by(Reservation.item_id))
-
-
 def reserved_by_item() -> dict[int, Decimal]:
-    """What open production orders still hold back from others, per item."""
-    return {i: _dec(q) for i, q in db.session.execute(_open_reservations()).all()}
+    """What open production and sales orders hold back from others, per item."""
+    return avail.reserved()
 
 
 def reserved_quantity(item_id: int) -> Decimal:
-    from ..models import Reservation
-
-    row = db.session.execute(_open_reservations().where(Reservation.item_id == item_id)).first()
-    return _dec(row[1]) if row else ZERO
+    return avail.reserved([item_id]).get(item_id, ZERO)
 
 
 def on_order_by_item() -> dict[int, Decimal]:
@@ -132,48 +116,19 @@ def on_order_quantity(item_id: int) -> Decimal:
     return on_order_by_item().get(item_id, ZERO)
 
 
+def _item_stock(item: Item, a: avail.Availability, on_order: Decimal) -> ItemStock:
+    return ItemStock(item, a.on_hand, a.reserved, a.available, on_order, a.usable)
+
+
 def item_stock(item: Item, today: date | None = None) -> ItemStock:
-    today = today or date.today()
-    row = db.session.execute(
-        select(
-            func.sum(Balance.quantity),
-            func.sum(case((_usable(today), Balance.quantity), else_=0)),
-        )
-        .join(Lot, Lot.id == Balance.lot_id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Balance.item_id == item.id, Balance.quantity > 0, Location.kind == "storage")
-    ).one()
-    on_hand = _dec(row[0])
-    usable = _dec(row[1])
-    reserved = reserved_quantity(item.id)
-    return ItemStock(item, on_hand, reserved, usable - reserved, on_order_quantity(item.id),
-                     usable)
+    a = avail.item_availability(item.id, today or date.today())
+    return _item_stock(item, a, on_order_quantity(item.id))
 
 
 def items_stock(items, today: date | None = None) -> dict[int, ItemStock]:
-    """item_stock for a page of items in two queries (on order left at zero)."""
-    from ..models import Reservation
-
-    today = today or date.today()
-    ids = [item.id for item in items]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Balance.item_id, func.sum(Balance.quantity),
-               func.sum(case((_usable(today), Balance.quantity), else_=0)))
-        .join(Lot, Lot.id == Balance.lot_id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Balance.item_id.in_(ids), Balance.quantity > 0, Location.kind == "storage")
-        .group_by(Balance.item_id)).all()
-    have = {i: (_dec(total), _dec(usable)) for i, total, usable in rows}
-    held = {i: _dec(q) for i, q in db.session.execute(
-        _open_reservations().where(Reservation.item_id.in_(ids))).all()}
-    result = {}
-    for item in items:
-        on_hand, usable = have.get(item.id, (ZERO, ZERO))
-        reserved = held.get(item.id, ZERO)
-        result[item.id] = ItemStock(item, on_hand, reserved, usable - reserved, ZERO, usable)
-    return result
+    """item_stock for a page of items in a few queries (on order left at zero)."""
+    found = avail.availability([item.id for item in items], today or date.today())
+    return {item.id: _item_stock(item, found[item.id], ZERO) for item in items}
 
 
 def _dec(value) -> Decimal:
@@ -279,16 +234,6 @@ def list_lots(*, item=None, location=None, status=None, expiring_before=None, pa
     return Page([(lot, _dec(q)) for lot, q in rows], total, page, per_page)
 
 
-def stock_lines(item_id: int) -> list[StockLine]:
-    rows = db.session.execute(
-        select(Lot, Location.code, Balance.quantity)
-        .join(Balance, Balance.lot_id == Lot.id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage")
-    ).all()
-    return [StockLine(lot.code, loc, qty, lot.expiry, lot.lot_date, lot.status)
-            for lot, loc, qty in rows]
-
-
 def suggest_for_item(item: Item, quantity: Decimal, today: date | None = None):
-    return suggest_picks(stock_lines(item.id), quantity, today or date.today())
+    """(picks, missing): the FEFO suggestion for `quantity` of an item."""
+    return avail.suggest_picks(item.id, quantity, today or date.today())

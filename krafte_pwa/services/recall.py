@@ -24,7 +24,7 @@ from ..models import (
     LotEvent,
 )
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
 from ._tx import transactional
 from .shipments import shipped_lots
 
@@ -127,7 +127,7 @@ def block_affected(*, lot, reason, user_id=None) -> list[Lot]:
         return []
     # The items first, as shipments and production starts lock them: one that is running
     # finishes with the lot still released, one that starts later sees it blocked.
-    prod.lock_items({a.lot.item_id for a in found.to_block})
+    locks.lock_items({a.lot.item_id for a in found.to_block})
     locked = db.session.execute(
         select(Lot).where(Lot.id.in_(ids)).order_by(Lot.id)
         .with_for_update(key_share=True).execution_options(populate_existing=True)

@@ -22,7 +22,10 @@ from ..extensions import db
 from ..messages import _, field_name
 from ..models import Item, ProductionOrder, Recipe, RecipeLine
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
+from . import availability as avail
+from . import production_costs as pcost
+from . import recipe_book as rbook
 from ._tx import transactional
 
 ZERO = Decimal(0)
@@ -52,33 +55,33 @@ def build_recipe(*, item, yield_quantity, lines, yield_unit=None, labour_minutes
     if the_item.kind == "material":
         raise BadInput(_("%(sku)s is a material: recipes are for intermediates and products",
                          sku=the_item.sku), code="not_producible")
-    prod.lock_items([the_item.id])
+    locks.lock_items([the_item.id])
     yield_base = read.base_quantity(the_item, yield_quantity, yield_unit, "yield_quantity")
-    entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
+    entries = read.object_list(lines, "lines", required=True, limit=MAX_LINES)
     if not entries:
         raise BadInput(_("a recipe needs at least one line"), details={"field": "lines"})
     new_lines = [_line(the_item, position, entry) for position, entry in
                  enumerate(entries, start=1)]
     components = [line.item for line in new_lines]
     formula = Formula(the_item.sku, yield_base, tuple(
-        Line(c.sku, ln.base_quantity, ln.loss_percent, prod.is_whole(c))
+        Line(c.sku, ln.base_quantity, ln.loss_percent, rbook.is_whole(c))
         for c, ln in zip(components, new_lines, strict=True)))
-    book, _items = prod.recipe_book(the_item, override=(formula, components))
-    prod.check_no_cycle(book, the_item.sku)
+    book, _items = rbook.recipe_book(the_item, override=(formula, components))
+    rbook.check_no_cycle(book, the_item.sku)
     values = dict(
         yield_quantity=yield_base,
-        labour_minutes=prod.quantity_field(labour_minutes, "labour_minutes"),
-        labour_rate=prod.scaled(labour_rate, "labour_rate", COST_PLACES,
+        labour_minutes=read.quantity_field(labour_minutes, "labour_minutes"),
+        labour_rate=read.scaled(labour_rate, "labour_rate", COST_PLACES,
                                 maximum=Decimal(1_000_000)),
-        overhead_per_batch=prod.scaled(overhead, "overhead", COST_PLACES,
+        overhead_per_batch=read.scaled(overhead, "overhead", COST_PLACES,
                                        maximum=Decimal(1_000_000_000)),
-        overhead_percent=prod.scaled(overhead_percent, "overhead_percent", QUANTITY_PLACES,
+        overhead_percent=read.scaled(overhead_percent, "overhead_percent", QUANTITY_PLACES,
                                      maximum=Decimal(1000)),
         instructions=read.text(instructions, "instructions", required=False,
                                max_length=20000),
         cap_expiry=cap_expiry is not False and cap_expiry not in ("0", "false", "off"),
     )
-    current = prod.active_recipe(the_item.id)
+    current = rbook.active_recipe(the_item.id)
     if current is not None and not _used(current):
         recipe = current
         recipe.lines.clear()
@@ -101,15 +104,15 @@ def preview_cost(*, item, yield_quantity, lines, yield_unit=None, labour_minutes
                  labour_rate=None, overhead=None, overhead_percent=None) -> "RecipeCost":
     """The cost per unit of a recipe being edited, at current lot costs, saving nothing."""
     the_item = read.item(item)
-    entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
+    entries = read.object_list(lines, "lines", required=True, limit=MAX_LINES)
     recipe = Recipe(  # transient: never added to the session
         item=the_item,
         yield_quantity=read.base_quantity(the_item, yield_quantity, yield_unit,
                                           "yield_quantity"),
-        labour_minutes=prod.quantity_field(labour_minutes, "labour_minutes"),
-        labour_rate=prod.scaled(labour_rate, "labour_rate", COST_PLACES),
-        overhead_per_batch=prod.scaled(overhead, "overhead", COST_PLACES),
-        overhead_percent=prod.scaled(overhead_percent, "overhead_percent", QUANTITY_PLACES))
+        labour_minutes=read.quantity_field(labour_minutes, "labour_minutes"),
+        labour_rate=read.scaled(labour_rate, "labour_rate", COST_PLACES),
+        overhead_per_batch=read.scaled(overhead, "overhead", COST_PLACES),
+        overhead_percent=read.scaled(overhead_percent, "overhead_percent", QUANTITY_PLACES))
     recipe.lines = [_line(the_item, n, e) for n, e in enumerate(entries, start=1)]
     return recipe_cost(recipe)
 
@@ -129,13 +132,13 @@ def _line(output: Item, position: int, entry: dict) -> RecipeLine:
         raise BadInput(_("%(field)s: item %(sku)s is archived", field=field_name(field_),
                          sku=component.sku), details={"line": position})
     unit = read.text(entry.get("unit"), f"{field_}.unit", required=False, max_length=20)
-    entered = prod.scaled(entry.get("quantity"), f"{field_}.quantity", QUANTITY_PLACES,
+    entered = read.scaled(entry.get("quantity"), f"{field_}.quantity", QUANTITY_PLACES,
                           allow_zero=False, default=None)
     if entered is None:
         raise BadInput(_("%(field)s is required", field=field_name(f"{field_}.quantity")),
                        code="bad_quantity")
     base = read.base_quantity(component, entered, unit, f"{field_}.quantity")
-    loss = prod.scaled(entry.get("loss_percent"), f"{field_}.loss_percent", QUANTITY_PLACES,
+    loss = read.scaled(entry.get("loss_percent"), f"{field_}.loss_percent", QUANTITY_PLACES,
                        maximum=Decimal(1000))
     return RecipeLine(position=position, item=component, quantity=entered,
                       unit=unit or component.unit, loss_percent=loss, base_quantity=base)
@@ -152,7 +155,7 @@ def _used(recipe: Recipe) -> bool:
 def recipe_for(sku, version=None) -> Recipe:
     the_item = read.item(sku)
     if version in (None, ""):
-        recipe = prod.active_recipe(the_item.id)
+        recipe = rbook.active_recipe(the_item.id)
     else:
         try:
             number = int(version)
@@ -198,17 +201,17 @@ def recipe_cost(recipe: Recipe, today: date | None = None,
     would take now; what stock cannot cover at the latest lot's cost; a component with no
     lot at all but a recipe of its own through that recipe."""
     today = today or date.today()
-    needs = prod.requirements(recipe, recipe.yield_quantity)
+    needs = rbook.requirements(recipe, recipe.yield_quantity)
     latest = None
     lines = []
     for component, qty in needs:
-        value, missing = prod.fefo_value(component.id, qty, today)
+        value, missing = avail.fefo_value(component.id, qty, today)
         if missing > 0:
             if latest is None:
-                latest = prod.latest_unit_costs(i.id for i, _qty in needs)
+                latest = pcost.latest_unit_costs(i.id for i, _qty in needs)
             cost = latest.get(component.id)
             if cost is None:
-                sub = prod.active_recipe(component.id)
+                sub = rbook.active_recipe(component.id)
                 seen = _seen | {recipe.item.id}
                 cost = (recipe_cost(sub, today, seen).per_unit
                         if sub is not None and component.id not in seen else ZERO)
@@ -239,14 +242,14 @@ def feasibility(sku, quantity, unit=None, today: date | None = None) -> Feasibil
     today = today or date.today()
     the_item = read.item(sku)
     wanted = read.base_quantity(the_item, quantity, unit)
-    book, items = prod.recipe_book(the_item)
+    book, items = rbook.recipe_book(the_item)
     if the_item.sku not in book:
         raise NotFound(_("no recipe for %(sku)s", sku=the_item.sku), code="no_recipe")
     by_id = {i.id: i for i in items.values()}
-    free = prod.available(by_id, today)
+    free = avail.available(by_id, today)
     stock = {by_id[i].sku: q for i, q in free.items()}
     result = explode(book, the_item.sku, wanted, stock)
-    quantum = Decimal(1) if prod.is_whole(the_item) else Decimal("0.001")
+    quantum = Decimal(1) if rbook.is_whole(the_item) else Decimal("0.001")
     best = max_makeable(book, the_item.sku, stock, quantum)
     return Feasibility(
         the_item, wanted, result.feasible, best,

@@ -9,7 +9,6 @@ from ..errors import BadInput, KrafteError, NotFound
 from ..extensions import db
 from ..messages import N_, _, field_name, known
 from ..models import Item, ItemBarcode, Location, Lot
-from ..scan.decode import decode_image
 from ..scan.errors import ImageRejected, ScanError
 from ..scan.payloads import URL_SEGMENTS, Parsed, parse_payload
 
@@ -134,6 +133,8 @@ def _resolve_parsed(parsed: Parsed, raw: str) -> Resolved:
 def decode_and_resolve(data: bytes, *, live: bool = False) -> list[tuple]:
     """Image bytes -> [(Decoded, Resolved | None)]; unknown codes resolve to None."""
     try:
+        from ..scan.decode import decode_image  # Pillow, zbar, zxing: loaded when used
+
         decoded = decode_image(data, thorough=not live)
     except ImageRejected as exc:
         if exc.code in ("upload_too_large", "image_too_large"):

@@ -22,7 +22,9 @@ from ..messages import N_, _, field_name
 from ..models import Item, Lot, MovementKind, Partner, Shipment, ShipmentLine, ShipmentLot
 from ..models.types import utcnow
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
+from . import _sales_stock as held
+from . import availability as avail
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._tx import transactional
@@ -52,14 +54,14 @@ class WantedLine:
 class Suggestion:
     item: Item
     quantity: Decimal
-    takes: list = field(default_factory=list)  # [_production.Take]
+    takes: list = field(default_factory=list)  # [availability.Take]
     missing: Decimal = ZERO
 
 
 def _read_lines(lines) -> list[WantedLine]:
     """Lines of {item, quantity, unit?, lot?, location?}; a line may instead list the lots
     confirmed for it, {item, lots: [{lot, quantity, location?}]} (the shipment page)."""
-    entries = prod.object_list(lines, "lines", required=True, limit=MAX_LINES)
+    entries = read.object_list(lines, "lines", required=True, limit=MAX_LINES)
     if not entries:
         raise BadInput(_("a shipment needs at least one line"), details={"field": "lines"})
     wanted = []
@@ -68,7 +70,7 @@ def _read_lines(lines) -> list[WantedLine]:
         if entry.get("lots") not in (None, []):
             item = read.item(entry.get("item"))
             parts = [_read_part(item, part, f"{name}.lots[{n}]")
-                     for n, part in enumerate(prod.object_list(entry.get("lots"),
+                     for n, part in enumerate(read.object_list(entry.get("lots"),
                                                                f"{name}.lots"))]
             total = sum((p.quantity for p in parts), ZERO)
             if entry.get("quantity") not in (None, "") and read.base_quantity(
@@ -101,17 +103,24 @@ def _read_part(item: Item, entry: dict, name: str) -> Wanted:
     return Wanted(item, quantity, lot, where)
 
 
-def _lot_takes(want: Wanted) -> list[prod.Take]:
+def check_lot(lot: Lot, today: date) -> None:
+    """The lot may be shipped today (sales packing and pick checks ask the same)."""
+    check_usable(lot, today, action="ship")
+
+
+def _lot_takes(want: Wanted) -> list[avail.Take]:
     lot = want.lot
     if want.location is not None:
         sources = [(want.location, on_hand(lot.id, want.location.id))]
     else:
-        sources = prod.lot_storage_balances(lot.id)
+        sources = avail.lot_storage_balances(lot.id)
+    for_orders = held.lot_held(lot.id)  # what sales orders hold stays for them
+    sources = [(where, have - for_orders.get(where.id, ZERO)) for where, have in sources]
     takes, remaining = [], want.quantity
     for location, have in sources:
         take = min(have, remaining)
         if take > 0:
-            takes.append(prod.Take(lot, location, take))
+            takes.append(avail.Take(lot, location, take))
             remaining -= take
     if remaining > 0:
         have = sum((q for _where, q in sources), ZERO)
@@ -124,9 +133,9 @@ def _lot_takes(want: Wanted) -> list[prod.Take]:
 
 def _takes(part: Wanted, today: date) -> list:
     if part.lot is not None:
-        check_usable(part.lot, today, action="ship")
+        check_lot(part.lot, today)
         return _lot_takes(part)
-    takes, missing = prod.fefo_takes(part.item.id, part.quantity, today)
+    takes, missing = held.free_fefo_takes(part.item.id, part.quantity, today)
     if missing > 0:
         usable = part.quantity - missing
         raise InsufficientStock(
@@ -150,7 +159,7 @@ def ship(*, customer, lines, note=None, user_id=None, today: date | None = None)
     wanted = _read_lines(lines)
     # Item rows locked (PostgreSQL) as production starts and recall blocks lock them:
     # a lot blocked by a recall committing first is seen blocked here, never shipped.
-    prod.lock_items(w.item.id for w in wanted)
+    locks.lock_items(w.item.id for w in wanted)
     named = {p.lot.id for w in wanted for p in w.parts if p.lot is not None}
     if named:  # their status as it is now that the items are locked
         db.session.execute(select(Lot).where(Lot.id.in_(named))
@@ -163,7 +172,7 @@ def ship(*, customer, lines, note=None, user_id=None, today: date | None = None)
         takes = []
         for part in want.parts:
             takes.extend(_takes(part, today))
-        free = prod.available([want.item.id], today)[want.item.id]
+        free = avail.available([want.item.id], today)[want.item.id]
         if want.quantity > free:
             raise InsufficientStock(
                 _("%(sku)s: only %(available)s %(unit)s can be shipped once production orders' "
@@ -195,7 +204,7 @@ def suggest(lines, today: date | None = None) -> list[Suggestion]:
                            details={"field": "lines"})
         before = asked.get(want.item.id, ZERO)
         asked[want.item.id] = before + want.quantity
-        takes, missing = prod.fefo_takes(want.item.id, before + want.quantity, today)
+        takes, missing = held.free_fefo_takes(want.item.id, before + want.quantity, today)
         result.append(Suggestion(want.item, want.quantity, _skip(takes, before), missing))
     return result
 
@@ -207,7 +216,7 @@ def _skip(takes, quantity: Decimal) -> list:
         if quantity >= take.quantity:
             quantity -= take.quantity
             continue
-        kept.append(prod.Take(take.lot, take.location, take.quantity - quantity))
+        kept.append(avail.Take(take.lot, take.location, take.quantity - quantity))
         quantity = ZERO
     return kept
 

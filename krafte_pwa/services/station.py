@@ -17,7 +17,7 @@ from ..messages import _
 from ..models import Lot, ProductionOrder, StationPick
 from ..models.types import utcnow
 from . import _inputs as read
-from . import _production as prod
+from . import _locks as locks
 from ._tx import transactional
 from .lot_usability import REFUSED
 
@@ -36,7 +36,7 @@ class Scanned:
 
 def pending_picks(number) -> list[Scanned]:
     """The lots scanned for an order not started yet, in the order they were scanned."""
-    return scanned(prod.order_by_number(number))
+    return scanned(read.order(number))
 
 
 @transactional
@@ -44,13 +44,13 @@ def save_picks(*, number, picks, user_id=None) -> list[Scanned]:
     """Replace the order's scanned lots with `picks` [{lot, location, quantity, unit?,
     suggested?}]; an empty list clears them. Refused, changing nothing, once the order
     has started or for a lot the order does not use."""
-    order = prod.order_for_update(number)
+    order = locks.order_for_update(number)
     if order.status != PLANNED:
         raise InvalidTransition(
             _("order %(number)s has already started or ended: lots are scanned before Start",
               number=order.number),
             details={"order": order.number, "status": order.status})
-    entries = prod.object_list(picks, "picks", limit=MAX_PICKS)
+    entries = read.object_list(picks, "picks", limit=MAX_PICKS)
     needs = {r.item_id for r in order.reservations}
     rows, seen = [], set()
     for index, entry in enumerate(entries):

@@ -12,36 +12,26 @@ def register(app: Flask) -> None:
     from . import api, auth, errors, floor, guards, items, labels, pages, production, pwa, stock
 
     guards.register(app)  # before any view: text, JSON depth, Idempotency-Key
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(items.bp)
-    app.register_blueprint(stock.bp)
-    app.register_blueprint(labels.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(pwa.bp)
-    app.register_blueprint(floor.bp)
-    app.register_blueprint(production.bp)
-    from . import counts, exports, reports  # counts, reports, CSV exports
+    from . import (  # the office's areas
+        accounting,
+        counts,
+        exports,
+        imports,
+        planning,
+        purchasing,
+        recall,
+        reports,
+        sales,
+        settings,
+        shipments,
+        users,
+    )
 
-    app.register_blueprint(counts.bp)
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(exports.bp)
-    from . import purchasing, recall, shipments  # buying, selling, recalls
-
-    app.register_blueprint(purchasing.bp)
-    app.register_blueprint(shipments.bp)
-    app.register_blueprint(recall.bp)
-    from . import imports as import_pages  # CSV imports (managers)
-    app.register_blueprint(import_pages.bp)
-    from . import settings
-
-    app.register_blueprint(settings.bp)
-    from . import users as users_pages  # settings: users (admins)
-    app.register_blueprint(users_pages.bp)
+    for area in (auth, pages, items, stock, labels, api, pwa, floor, production, planning,
+                 counts, reports, exports, purchasing, shipments, recall, imports, settings,
+                 users, accounting, sales):
+        app.register_blueprint(area.bp)
     csrf.exempt(api.bp)  # the API checks CSRF itself for cookie sessions; tokens need none
-    from . import accounting  # accounting: journal, exports, closed months
-
-    app.register_blueprint(accounting.bp)
     errors.register(app)
     auth.register_loaders(login_manager)
 

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, request
 from flask_login import current_user, login_required
 
-from ..services import item_queries, queries
+from ..services import availability, queries
 from ..services.queries import ZERO
 from .csv_export import csv_response
 
@@ -25,15 +25,15 @@ def items_csv():
               "archived"] + (["sale_price"] if costs else [])
 
     def rows():
-        stock = item_queries.stock_by_item(date.today())
-        reserved = queries.reserved_by_item()
+        stock = availability.availability(None, date.today())
         on_order = queries.on_order_by_item()
+        nothing = availability.Availability()
         for page in _pages(lambda n: queries.list_items(kind=kind, q=q, page=n, per_page=500,
                                                         include_archived=archived)):
             for item in page.rows:
-                on_hand, usable = stock.get(item.id, (ZERO, ZERO))
-                held = reserved.get(item.id, ZERO)
-                row = [item.sku, item.name, item.kind, item.unit, on_hand, held, usable - held,
+                a = stock.get(item.id, nothing)
+                row = [item.sku, item.name, item.kind, item.unit, a.on_hand, a.reserved,
+                       a.available,
                        on_order.get(item.id, ZERO), item.reorder_point,
                        item.reorder_quantity, item.shelf_life_days, item.requires_qc,
                        item.gtin, item.archived]

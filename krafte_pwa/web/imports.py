@@ -59,7 +59,9 @@ def titles() -> dict[str, str]:
 def _intro(kind: str) -> str:
     return {
         "items": _("One row per item. Import items first: opening stock and recipes refer "
-                   "to them by SKU."),
+                   "to them by SKU.") + " " + _(
+            "A SKU that exists already is updated: the cells a row fills replace what the "
+            "item has, empty cells keep it."),
         "opening-stock": _("One row per lot: the stock you hold the day you start with "
                            "Krafte. Each row becomes a lot with its own label."),
         "recipes": _("One row per recipe line, grouped by the item made. The recipe’s own "
@@ -89,6 +91,8 @@ def _hints(kind: str) -> dict[str, str]:
             "description": _("Free text."),
             "standard_cost": _("The cost per base unit of a lot received without a price "
                                "when no purchase price is known."),
+            "pack_units": _("Your own units, such as bag=20 kg | box=12 (a unit left out is "
+                            "the item’s); they replace the item’s own; - removes them all."),
         }
     if kind == "opening-stock":
         return {
@@ -126,7 +130,8 @@ def _example_rows(kind: str) -> list[tuple]:
     if kind == "items":
         return [
             ("WAX-SOY", "Soy wax flakes", "material", "g", Decimal(5000), Decimal(20000), 730,
-             False, "", "", "", "", "", "Natural soy wax for container candles"),
+             False, "", "", "", "", "", "Natural soy wax for container candles", "",
+             "bag=20 kg"),
             ("FO-LAV", "Lavender fragrance oil", "material", "ml", Decimal(250),
              Decimal(1000), 365, False, "", Decimal("0.95"), "", "", "", ""),
             ("WICK-M", "Cotton wick, medium", "material", "pcs", Decimal(100), Decimal(500),
@@ -296,7 +301,7 @@ def _import_once(kind: str, data: bytes, text: str, extra: dict) -> dict:
         if report.problems:
             raise _Refused(report)
         return 201, {"kind": kind, "rows": report.rows, "total": len(report.created),
-                     "created": report.created[:DONE_SHOWN]}
+                     "created": report.created[:DONE_SHOWN], "updated": len(report.updated)}
 
     key = request.form.get("once", "").strip()
     if not key:  # a form from before this guard, or a script: no key to hold

@@ -5,7 +5,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ..services import alerts as alert_service
-from ..services import open_orders
+from ..services import open_orders, sales_queries
 
 bp = Blueprint("pages", __name__)
 SHOWN = 5
@@ -17,7 +17,9 @@ def home():
     count, first_orders = open_orders.open_production_orders(SHOWN)
     found = alert_service.alerts(limit=SHOWN, costs=current_user.sees_costs)
     return render_template("pages/home.html", alerts=found,
-                           orders=count, open_orders=first_orders, shown=SHOWN)
+                           orders=count, open_orders=first_orders, shown=SHOWN,
+                           to_pack=sales_queries.orders_to_pack(SHOWN),
+                           on_hold=sales_queries.orders_on_hold(SHOWN))
 
 
 @bp.get("/alerts")

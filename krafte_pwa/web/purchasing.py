@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from .. import documents
 from ..domain.numbers import COST_PLACES, normalize, quantize
 from ..models import PO_STATUSES
 from ..services import purchasing
@@ -165,6 +164,8 @@ def from_alerts():
 
 
 def _pdf_grid(order, prices: bool):
+    from .. import documents  # reportlab: loaded on the first PDF
+
     headings = [_("Line"), _("Item"), _("Description"), _("Quantity"), _("Expected")]
     right = {0, 3}
     if prices:
@@ -190,6 +191,8 @@ def _pdf_grid(order, prices: bool):
 @bp.get("/<number>.pdf")
 @login_required
 def pdf(number):
+    from .. import documents
+
     order = purchasing.get_purchase_order(number)
     facts = [(_("Supplier"), order.supplier.name), (_("Date"), fmt_date(order.created_at)),
              (_("Status"), status_names()[order.status])]

@@ -17,7 +17,6 @@ from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from PIL import Image, ImageDraw, ImageFont
 
 bp = Blueprint("pwa", __name__)
 
@@ -196,6 +195,8 @@ def icon(name):
 @lru_cache(maxsize=16)
 def _icon_png(name: str, size: int, maskable: bool) -> bytes:
     """Drawn once per process: a teal tile, a white K, an amber QR finder mark."""
+    from PIL import Image, ImageDraw, ImageFont  # loaded when an icon is first drawn
+
     from ..labels.text import FONT_FILES
 
     scale = 4  # drawn large, reduced: smooth edges without a vector library

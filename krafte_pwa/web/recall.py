@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from .. import documents
 from ..services import recall as recall_service
 from .auth import role_required
 from .csv_export import csv_response
@@ -57,9 +56,23 @@ def csv(code):
     return csv_response(f"recall-{found.root.code}.csv", header, rows)
 
 
+def _pdf_facts(found) -> list[tuple[str, str]]:
+    root = found.root
+    facts = [(_("Lot recalled"), f"{root.code} · {root.item.sku} {root.item.name}"),
+             (_("Affected lots"), str(len(found.lots))),
+             (_("Still in stock"), str(len(found.in_stock))),
+             (_("Customers"), str(len({d.customer for d in found.customers})))]
+    if root.supplier:
+        facts.insert(1, (_("Supplier"), root.supplier.name
+                         + (f" · {root.supplier_lot}" if root.supplier_lot else "")))
+    return facts
+
+
 @bp.get("/<code>.pdf")
 @role_required("manager")
 def pdf(code):
+    from .. import documents  # reportlab: loaded on the first PDF
+
     found = recall_service.recall(code)
     root = found.root
     lots = documents.Grid(
@@ -77,15 +90,8 @@ def pdf(code):
     sections = [documents.Section(_("Affected lots"), lots),
                 documents.Section(_("Customers who received an affected lot"),
                                   customers if found.customers else _("None."))]
-    facts = [(_("Lot recalled"), f"{root.code} · {root.item.sku} {root.item.name}"),
-             (_("Affected lots"), str(len(found.lots))),
-             (_("Still in stock"), str(len(found.in_stock))),
-             (_("Customers"), str(len({d.customer for d in found.customers})))]
-    if root.supplier:
-        facts.insert(1, (_("Supplier"), root.supplier.name
-                         + (f" · {root.supplier_lot}" if root.supplier_lot else "")))
-    body = documents.render(_("Recall of lot %(code)s", code=root.code), facts=facts,
-                            sections=sections)
+    body = documents.render(_("Recall of lot %(code)s", code=root.code),
+                            facts=_pdf_facts(found), sections=sections)
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="recall-{root.code}.pdf"'})
 

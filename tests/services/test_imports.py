@@ -38,13 +38,13 @@ def test_a_file_with_three_bad_rows_reports_all_three_and_writes_nothing(app):
         "A2,Bad unit,material,furlongs,1",
         "A3,Good too,product,pcs,",
         "A4,Bad number,material,g,douze",
-        "EXISTS,Duplicate,material,g,0",
+        "EXISTS,Renamed,material,kg,0",  # an existing SKU is updated, not its unit
         "A5,Good,material,kg,0.5",
     ])
     report = imports.import_items(data)
     assert [(p.line, p.column) for p in report.problems] == [(3, "unit"), (5, "reorder_point"),
-                                                             (6, None)]
-    assert "exists already" in report.problems[2].reason
+                                                             (6, "unit")]
+    assert "cannot be changed" in report.problems[2].reason
     assert not report.written and count(Item) == 1
 
 

@@ -86,7 +86,7 @@ def test_a_dry_run_with_bad_rows_lists_every_line_and_writes_nothing(client, log
         "A2,Bad unit,material,furlongs,1",
         "A3,Good too,product,pcs,",
         "A4,Bad number,material,g,douze",
-        "EXISTS,Duplicate,material,g,0",
+        "EXISTS,Renamed,material,kg,0",
         "A5,,material,kg,0.5",
         "A1,Twice,material,g,1",
     ])
@@ -96,7 +96,7 @@ def test_a_dry_run_with_bad_rows_lists_every_line_and_writes_nothing(client, log
         page = response.get_data(as_text=True)
         assert response.status_code == 422
         assert problem_lines(page) == [3, 5, 6, 7, 8]
-        assert "unit must be one of" in page and "exists already" in page
+        assert "unit must be one of" in page and "cannot be changed" in page
         assert "reorder point: &#39;douze&#39; is not a number" in page
         assert "name is required" in page and "also on line 2" in page
         assert "nothing was imported" in page and 'name="content"' not in page

@@ -4,7 +4,7 @@ from flask import request
 
 from ...errors import BadInput
 from ...messages import _
-from ...services import alerts
+from ...services import alerts, sales_queries
 from ..serializers.alerts import alerts_json
 from ..serializers.common import shows_costs
 from . import bp
@@ -21,5 +21,9 @@ def _days(value):
 
 @bp.get("/alerts")
 def get_alerts():
-    return alerts_json(alerts.alerts(days=_days(request.args.get("days")),
-                                     costs=shows_costs()))
+    answer = alerts_json(alerts.alerts(days=_days(request.args.get("days")),
+                                       costs=shows_costs()))
+    answer["sales_on_hold"] = [{"number": o.number, "customer": o.customer,
+                                "channel": o.channel, "reason": o.hold_reason}
+                               for o in sales_queries.orders_on_hold()]
+    return answer

@@ -120,8 +120,10 @@ def _page(schema):
 def document() -> dict:
     from . import (  # build on the helpers above
         openapi_accounting,
+        openapi_planning,
         openapi_production,
         openapi_reports,
+        openapi_sales,
         openapi_trade,
     )
 
@@ -295,8 +297,10 @@ def document() -> dict:
                           ["lot", "location", "quantity", "reason"]))},
             **_scan_paths(),
             **openapi_accounting.paths(),
+            **openapi_planning.paths(),
             **openapi_production.paths(),
             **openapi_reports.paths(),
+            **openapi_sales.paths(),
             **openapi_trade.paths(),
         },
     }

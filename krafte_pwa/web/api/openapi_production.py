@@ -45,6 +45,11 @@ ORDER = _obj({
         "code": STR, "quantity": DEC, "expiry": DATE, "status": STR, "location": STR,
         "unit_cost": {**DEC, "description": "managers only"}})]},
     "override_reason": {"type": ["string", "null"]},
+    "parent": {"type": ["string", "null"],
+               "description": "the order this one makes an intermediate for"},
+    "sub_orders": {"type": "array", "items": _obj({"number": STR, "item": STR, "status": STR}),
+                   "description": "orders making its intermediates: it starts once the open "
+                                  "ones are completed"},
     "actions": {"type": "array", "items": {"enum": ["start", "complete", "cancel"]}},
     "costs": {**_obj({"planned": COSTS, "actual": {"oneOf": [{"type": "null"}, COSTS]},
                       "variance": {"type": ["string", "null"],

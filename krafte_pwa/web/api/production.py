@@ -3,6 +3,7 @@
 from flask import request
 
 from ...services import production, production_queries, recipes, trace
+from ...services._tx import transaction
 from ..auth import role_required
 from ..serializers.common import list_json, page_json
 from ..serializers.production import (
@@ -51,10 +52,11 @@ def feasibility(sku):
 @idempotent
 def plan_order():
     data = body()
-    order = production.plan_order(item=data.get("item"), quantity=data.get("quantity"),
-                                  unit=data.get("unit"), note=data.get("note"),
-                                  user_id=user_id())
-    return order_json(order), 201
+    with transaction():  # the answer from what the action computed, before it commits
+        order = production.plan_order(item=data.get("item"), quantity=data.get("quantity"),
+                                      unit=data.get("unit"), note=data.get("note"),
+                                      user_id=user_id())
+        return order_json(order), 201
 
 
 @bp.get("/production-orders")
@@ -74,31 +76,34 @@ def get_order(number):
 @idempotent
 def start_order(number):
     data = body()
-    order = production.start_order(number=number, picks=data.get("picks"),
-                                   override_reason=data.get("override_reason"),
-                                   user_id=user_id())
-    return order_json(order), 200
+    with transaction():
+        order = production.start_order(number=number, picks=data.get("picks"),
+                                       override_reason=data.get("override_reason"),
+                                       user_id=user_id())
+        return order_json(order), 200
 
 
 @bp.post("/production-orders/<number>/complete")
 @idempotent
 def complete_order(number):
     data = body()
-    order = production.complete_order(
-        number=number, quantity=data.get("quantity"), unit=data.get("unit"),
-        location=data.get("location"), consumed=data.get("consumed"), waste=data.get("waste"),
-        return_location=data.get("return_location"), labour_minutes=data.get("labour_minutes"),
-        user_id=user_id())
-    return order_json(order), 200
+    with transaction():
+        order = production.complete_order(
+            number=number, quantity=data.get("quantity"), unit=data.get("unit"),
+            location=data.get("location"), consumed=data.get("consumed"),
+            waste=data.get("waste"), return_location=data.get("return_location"),
+            labour_minutes=data.get("labour_minutes"), user_id=user_id())
+        return order_json(order), 200
 
 
 @bp.post("/production-orders/<number>/cancel")
 @role_required("manager")
 @idempotent
 def cancel_order(number):
-    order = production.cancel_order(number=number, reason=optional_field("reason"),
-                                    user_id=user_id())
-    return order_json(order), 200
+    with transaction():  # the answer from what the action computed, before it commits
+        order = production.cancel_order(number=number, reason=optional_field("reason"),
+                                        user_id=user_id())
+        return order_json(order), 200
 
 
 @bp.get("/lots/<code>/trace")

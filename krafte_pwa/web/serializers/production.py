@@ -74,6 +74,9 @@ def order_json(order, *, suggest: bool = True) -> dict:
         "wip_location": order.wip_location.code if order.wip_location else None,
         "output_lot": _output_lot(order), "override_reason": order.override_reason,
         "actions": production_queries.actions(order), "note": order.note,
+        "parent": order.parent.number if order.parent else None,
+        "sub_orders": [{"number": o.number, "item": o.item.sku, "status": o.status}
+                       for o in order.sub_orders],
         "created_at": stamp(order.created_at), "started_at": stamp(order.started_at),
         "completed_at": stamp(order.completed_at), "cancelled_at": stamp(order.cancelled_at),
     }

@@ -1,0 +1,261 @@
+"""The one availability rule: on hand, reserved and available per item, and the FEFO
+suggestion of which lots to take. Every caller (production, shipments, queries, alerts,
+exports, station, item lists) asks here.
+
+    on hand    stock in storage locations (any lot status)
+    usable     of it, in released lots that have not expired
+    reserved   held back by open production orders and by sales orders
+    available  usable - reserved for production - reserved for sales (may be negative
+               after a loss)
+
+Reads touch only balances that hold stock (`quantity > 0`, through the partial index
+ix_balance_item_in_stock), never the zero balances used-up lots leave behind.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, func, literal, or_, select
+
+from ..domain.fefo import Pick
+from ..domain.order_states import OPEN_STATUSES
+from ..domain.recipes import material_value
+from ..extensions import db
+from ..models import Balance, Location, Lot, ProductionOrder, Reservation, SalesReservation
+from ..models.types import Quantity
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Availability:
+    on_hand: Decimal = ZERO
+    usable: Decimal = ZERO
+    reserved_production: Decimal = ZERO
+    reserved_sales: Decimal = ZERO
+
+    @property
+    def reserved(self) -> Decimal:
+        return self.reserved_production + self.reserved_sales
+
+    @property
+    def available(self) -> Decimal:
+        return self.usable - self.reserved
+
+
+def usable(today: date):
+    """SQL condition: the lot may be used or shipped today."""
+    return and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
+
+
+def is_expired(lot: Lot, today: date) -> bool:
+    return lot.expiry is not None and lot.expiry < today
+
+
+def _dec(value) -> Decimal:
+    # SUM over a scaled column comes back scaled by the column type; a CASE may not.
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _ids(item_ids) -> list[int] | None:
+    return None if item_ids is None else sorted(set(item_ids))
+
+
+# ---------------------------------------------------------------- on hand
+
+def stock_by_item(item_ids, today: date) -> dict[int, tuple[Decimal, Decimal]]:
+    """item id -> (on hand in storage, of which usable); `item_ids` None: every item.
+    One query over the balances with stock."""
+    ids = _ids(item_ids)
+    if ids == []:
+        return {}
+    query = (select(Balance.item_id, func.sum(Balance.quantity),
+                    func.sum(case((usable(today), Balance.quantity), else_=0)))
+             .join(Lot, Lot.id == Balance.lot_id)
+             .join(Location, Location.id == Balance.location_id)
+             .where(Balance.quantity > 0, Location.kind == "storage")
+             .group_by(Balance.item_id))
+    if ids is not None:
+        query = query.where(Balance.item_id.in_(ids))
+    return {i: (_dec(total), _dec(use)) for i, total, use in db.session.execute(query).all()}
+
+
+def usable_on_hand(item_ids, today: date) -> dict[int, Decimal]:
+    """Released, unexpired stock in storage locations, per item."""
+    return {i: use for i, (_total, use) in stock_by_item(item_ids, today).items()}
+
+
+# ---------------------------------------------------------------- reserved
+
+def reserved_for_production(item_ids=None, exclude_order_id: int | None = None
+                            ) -> dict[int, Decimal]:
+    """What open production orders still hold back, per item (`item_ids` None: all)."""
+    ids = _ids(item_ids)
+    if ids == []:
+        return {}
+    # open orders as a set to test against: with a join, SQLite probes every open order
+    # for every item asked about (slow for many orders)
+    open_orders = select(ProductionOrder.id).where(ProductionOrder.status.in_(OPEN_STATUSES))
+    query = (select(Reservation.item_id, func.sum(Reservation.quantity))
+             .where(Reservation.order_id.in_(open_orders), Reservation.quantity > 0)
+             .group_by(Reservation.item_id))
+    if ids is not None:
+        query = query.where(Reservation.item_id.in_(ids))
+    if exclude_order_id is not None:
+        query = query.where(Reservation.order_id != exclude_order_id)
+    return {item_id: _dec(total) for item_id, total in db.session.execute(query).all()}
+
+
+def reserved_for_sales(item_ids=None) -> dict[int, Decimal]:
+    """What sales orders hold back, per item (`item_ids` None: all). Reservations exist
+    only for lines still to ship: shipping and cancelling release them."""
+    ids = _ids(item_ids)
+    if ids == []:
+        return {}
+    query = (select(SalesReservation.item_id, func.sum(SalesReservation.quantity))
+             .group_by(SalesReservation.item_id))
+    if ids is not None:
+        query = query.where(SalesReservation.item_id.in_(ids))
+    return {item_id: _dec(total) for item_id, total in db.session.execute(query).all()}
+
+
+def reserved(item_ids=None, exclude_order_id: int | None = None) -> dict[int, Decimal]:
+    """Held back for production and for sales, per item."""
+    total = dict(reserved_for_production(item_ids, exclude_order_id))
+    for item_id, quantity in reserved_for_sales(item_ids).items():
+        total[item_id] = total.get(item_id, ZERO) + quantity
+    return total
+
+
+# ---------------------------------------------------------------- available
+
+def available(item_ids, today: date, exclude_order_id: int | None = None
+              ) -> dict[int, Decimal]:
+    """Usable on hand minus every reservation (of others than `exclude_order_id`)."""
+    ids = set(item_ids)
+    have = usable_on_hand(ids, today)
+    held = reserved(ids, exclude_order_id)
+    return {i: have.get(i, ZERO) - held.get(i, ZERO) for i in ids}
+
+
+def availability(item_ids, today: date) -> dict[int, Availability]:
+    """The whole picture per item (`item_ids` None: every item with stock or
+    reservations). Three queries at most, whatever the number of items."""
+    stock = stock_by_item(item_ids, today)
+    production = reserved_for_production(item_ids)
+    sales = reserved_for_sales(item_ids)
+    ids = set(item_ids) if item_ids is not None else set(stock) | set(production) | set(sales)
+    result = {}
+    for i in ids:
+        on_hand, use = stock.get(i, (ZERO, ZERO))
+        result[i] = Availability(on_hand, use, production.get(i, ZERO), sales.get(i, ZERO))
+    return result
+
+
+def item_availability(item_id: int, today: date) -> Availability:
+    return availability([item_id], today)[item_id]
+
+
+# ---------------------------------------------------------------- FEFO
+
+# domain.fefo.fefo_key: expiry (none last), lot date, lot code, location
+_FEFO_ORDER = (Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code, Location.code)
+
+
+@dataclass
+class Take:
+    lot: Lot
+    location: Location
+    quantity: Decimal
+
+
+def fefo_plan(needs: dict[int, Decimal], today: date
+              ) -> dict[int, tuple[list[Take], Decimal]]:
+    """FEFO takes for several items at once: item id -> (takes covering its need as far as
+    stock allows, what stock lacks). One query: a running total per item in FEFO order
+    returns only the rows needed, with their lots and locations."""
+    wanted = {i: q for i, q in needs.items() if q > 0}
+    result: dict[int, tuple[list[Take], Decimal]] = {i: ([], q) for i, q in needs.items()}
+    if not wanted:
+        return result
+    need = case({i: literal(q, Quantity()) for i, q in wanted.items()}, value=Balance.item_id)
+    running = func.sum(Balance.quantity).over(
+        partition_by=Balance.item_id, order_by=_FEFO_ORDER, rows=(None, 0))
+    rows = (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
+                   running.label("running"), need.label("need"))
+            .join(Lot, Lot.id == Balance.lot_id)
+            .join(Location, Location.id == Balance.location_id)
+            .where(Balance.item_id.in_(sorted(wanted)), Balance.quantity > 0,
+                   Location.kind == "storage", usable(today))
+            .subquery())
+    found = db.session.execute(
+        select(rows.c.item_id, Lot, Location, rows.c.quantity)
+        .join(Lot, Lot.id == rows.c.lot_id).join(Location, Location.id == rows.c.location_id)
+        .where(rows.c.running - rows.c.quantity < rows.c.need)
+        .order_by(rows.c.item_id, rows.c.running)).all()
+    for item_id, lot, location, quantity in found:
+        takes, remaining = result[item_id]
+        take = min(quantity, remaining)
+        takes.append(Take(lot, location, take))
+        result[item_id] = (takes, remaining - take)
+    return result
+
+
+def _fefo_rows(item_id: int, today: date, *columns):
+    """Usable storage stock of an item in FEFO then FIFO order (the order of
+    domain.fefo.fefo_key: expiry, none last; lot date; lot code; location), streamed."""
+    return db.session.execute(
+        select(*columns)
+        .select_from(Balance)
+        .join(Lot, Lot.id == Balance.lot_id)
+        .join(Location, Location.id == Balance.location_id)
+        .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage",
+               usable(today))
+        .order_by(*_FEFO_ORDER)
+        .execution_options(yield_per=64))
+
+
+def _walk(rows, quantity: Decimal):
+    """(row, take) along FEFO rows (last column: on hand) until `quantity` is covered."""
+    remaining = quantity
+    taken = []
+    try:
+        for row in rows:
+            if remaining <= 0:
+                break
+            take = min(row[-1], remaining)
+            taken.append((row, take))
+            remaining -= take
+    finally:
+        rows.close()
+    return taken, max(remaining, ZERO)
+
+
+def fefo_takes(item_id: int, quantity: Decimal, today: date) -> tuple[list[Take], Decimal]:
+    """Which lots, where, how much (FEFO then FIFO), and the quantity stock cannot cover."""
+    return fefo_plan({item_id: quantity}, today)[item_id]
+
+
+def suggest_picks(item_id: int, quantity: Decimal, today: date) -> tuple[list[Pick], Decimal]:
+    """The FEFO suggestion as plain picks (lot code, location code, quantity, expiry)."""
+    takes, missing = fefo_takes(item_id, quantity, today)
+    return [Pick(t.lot.code, t.location.code, t.quantity, t.lot.expiry) for t in takes], missing
+
+
+def fefo_value(item_id: int, quantity: Decimal, today: date) -> tuple[Decimal, Decimal]:
+    """(value of the lots FEFO would take for `quantity`, quantity it cannot cover)."""
+    rows = _fefo_rows(item_id, today, Lot.unit_cost, Balance.quantity)
+    taken, missing = _walk(rows, quantity)
+    return material_value((q, r[0]) for r, q in taken), missing
+
+
+def lot_storage_balances(lot_id: int) -> list[tuple[Location, Decimal]]:
+    """Where a lot is in storage, most first."""
+    return list(db.session.execute(
+        select(Location, Balance.quantity).join(Balance, Balance.location_id == Location.id)
+        .where(Balance.lot_id == lot_id, Balance.quantity > 0, Location.kind == "storage")
+        .order_by(Balance.quantity.desc(), Location.code)
+    ).all())

@@ -1,0 +1,84 @@
+"""A sales order from arrival to recall on a phone (390×844): it arrives through the API,
+the operator packs it by scanning two lots (the reserved one, then another usable lot,
+accepted with a warning; an expired lot refused), ships it; the recall of one of those
+lots names the customer. No script error on any page."""
+
+import json
+import re
+import urllib.request
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, SCREENSHOTS, use_language
+from tests.factories import in_days, receive
+
+
+def scan(page, text):
+    field = page.locator("#pack-scan-text")
+    field.fill(text)
+    field.press("Enter")
+
+
+def _post(url, body, headers=None) -> dict:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              **(headers or {})})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 201
+        return json.loads(answer.read())
+
+
+def _order_through_the_api(live) -> str:
+    """Over real HTTP with a bearer token, as a shop or an integration would."""
+    token = _post(f"{live.url}/api/v1/tokens",
+                  {"username": "manager", "password": "manager-password"})["token"]
+    order = _post(f"{live.url}/api/v1/sales-orders",
+                  {"customer": "Boutique Lumière", "reference": "#1001",
+                   "lines": [{"item": "CANDLE", "quantity": 10, "unit_price": "18"}]},
+                  {"Authorization": f"Bearer {token}"})
+    assert order["status"] == "confirmed"
+    return order["number"]
+
+
+def test_an_order_packed_by_scanning_then_recalled(live, shop, new_page):
+    with live.db():
+        soon = receive("CANDLE", 6, cost="4", expiry=in_days(200))
+        other = receive("CANDLE", 8, cost="4.2", expiry=in_days(300))
+        spare = receive("CANDLE", 10, cost="4.1", expiry=in_days(400))
+        expired = receive("CANDLE", 3, cost="4", expiry=in_days(-1))
+    page = new_page("operator", viewport=PHONE)
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    number = _order_through_the_api(live)
+
+    page.goto("/")
+    page.locator("[data-to-pack] a", has_text=number).click()
+    expect(page.locator("h1 .code")).to_have_text(number)
+    status = page.locator("#pack-scan [data-status]")
+    reserved = page.locator(".sugg li[data-lot]")
+    assert [reserved.nth(i).get_attribute("data-lot") for i in range(2)] == [soon, other]
+
+    scan(page, f"{live.url}/l/{soon}")  # the reserved lot: all 6 of it
+    expect(page.locator(f".sugg li[data-lot='{soon}']")).to_have_class(re.compile("picked"))
+    scan(page, f"{live.url}/l/{expired}")  # refused
+    expect(status).to_have_class(re.compile(r"\bfail\b"))
+    scan(page, spare)  # not the reserved lot: accepted with a warning, 4 to pack
+    expect(status).to_have_class(re.compile(r"\bwarn\b"))
+    rows = page.locator("[data-packed] li")
+    expect(rows).to_have_count(2)
+    assert rows.nth(1).locator("input[name=quantity]").input_value() == "4"
+    page.screenshot(path=str(SCREENSHOTS / "sales-packing-phone-en.png"), full_page=True)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ship what is packed").click()
+    expect(page.locator("h1 .status")).to_have_text("shipped")
+    use_language(page, live.url, "fr")
+    expect(page.locator("h1 .status")).to_have_text("expédié")
+    page.screenshot(path=str(SCREENSHOTS / "sales-order-phone-fr.png"), full_page=True)
+    use_language(page, live.url, "en")
+
+    manager = new_page("manager", viewport=PHONE, next_path=f"/recall/{spare}")
+    manager.on("pageerror", lambda e: errors.append(str(e)))
+    expect(manager.locator("table", has_text="Boutique Lumière")).to_be_visible()
+    assert errors == []
