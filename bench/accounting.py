@@ -31,9 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from reports import MOVEMENTS, NOW, Builder, build, check_consistency  # noqa: E402
+from reports import MOVEMENTS, NOW, build_database, check_consistency, timed  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
-from timing import figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
@@ -43,27 +42,6 @@ from krafte_pwa.services import reports as valuation_reports  # noqa: E402
 
 JOURNAL_TARGET_MS = 2000.0
 VALUATION_TARGET_MS = 200.0
-
-
-class _Placeholders:
-    """The builder writes SQLite's "?" placeholders; psycopg reads "%s"."""
-
-    def __init__(self, conn):
-        self.conn = conn
-
-    def exec_driver_sql(self, sql, *args):
-        return self.conn.exec_driver_sql(sql.replace("?", "%s"), *args)
-
-
-def build_database(scale: float) -> None:
-    if db.engine.dialect.name != "postgresql":
-        build(Builder(), int(MOVEMENTS * scale))
-        return
-    builder = Builder()
-    catalogue, insert = builder.catalogue, builder.insert
-    builder.catalogue = lambda conn: catalogue(_Placeholders(conn))
-    builder.insert = lambda conn, *rows: insert(_Placeholders(conn), *rows)
-    build(builder, int(MOVEMENTS * scale))
 
 
 def give_documents() -> None:
@@ -78,13 +56,46 @@ def give_documents() -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
+def measure_month(first, last, runs: int) -> dict[str, tuple[float, float]]:
+    """The journal and FEC of the month [first, last], then past valuations; printed."""
+    def journal(method):
+        accounting.save(method=method)
+        return lambda: accounting.journal(first.isoformat(), last.isoformat())
+
+    def fec():
+        return accounting.export(
+            accounting.journal(first.isoformat(), last.isoformat()), "fec")
+
+    perpetual = journal("perpetual")
+    book = perpetual()
+    lines = sum(len(e.lines) for e in book.entries)
+    print(f"perpetual journal of {first:%Y-%m}: {len(book.entries):,} entries, "
+          f"{lines:,} lines; FEC {len(fec().content):,} bytes")
+    db.session.rollback()
+    results = {}
+    print(f"\n  {'':<36}{'median ms':>10}{'p95 ms':>10}{'cpu ms':>10}")
+
+    def show(label, fn):
+        results[label], cpu = timed(fn, runs)
+        print(f"  {label:<36}{results[label][0]:>10.1f}{results[label][1]:>10.1f}"
+              f"{cpu:>10.1f}")
+
+    show("journal, perpetual", perpetual)
+    show("FEC, perpetual", fec)
+    show("journal, periodic", journal("periodic"))
+    for days in (7, 14, 30, 90, 180, 270, 330):
+        at = (NOW - timedelta(days=days)).isoformat()
+        show(f"valuation at {days} days ago", lambda at=at: valuation_reports.valuation(at))
+    return results
+
+
 def run(url: str, name: str, args) -> bool:
     """Build, measure, print; True when every target is met."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context(), app.test_request_context():
         db.create_all()
         started = time.perf_counter()
-        build_database(args.scale)
+        build_database(int(MOVEMENTS * args.scale))
         give_documents()
         check_consistency()
         built = time.perf_counter() - started
@@ -99,35 +110,7 @@ def run(url: str, name: str, args) -> bool:
         print(f"\n{name}: {count:,} movements, {in_month:,} of them in {first:%Y-%m} "
               f"(built in {built:.0f} s); load average {_load()}")
 
-        def journal(method):
-            accounting.save(method=method)
-            return lambda: accounting.journal(first.isoformat(), last.isoformat())
-
-        def fec():
-            return accounting.export(
-                accounting.journal(first.isoformat(), last.isoformat()), "fec")
-
-        perpetual = journal("perpetual")
-        book = perpetual()
-        lines = sum(len(e.lines) for e in book.entries)
-        print(f"perpetual journal of {first:%Y-%m}: {len(book.entries):,} entries, "
-              f"{lines:,} lines; FEC {len(fec().content):,} bytes")
-        db.session.rollback()
-        results = {}
-        print(f"\n  {'':<36}{'median ms':>10}{'p95 ms':>10}")
-        for label, fn in (("journal, perpetual", perpetual), ("FEC, perpetual", fec)):
-            results[label] = figures(measure(fn, args.runs))
-            print(f"  {label:<36}{results[label][0]:>10.1f}{results[label][1]:>10.1f}")
-        periodic = journal("periodic")
-        results["journal, periodic"] = figures(measure(periodic, args.runs))
-        print(f"  {'journal, periodic':<36}{results['journal, periodic'][0]:>10.1f}"
-              f"{results['journal, periodic'][1]:>10.1f}")
-        for days in (7, 30, 90, 180, 270, 330):
-            at = (NOW - timedelta(days=days)).isoformat()
-            label = f"valuation at {days} days ago"
-            results[label] = figures(measure(
-                lambda at=at: valuation_reports.valuation(at), args.runs))
-            print(f"  {label:<36}{results[label][0]:>10.1f}{results[label][1]:>10.1f}")
+        results = measure_month(first, last, args.runs)
         worst_journal = max(results[n][0] for n in results if not n.startswith("val"))
         worst_value = max(results[n][0] for n in results if n.startswith("val"))
         journal_met = worst_journal < JOURNAL_TARGET_MS

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, update
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Movement, Pick
+from krafte_pwa.services import _values as values
 from krafte_pwa.services import (
     catalog,
     counts,
@@ -29,6 +30,7 @@ class Clock:
         when = datetime.combine(day, time(hour))
         db.session.execute(update(Movement).where(Movement.id > self.last)
                            .values(created_at=when))
+        values.rebuild()  # the monthly value changes follow the movements' new dates
         db.session.commit()
         self.last = db.session.execute(select(func.max(Movement.id))).scalar() or 0
 

@@ -59,6 +59,10 @@ from .sales_orders import (  # noqa: E402
 
 __all__ += ["OPEN_SALES_STATUSES", "SALES_ORDER_STATUSES", "SalesOrder", "SalesOrderLine",
             "SalesReservation"]
+# Stock value per item and WIP, now and per month.
+from .stock_value import ValueBalance  # noqa: E402
+
+__all__ += ["ValueBalance"]
 
 # Lots scanned at the station before an order starts.
 from .station import StationPick  # noqa: E402

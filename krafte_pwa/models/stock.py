@@ -80,6 +80,10 @@ class Movement(db.Model):
         Index("ix_movement_item_created", "item_id", "created_at"),
         Index("ix_movement_created", "created_at"),
         Index("ix_movement_document", "document"),
+        # valuations and the journal sum a span of time from the index alone, item by item
+        # (already grouped by item: no sort)
+        Index("ix_movement_item_value", "item_id", "created_at", "location_id", "kind",
+              "quantity", "unit_cost", "document", "id"),
     )
 
     @property

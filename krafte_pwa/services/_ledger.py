@@ -1,4 +1,4 @@
-"""Posts movements and keeps balances. Never commits.
+"""Posts movements and keeps balances and value balances. Never commits.
 
 A take is a conditional UPDATE (`quantity >= take`): atomic on SQLite and PostgreSQL,
 so two takes racing for the same stock cannot both succeed. The balance rows that change
@@ -22,6 +22,7 @@ from ..extensions import db
 from ..messages import _
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
+from . import _values as values
 from ._tx import upsert
 
 
@@ -60,7 +61,9 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
              "document": p.document, "reason": p.reason, "user_id": user_id,
              "created_at": now} for p in postings]
     db.session.execute(insert(Movement), rows)  # one executemany, no RETURNING
-    return [Movement(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
+    movements = [Movement(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
+    values.record(movements)  # the value balances, written with the transaction's commit
+    return movements
 
 
 def _key(p: Posting) -> tuple[int, int]:

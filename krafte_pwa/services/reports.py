@@ -4,8 +4,8 @@ accounting export of inventory value changes per period. Read-only.
 Categories: stock at a WIP location is work in progress whatever the item; elsewhere the
 item's kind decides (material → raw materials, intermediate, product → finished goods).
 
-Now = Σ balance × lot unit cost. At a past instant = Σ movement quantity × movement unit
-cost up to that instant (each movement carries the cost of its lot).
+The value at an instant = Σ movement quantity × movement unit cost up to that instant
+(each movement carries the cost of its lot).
 
 Exact, and summed in the database: quantities and costs are stored as scaled integers,
 so Σ quantity × cost is an integer sum. PostgreSQL sums it as NUMERIC. SQLite has no
@@ -18,18 +18,20 @@ stored, under 2^63), and its movements summed in time order pass through its sto
 levels, so those sums fit; quantity x cost (up to 10^18 x 10^17 stored) is only ever
 multiplied in Python or as NUMERIC.
 
-A lot's unit cost is set when the lot is made and never changes, so the two agree:
-Σ all movements × their cost = Σ balances × lot cost (a test keeps it so). A past
-instant near the present is therefore computed as now − what moved since, reading only
-the movements after it; one far back reads the movements before it. Either way through
-the created_at indexes, so a valuation reads at most about half of the history.
+Now = Σ of the value balances (services/_values.py): one row per item and location,
+kept with the movements, equal to Σ balance × lot unit cost (a cost correction moves the
+stock out at the old cost and in at the new one). A past instant starts from the month
+boundary nearest to it, whose value is a sum of monthly value changes (from the first
+month on, or the value now minus those since, whichever is shorter), and adds or takes
+the movements between the boundary and the instant: at most half a month of movements,
+read from a covering index on created_at.
 """
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, localcontext
 
-from sqlalchemy import BigInteger, Numeric, cast, func, select, type_coerce
+from sqlalchemy import BigInteger, Numeric, case, cast, func, select, type_coerce
 from sqlalchemy.exc import OperationalError
 
 from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
@@ -37,8 +39,10 @@ from ..domain.vocabulary import MOVEMENT_KINDS
 from ..errors import BadInput
 from ..extensions import db
 from ..messages import _, field_name
-from ..models import Balance, Item, Location, Lot, Movement
+from ..models import Balance, Item, Location, Lot, Movement, ValueBalance
+from ..models.stock_value import NOW
 from ..models.types import utcnow
+from . import _values as values_
 from ._inputs import date_in_range
 from ._tx import dialect_name
 
@@ -185,10 +189,42 @@ def _fold(rows, kinds: dict[int, str]) -> dict:
     return result
 
 
-def _now_values() -> dict[str, int]:
+def _balance_values() -> dict[str, int]:
+    """Σ balance × lot cost: the value now, from the lots (a check of the value rows)."""
     return _sum_by_category(
         Balance.__table__.join(Lot.__table__, Lot.id == Balance.lot_id), Balance.quantity,
         Lot.unit_cost, Balance.item_id, Balance.location_id, [Balance.quantity > 0])
+
+
+def _value_rows(where) -> dict[str, int]:
+    """Raw value per category of value rows, grouped in SQL by item kind and WIP: one
+    statement, a handful of rows back."""
+    table = ValueBalance.__table__
+    source = table.join(Item.__table__, Item.id == table.c.item_id)
+    group = (Item.kind, table.c.wip)
+    try:
+        rows = [(kind, in_wip, values_.combine(*sums)) for kind, in_wip, *sums in
+                db.session.execute(select(*group, *values_.sum_columns(table))
+                                   .select_from(source).where(*where).group_by(*group))]
+    except OperationalError:
+        if dialect_name() != "sqlite":
+            raise
+        # SQLite: "integer overflow" fails the statement only; add the rows up in Python
+        rows = [(kind, in_wip, values_.joined(high, low)) for kind, in_wip, high, low in
+                db.session.execute(select(*group, table.c.value_high, table.c.value_low)
+                                   .select_from(source).where(*where))]
+    result: dict[str, int] = {}
+    for kind, in_wip, raw in rows:
+        name = "wip" if in_wip else BY_ITEM_KIND[kind]
+        result[name] = result.get(name, 0) + raw
+    return result
+
+
+def _now_values() -> dict[str, int]:
+    """The value now, from the value balances: two rows an item at most, however long
+    the history."""
+    values_.write_pending()
+    return _value_rows([ValueBalance.period == NOW])
 
 
 def _moved_values(lower: datetime | None, upper: datetime | None,
@@ -205,32 +241,101 @@ def _moved_values(lower: datetime | None, upper: datetime | None,
                             (Movement.kind,) if by_kind else ())
 
 
-def _first_id_from(bound: datetime) -> int | None:
-    """The id of the first movement at or after `bound` (one probe of ix_movement_created);
-    ids grow with time, so ids tell how many movements lie on each side."""
-    return db.session.execute(
-        select(Movement.id).where(Movement.created_at >= bound)
-        .order_by(Movement.created_at, Movement.id).limit(1)).scalar()
+def _span_values(lower: datetime, upper: datetime | None) -> dict[str, int]:
+    """Raw Σ quantity × cost of the movements in [lower, upper) per category, grouped by
+    item alone (the covering index's order: no sort), the WIP part summed beside it."""
+    where = [Movement.created_at >= lower]
+    if upper is not None:
+        where.append(Movement.created_at < upper)
+    wip = _wip_flag(Movement.location_id)
+    q, c = _raw(Movement.quantity), _raw(Movement.unit_cost)
+    postgresql = dialect_name() == "postgresql"
+    if postgresql:
+        product = cast(q, Numeric) * cast(c, Numeric)
+        sums = (func.sum(product), func.sum(case((wip, product))))
+    else:
+        high, low = q * (c // SPLIT), q * (c % SPLIT)
+        sums = (func.sum(high), func.sum(low), func.sum(case((wip, high))),
+                func.sum(case((wip, low))))
+    kinds = _item_kinds()
+    result: dict[str, int] = {}
+    try:
+        for item_id, *parts in db.session.execute(
+                select(Movement.item_id, *sums).where(*where).group_by(Movement.item_id)):
+            if postgresql:
+                total, in_wip = int(parts[0] or 0), int(parts[1] or 0)
+            else:
+                total, in_wip = _combine(parts[:2]), _combine(parts[2:])
+            name = BY_ITEM_KIND[kinds[item_id]]
+            result[name] = result.get(name, 0) + total - in_wip
+            result["wip"] = result.get("wip", 0) + in_wip
+    except (_Inexact, OperationalError):
+        if postgresql:
+            raise
+        return _moved_values(lower, upper)  # SQLite past 64 bits: summed per lot cost
+    return result
 
 
 def _past_values(bound: datetime, strategy: str = "auto") -> dict[str, int]:
-    """Raw values of movements before `bound`, reading the shorter side of history."""
+    """Raw values of movements before `bound`. auto: from the month boundary nearest to
+    it (monthly value changes) and the movements in between; forward: the ledger up to
+    it; backward: Σ balance × lot cost minus the ledger since (the two are checks)."""
     if strategy == "auto":
-        first = db.session.execute(select(func.min(Movement.id))).scalar()
-        if first is None:
-            return {}
-        split = _first_id_from(bound)
-        if split is None:
-            strategy = "backward"  # nothing moved since: value now
-        else:
-            last = db.session.execute(select(func.max(Movement.id))).scalar()
-            strategy = "backward" if last - split < split - first else "forward"
+        return _from_month_boundary(bound)
     if strategy == "forward":
         return _moved_values(None, bound)
-    values = _now_values()
-    for name, value in _moved_values(bound, None).items():
+    return _minus(_balance_values(), _moved_values(bound, None))
+
+
+def _minus(values: dict, moved: dict) -> dict:
+    for name, value in moved.items():
         values[name] = values.get(name, 0) - value
     return values
+
+
+def _plus(values: dict, moved: dict) -> dict:
+    for name, value in moved.items():
+        values[name] = values.get(name, 0) + value
+    return values
+
+
+def _month_index(day: date | datetime) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_start(index: int) -> datetime:
+    return datetime(index // 12, index % 12 + 1, 1)
+
+
+def _from_month_boundary(bound: datetime) -> dict[str, int]:
+    """At most half a month of movements, added to or taken from a month's start value."""
+    values_.write_pending()
+    start = _month_start(_month_index(bound))
+    end = _month_start(_month_index(bound) + 1)
+    edge = start if bound - start <= end - bound else end
+    if edge > utcnow():
+        return _minus(_now_values(), _span_values(bound, None))
+    at_edge = _value_at_month_start(edge)
+    if edge < bound:
+        return _plus(at_edge, _span_values(edge, bound))
+    if edge > bound:
+        return _minus(at_edge, _span_values(bound, edge))
+    return at_edge
+
+
+def _value_at_month_start(start: datetime) -> dict[str, int]:
+    """Σ of the monthly changes before `start`, or the value now minus those from it on:
+    whichever side holds fewer months."""
+    first = db.session.execute(select(func.min(ValueBalance.period))).scalar()
+    month = start.date()
+    if first is None or first == NOW or month <= first:
+        return {}
+    before = _month_index(month) - _month_index(first)
+    after = _month_index(utcnow()) + 1 - _month_index(month)
+    if before <= after:
+        return _value_rows([ValueBalance.period < month])
+    return _minus(_now_values(), _value_rows([ValueBalance.period >= month,
+                                              ValueBalance.period < NOW]))
 
 
 def _valuation(raw: dict[str, int], currency: str, at: datetime | None) -> "Valuation":

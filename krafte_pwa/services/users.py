@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..errors import BadInput, Conflict, NotFound, Unauthorized
@@ -242,8 +243,9 @@ def create_token(*, username, password, name=None) -> str:
 
 def token_login(token: str) -> tuple[User, int] | None:
     """The user and token id of a live token; None when unknown, expired or inactive."""
-    row = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == _digest(token))
+    row = db.session.execute(  # the user in the same statement: every API call pays this
+        select(ApiToken).options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _digest(token))
     ).scalar()
     if row is None or row.expires_at <= utcnow() or not row.user.active:
         return None

@@ -1,7 +1,7 @@
 """station picks: lots scanned at the station before an order starts, kept on the server
 
 Revision ID: 0015
-Revises: 0014
+Revises: 0013
 Create Date: 2026-12-02 00:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

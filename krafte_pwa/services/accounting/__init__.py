@@ -4,7 +4,7 @@ method, closed periods, and the files an accounting package imports."""
 from ...messages import _
 from . import exports as _exports
 from .exports import FORMATS, Export  # noqa: F401
-from .journal import Entry, Journal, Line, cents, period_bounds  # noqa: F401
+from .journal import Entry, Journal, Line, cents, paused_gc, period_bounds  # noqa: F401
 from .periods import close_period, closed_periods, journal  # noqa: F401
 from .settings import (  # noqa: F401
     ACCOUNT_LABELS,
@@ -21,6 +21,11 @@ from .settings import (  # noqa: F401
 
 def export(book: Journal, fmt: str, *, currency: str = "EUR") -> Export:
     """The journal as a file: fec, xero, quickbooks or csv."""
+    with paused_gc():
+        return _export(book, fmt, currency)
+
+
+def _export(book: Journal, fmt: str, currency: str) -> Export:
     if fmt == "fec":
         return _exports.fec(book, accounts(), _("Stock"), siren())
     if fmt == "xero":

@@ -17,22 +17,22 @@ amount rounded, and what a rounding leaves over goes on the rounding account's l
 each entry balances.
 """
 
+import gc
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from sqlalchemy import BigInteger, String, cast, func, literal, select, type_coerce
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import BigInteger, func, select, type_coerce
 
 from ...domain.vocabulary import MOVEMENT_KINDS
 from ...errors import BadInput
 from ...extensions import db
 from ...messages import _
-from ...models import Movement
+from ...models import Location, Movement
 from ...models.types import utcnow
 from .. import reports
-from .._tx import dialect_name
 from . import settings as conf
 
 ZERO = Decimal(0)
@@ -141,42 +141,36 @@ def _variation_account(account: str, accounts: dict[str, str]) -> str:
 
 # ---------------------------------------------------------------- the ledger, grouped
 
-def _event_rows(lower: datetime, upper: datetime) -> list[tuple]:
-    """(key, kind, day, item_id, in_wip, first_id, raw value) of the movements in
-    [lower, upper), grouped by event key (document, or the movement for one without),
-    kind, day, item and WIP. Read with Core (no ORM row processing: a month is over
-    100,000 movements)."""
-    key = func.coalesce(Movement.document,
-                        literal("#") + cast(Movement.id, String))
-    day = func.date(Movement.created_at)
-    wip = reports._wip_flag(Movement.location_id)
-    group = (key, Movement.kind, day, Movement.item_id, wip)
-    where = (Movement.created_at >= lower, Movement.created_at < upper)
-    first = func.min(Movement.id)
-    connection = db.session.connection()
+@contextmanager
+def paused_gc():
+    """No cyclic garbage collection while a journal is built: its hundreds of thousands
+    of small objects all live until the end, and each collection would walk them all
+    again (it doubled the time of a month). Collected as usual afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        rows = connection.execute(
-            select(*group, first, *reports._value_sums(Movement.quantity, Movement.unit_cost))
-            .where(*where).group_by(*group)).all()
-        combine = reports._combine
-        return [(*r[:6], combine(r[6:])) for r in rows]
-    except (reports._Inexact, OperationalError):
-        if dialect_name() != "sqlite":
-            raise
-        cost = type_coerce(Movement.unit_cost, BigInteger)
-        rows = connection.execute(
-            select(*group, first, cost, func.sum(type_coerce(Movement.quantity, BigInteger)))
-            .where(*where).group_by(*group, cost)).all()
-        merged: dict[tuple, list] = {}
-        for *head, first_id, c, q in rows:
-            slot = merged.setdefault(tuple(head), [first_id, 0])
-            slot[0] = min(slot[0], first_id)
-            slot[1] += int(c) * int(q or 0)
-        return [(*head, first_id, raw) for head, (first_id, raw) in merged.items()]
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _movements(lower: datetime, upper: datetime):
+    """(id, document, kind, day, item_id, location_id, stored quantity, stored cost) of the
+    movements in [lower, upper), fetched at once as plain integers and strings: no ORM
+    objects, no Decimal, no sort in SQL (a month is over 100,000 movements)."""
+    def raw(column):
+        return type_coerce(column, BigInteger)
+
+    return db.session.connection().execute(
+        select(Movement.id, Movement.document, Movement.kind, func.date(Movement.created_at),
+               Movement.item_id, Movement.location_id, raw(Movement.quantity),
+               raw(Movement.unit_cost))
+        .where(Movement.created_at >= lower, Movement.created_at < upper)).all()
 
 
 class _Event:
-    __slots__ = ("key", "day", "first_id", "kind", "values")
+    __slots__ = ("key", "day", "first_id", "kind", "values", "signed")
 
     def __init__(self, key: str, day: date, first_id: int, kind):
         self.key = key
@@ -185,46 +179,81 @@ class _Event:
         self.kind = kind  # one of its kinds: they are all of one class (part of the key)
         # (category, counterpart name or None) -> raw Σ quantity × cost (scaled integer)
         self.values: dict = {}
+        self.signed = False  # has (category, (loss, gain), kind, item) slots to settle
+
+
+class _Slots(dict):
+    """(kind, item, in WIP) -> (class of operation, value slot, signed), made once each."""
+
+    def __init__(self):
+        super().__init__()
+        self.kinds = reports._item_kinds()
+        self.category_of = {item_id: reports.BY_ITEM_KIND.get(kind)
+                            for item_id, kind in self.kinds.items()}
+
+    def __missing__(self, key):
+        kind, item_id, in_wip = key
+        category = "wip" if in_wip else self.category_of[item_id]
+        if category is None:
+            raise KeyError(self.kinds[item_id])
+        counterpart = COUNTERPART.get(kind) if kind in EVENT_CLASS else "opening_stock"
+        if counterpart.__class__ is tuple:  # losses and gains apart: by the sign of a sum
+            found = (EVENT_CLASS[kind], (category, counterpart, kind, item_id), True)
+        else:
+            found = (EVENT_CLASS.get(kind, "other"), (category, counterpart), False)
+        self[key] = found
+        return found
 
 
 def _events(lower: datetime, upper: datetime) -> list[_Event]:
-    kinds = reports._item_kinds()
-    category_of = {item_id: reports.BY_ITEM_KIND.get(kind) for item_id, kind in kinds.items()}
-    class_of = EVENT_CLASS
-    counterpart_of = {kind: COUNTERPART.get(kind) for kind in EVENT_CLASS}
+    """The movements of the period, added up per event (document or lone movement, class
+    of operation, day) and per (category, counterpart account), exactly, in one pass."""
+    slots = _Slots()
+    wip_ids = set(db.session.execute(select(Location.id).where(Location.kind == "wip"))
+                  .scalars())
     events: dict[tuple, _Event] = {}
     days: dict = {}
-    for key, kind, day, item_id, in_wip, first_id, raw in _event_rows(lower, upper):
-        moved_on = days.get(day)
-        if moved_on is None:
-            moved_on = days[day] = reports.as_date(day)
-        name = class_of.get(kind)
-        if name is None:  # a kind this module does not know (yet)
-            name, counterpart = "other", "opening_stock"
-        else:
-            counterpart = counterpart_of[kind]
+    for movement_id, document, kind, day, item_id, location_id, quantity, cost in \
+            _movements(lower, upper):
+        key = document if document is not None else f"#{movement_id}"
+        name, slot, signed = slots[(kind, item_id, location_id in wip_ids)]
         ek = (key, name, day)
         event = events.get(ek)
         if event is None:
-            event = events[ek] = _Event(key, moved_on, first_id, kind)
-        elif first_id < event.first_id:
-            event.first_id = first_id
-        category = "wip" if in_wip else category_of[item_id]
-        if category is None:
-            raise KeyError(kinds[item_id])
-        if counterpart.__class__ is tuple:  # losses and gains apart
-            counterpart = counterpart[0] if raw < 0 else counterpart[1]
-        slot = (category, counterpart)
+            moved_on = days.get(day)
+            if moved_on is None:
+                moved_on = days[day] = reports.as_date(day)
+            event = events[ek] = _Event(key, moved_on, movement_id, kind)
+        elif movement_id < event.first_id:
+            event.first_id = movement_id
+        if signed:
+            event.signed = True
         values = event.values
-        values[slot] = values.get(slot, 0) + raw
+        values[slot] = values.get(slot, 0) + quantity * cost
+    for event in events.values():
+        if event.signed:
+            _settle(event)
     return sorted(events.values(), key=lambda e: (e.day, e.first_id))
 
 
-class _Labels:
-    """Entry labels, each sentence translated once per journal (thousands of entries)."""
+def _settle(event: _Event) -> None:
+    """An item's adjustment or count in an event is a loss or a gain by the sign of its sum."""
+    settled: dict = {}
+    for slot, raw in event.values.items():
+        if len(slot) == 4:
+            category, (loss, gain), _kind, _item = slot
+            slot = (category, loss if raw < 0 else gain)
+        settled[slot] = settled.get(slot, 0) + raw
+    event.values = settled
+
+
+class _Labels(dict):
+    """Movement kind -> the entry label's text before and after the document (after is
+    None: no document in it); each sentence translated and split once per journal."""
 
     def __init__(self):
-        self.templates = {
+        super().__init__()
+        templates = {
             "receipt": _("Receipt %(document)s"), "opening": _("Opening stock %(document)s"),
             "shipment": _("Shipment %(document)s"), "count": _("Stock count %(document)s"),
             "adjustment": _("Stock adjustment"),
@@ -234,12 +263,33 @@ class _Labels:
             "transfer": _("Transfer %(document)s"),
             "other": _("Stock movement %(document)s"),
         }
+        self.parts = {}
+        for name, template in templates.items():
+            if "%(document)s" in template:
+                before, after = template.split("%(document)s", 1)
+                self.parts[name] = (before.replace("%%", "%"), after.replace("%%", "%"))
+            else:
+                self.parts[name] = (template.replace("%%", "%"), None)
+
+    def __missing__(self, kind):
+        # the movements of an event are of one class (it is part of the event's key)
+        found = self[kind] = self.parts[EVENT_CLASS.get(kind, "other")]
+        return found
 
     def __call__(self, event: _Event) -> str:
-        document = event.key if not event.key.startswith("#") else ""
-        # the movements of an event are of one class (it is part of the event's key)
-        template = self.templates[EVENT_CLASS.get(event.kind, "other")]
-        return template % {"document": document} if "%(" in template else template
+        before, after = self[event.kind]
+        if after is None:
+            return before
+        key = event.key
+        return f"{before}{key}{after}" if key[0] != "#" else f"{before}{after}"
+
+
+class _Cents(dict):
+    """Whole cents -> Decimal amount, each made once."""
+
+    def __missing__(self, value: int) -> Decimal:
+        found = self[value] = Decimal(value).scaleb(-2)
+        return found
 
 
 # ---------------------------------------------------------------- the two methods
@@ -248,14 +298,9 @@ def start_values(lower: datetime) -> dict[str, Decimal]:
     return {name: _exact(raw) for name, raw in reports._past_values(lower).items()}
 
 
-def end_values(start: dict[str, Decimal], lower: datetime, upper: datetime
-                ) -> dict[str, Decimal]:
-    values = dict(start)
-    with localcontext() as ctx:
-        ctx.prec = 80
-        for name, raw in reports._moved_values(lower, upper).items():
-            values[name] = values.get(name, ZERO) + _exact(raw)
-    return values
+def end_values(upper: datetime) -> dict[str, Decimal]:
+    """The exact value per category just before `upper` (the period's end)."""
+    return start_values(upper)
 
 
 def compute(lower: datetime, upper: datetime, *, method: str | None = None,
@@ -291,7 +336,7 @@ def compute(lower: datetime, upper: datetime, *, method: str | None = None,
     else:
         journal.opening = dict(running)
     if method == "periodic":
-        end = _per_account(end_values(start_by_category, lower, upper), accounts)
+        end = _per_account(end_values(upper), accounts)
         last_day = (upper - timedelta(microseconds=1)).date()
         for category in reports.CATEGORIES:
             account = accounts[category]
@@ -344,37 +389,29 @@ def _perpetual(journal: Journal, lower: datetime, upper: datetime, accounts: dic
     label = _Labels()
     entries = journal.entries
     append = entries.append
-    money: dict[int, Decimal] = {}  # cents -> Decimal, each made once
-
-    def decimal(value: int) -> Decimal:
-        found = money.get(value)
-        if found is None:
-            found = money[value] = Decimal(value).scaleb(-2)
-        return found
-
+    money = _Cents()
+    pair_of = {slot: (stock_of[slot[0]], account) for slot, account in counter_of.items()}
     for event in _events(lower, upper):
-        amounts: dict[str, int] = {}
-        touched = []
-        for (category, counterpart), raw in event.values.items():
-            account = stock_of[category]
-            before = exact[account]
-            exact[account] = before + raw
-            if account not in touched:
-                touched.append(account)
-            other = counter_of[(category, counterpart)]
-            counter_raw = amounts.get(("c", other), 0) - raw
-            amounts[("c", other)] = counter_raw
+        amounts: dict[str, int] = {}  # counterpart account -> raw
+        touched: dict[str, None] = {}  # stock accounts, in order
+        for slot, raw in event.values.items():
+            account, other = pair_of[slot]
+            exact[account] += raw
+            touched[account] = None
+            amounts[other] = amounts.get(other, 0) - raw
         lines: dict[str, int] = {}
         for account in touched:
-            now = _raw_cents(exact[account])
-            lines[account] = lines.get(account, 0) + now - booked[account]
+            value = exact[account]
+            now = (value + HALF) // UNIT if value >= 0 else -((HALF - value) // UNIT)
+            lines[account] = now - booked[account]
             booked[account] = now
-        for (_tag, account), raw in amounts.items():
-            lines[account] = lines.get(account, 0) + _raw_cents(raw)
+        for account, raw in amounts.items():
+            lines[account] = lines.get(account, 0) + (
+                (raw + HALF) // UNIT if raw >= 0 else -((HALF - raw) // UNIT))
         rest = sum(lines.values())
         if rest:
             lines[rounding] = lines.get(rounding, 0) - rest
-        made = [Line(a, decimal(v), ZERO) if v > 0 else Line(a, ZERO, decimal(-v))
+        made = [Line(a, money[v], ZERO) if v > 0 else Line(a, ZERO, money[-v])
                 for a, v in sorted(lines.items()) if v]
         if made:
             key = event.key

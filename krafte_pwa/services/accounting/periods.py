@@ -80,7 +80,7 @@ def close_period(*, month, user_id=None) -> ClosedPeriod:
     lower, upper = _midnight(start), _midnight(end)
     opening = _frozen_balances(last) if last is not None else None
     journal = jr.compute(lower, upper, opening=opening)
-    values = jr.end_values(jr.start_values(lower), lower, upper)
+    values = jr.end_values(upper)
     balances = {c: str(jr.cents(values.get(c, jr.ZERO))) for c in reports.CATEGORIES}
     period = ClosedPeriod(start=start, end=end, method=journal.method,
                           journal=json.dumps([e.as_dict() for e in journal.entries]),
@@ -93,6 +93,11 @@ def close_period(*, month, user_id=None) -> ClosedPeriod:
 def journal(since=None, until=None) -> jr.Journal:
     """The journal of [since, until] (ISO dates): closed months as they were frozen, the
     rest from the ledger; entries numbered 1, 2, … without gaps in date order."""
+    with jr.paused_gc():
+        return _journal(since, until)
+
+
+def _journal(since, until) -> jr.Journal:
     lower, upper = jr.period_bounds(since, until)
     closed = closed_periods()
     result = jr.Journal(conf.method(), lower, upper)

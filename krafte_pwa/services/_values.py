@@ -1,0 +1,220 @@
+"""Stock value per item (in WIP or not), now and per month, kept with the ledger.
+
+`post()` notes in the session what each movement adds to the value (stored quantity ×
+stored cost, an exact integer), to the item's value now and to its change in the month;
+the notes are written in one statement, rows in key order, just before the transaction
+commits, or before a valuation read in the same transaction. So they are part of the
+transaction of the movements, and the row of a busy item is locked for the commit alone,
+never while the action still computes or waits for other rows: two transactions that
+both write value rows take them in the same order, each at its very end, and cannot
+deadlock on them.
+
+Savepoints: the notes made inside one are kept apart until it ends; rolled back, they
+are dropped with it; released, they join the notes of the transaction around it.
+
+A value is kept as two 64-bit integers, high × 10^18 + low with 0 <= low < 10^18. An
+addition is one upsert that carries the low part over: low + added low < 2 × 10^18 fits
+in 64 bits, both are non-negative, so / and % mean the same on SQLite and PostgreSQL.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import delete, event, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
+from ..extensions import db
+from ..models import Location, Movement, ValueBalance
+from ..models.stock_value import LOW_BASE, NOW
+from ._tx import dialect_name, upsert
+
+_PENDING = "krafte_value_changes"
+SPLIT = 10 ** 9  # SQL sums the low parts in two halves, each well inside 64 bits
+_BASE = literal_column(str(LOW_BASE))
+
+
+def raw_value(quantity: Decimal, cost: Decimal) -> int:
+    """Stored quantity × stored cost: the exact value in units of 10^-14."""
+    return int(quantity.scaleb(QUANTITY_PLACES)) * int(cost.scaleb(COST_PLACES))
+
+
+def month_of(moment: datetime) -> date:
+    return date(moment.year, moment.month, 1)
+
+
+KEYS = ("period", "item_id", "wip")
+
+
+def _layers(session: Session) -> list:
+    """The notes, one layer per open savepoint above the transaction's own:
+    [(owner, {(period, item, wip): raw})]."""
+    return session.info.setdefault(_PENDING, [(None, {})])
+
+
+def record(movements: list[Movement]) -> None:
+    """Note what the movements add to the value of their item (in WIP or not), now and in
+    the month."""
+    session = db.session
+    _owner, notes = _layers(session)[-1]
+    in_wip: dict[int, bool] = {}
+    for m in movements:
+        raw = raw_value(m.quantity, m.unit_cost)
+        wip = in_wip.get(m.location_id)
+        if wip is None:  # the posting service has loaded the location: no SQL
+            wip = in_wip[m.location_id] = session.get(Location, m.location_id).kind == "wip"
+        for key in ((NOW, m.item_id, wip), (month_of(m.created_at), m.item_id, wip)):
+            notes[key] = notes.get(key, 0) + raw
+
+
+def _merge(into: dict, notes: dict) -> None:
+    for key, raw in notes.items():
+        into[key] = into.get(key, 0) + raw
+
+
+def write_pending(session: Session | None = None) -> None:
+    """Write the noted value changes (one statement). Inside a savepoint that is later
+    rolled back, what this wrote goes with it: valuations are not read there."""
+    session = session or db.session
+    layers = session.info.get(_PENDING)
+    if not layers:
+        return
+    everything: dict = {}
+    for _owner, notes in layers:
+        _merge(everything, notes)
+    session.info[_PENDING] = [(owner, {}) for owner, _notes in layers]
+    _add(session, ValueBalance.__table__, KEYS, everything)
+
+
+def _split(raw: int) -> tuple[int, int]:
+    return divmod(raw, LOW_BASE)  # floor: 0 <= low < 10^18, whatever the sign of raw
+
+
+def _add(session: Session, table, keys: tuple[str, ...], changes: dict) -> None:
+    rows = []
+    for key in sorted(changes):
+        raw = changes[key]
+        if raw:
+            high, low = _split(raw)
+            rows.append({**dict(zip(keys, key, strict=True)), "value_high": high,
+                         "value_low": low})
+    if not rows:
+        return
+    stmt = upsert(table)
+    low = table.c.value_low + stmt.excluded.value_low
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[table.c[k] for k in keys],
+        set_={"value_low": low % _BASE,
+              "value_high": table.c.value_high + stmt.excluded.value_high + low // _BASE})
+    session.execute(stmt, rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    # also as a savepoint is released: written inside it, they are released with it
+    write_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _savepoint_begins(session: Session, transaction) -> None:
+    if transaction.nested:
+        _layers(session).append((id(transaction), {}))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction) -> None:
+    """A savepoint rolled back drops its own notes (and those of savepoints inside it);
+    the transaction rolled back drops them all."""
+    layers = session.info.get(_PENDING)
+    if layers is None:
+        return
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
+        return
+    owners = [owner for owner, _notes in layers]
+    if id(previous_transaction) in owners:
+        del layers[owners.index(id(previous_transaction)):]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _savepoint_ends(session: Session, transaction) -> None:
+    """A savepoint released: its notes now belong to the layer below."""
+    layers = session.info.get(_PENDING)
+    if not transaction.nested or not layers:
+        return
+    owners = [owner for owner, _notes in layers]
+    if id(transaction) in owners:
+        at = owners.index(id(transaction))
+        for _owner, notes in layers[at:]:
+            _merge(layers[at - 1][1], notes)
+        del layers[at:]
+
+
+# ---------------------------------------------------------------- reading
+
+def sum_columns(table) -> tuple:
+    """SQL sums of a group of value rows; `combine` makes them one exact integer."""
+    low = table.c.value_low
+    return (func.sum(table.c.value_high), func.sum(low // SPLIT), func.sum(low % SPLIT))
+
+
+def combine(high, middle, low) -> int:
+    return int(high or 0) * LOW_BASE + int(middle or 0) * SPLIT + int(low or 0)
+
+
+def joined(high, low) -> int:
+    return int(high) * LOW_BASE + int(low)
+
+
+# ---------------------------------------------------------------- from the ledger
+
+def _month_column():
+    if dialect_name() == "postgresql":
+        return func.date_trunc("month", Movement.created_at)
+    return func.strftime("%Y-%m-01", Movement.created_at)
+
+
+def from_ledger() -> dict:
+    """{(period, item, wip): raw} summed from the movements (period NOW: all of them):
+    quantities summed per cost in SQL (they stay within an item's stock), multiplied in
+    Python."""
+    month = _month_column()
+    cost = Movement.unit_cost
+    wip = {loc_id for loc_id, in db.session.execute(
+        select(Location.id).where(Location.kind == "wip"))}
+    rows = db.session.execute(
+        select(month, Movement.item_id, Movement.location_id, cost, func.sum(Movement.quantity))
+        .group_by(month, Movement.item_id, Movement.location_id, cost))
+    values: dict = {}
+    for moved_in, item_id, location_id, unit_cost, quantity in rows:
+        raw = raw_value(quantity, unit_cost)
+        if isinstance(moved_in, str):
+            moved_in = date.fromisoformat(moved_in[:10])
+        elif isinstance(moved_in, datetime):
+            moved_in = moved_in.date()
+        for key in ((NOW, item_id, location_id in wip), (moved_in, item_id, location_id in wip)):
+            values[key] = values.get(key, 0) + raw
+    return {k: v for k, v in values.items() if v}
+
+
+def stored() -> dict:
+    """The value rows as they are, in the shape of from_ledger (zero rows left out)."""
+    write_pending()
+    values = {(r.period, r.item_id, bool(r.wip)): joined(r.value_high, r.value_low)
+              for r in db.session.execute(select(ValueBalance.__table__))}
+    return {k: v for k, v in values.items() if v}
+
+
+def rebuild() -> None:
+    """Recompute the value rows from the movements: for history written around post()
+    (bulk loads, tests that date movements back). Does not commit."""
+    db.session.info.pop(_PENDING, None)
+    values = from_ledger()
+    db.session.execute(delete(ValueBalance.__table__))
+    rows = []
+    for key in sorted(values):
+        high, low = _split(values[key])
+        rows.append({**dict(zip(KEYS, key, strict=True)), "value_high": high,
+                     "value_low": low})
+    if rows:
+        db.session.execute(ValueBalance.__table__.insert(), rows)
