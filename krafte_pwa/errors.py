@@ -58,3 +58,18 @@ class Forbidden(KrafteError):
 class Unauthorized(KrafteError):
     code = "unauthorized"
     status = 401
+
+
+def N_(message: str) -> str:
+    """Marks a sentence for the translation catalogue; it is translated where it is shown."""
+    return message
+
+
+class TextError(ValueError):
+    """An error of a plain-Python module (domain, scan) whose sentence a person reads: an
+    English msgid marked with N_ and its values, put into the user's language where it is
+    shown (`messages.known`). `str()` is the English sentence."""
+
+    def __init__(self, template: str, **values) -> None:
+        self.template, self.values = template, values
+        super().__init__(template % values if values else template)

@@ -8,9 +8,12 @@ filled in after translation. Outside a request (CLI, tests without one) it is En
     raise NotFound(_("no lot with code '%(code)s'", code=code), code="unknown_lot")
 
 A literal % in a message with values is written %%. `field_name` gives the words for a
-field identifier: in English the identifier itself (`reorder_point`, as the API names
-it), in French readable words (catalogue entries "field:reorder_point").
+field identifier: in English its words (`reorder_point`: "reorder point"), in French the
+catalogue's (entries "field:reorder_point"). A path into a list (`lines[0].quantity`, as
+the API's `details.field` keeps it) reads as a place and a field: "Line 1: quantity".
 """
+
+import re
 
 from flask import has_request_context
 
@@ -23,26 +26,92 @@ def _(message: str, **values) -> str:
     return message % values if values else message
 
 
+def day(value) -> str:
+    """A date in a sentence: in the user's locale (31/12/2026, Dec 31, 2026); ISO outside a
+    request."""
+    if not has_request_context():
+        return value.isoformat()
+    from flask_babel import format_date, get_locale
+
+    return format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
+
+
 def field_name(field: str, english: str | None = None) -> str:
-    """The field as a sentence names it: in English `english` or the identifier itself,
-    translated otherwise."""
+    """The field as a sentence names it: translated, or in English `english` or the
+    identifier's words; a path into a list names its place first ("Line 2, lot 1: quantity")."""
+    if "[" in field:
+        return _path_name(field)
     label = FIELD_NAMES.get(field)
-    text = _(label) if label else label
-    return text if text and text != label else (english or field)
+    if label is None:
+        return english or field
+    text = _(label)
+    return text if text != label else (english or ENGLISH_WORDS.get(field)
+                                       or field.replace("_", " "))
 
 
-def known(message: str) -> str:
-    """A fixed sentence of a pure-Python module (domain, labels, scan: English, no Flask)
-    in the user's language when the catalogue has it (marked with N_ where it is caught);
-    any other text as it is."""
-    return _(message)
+_INDEXED = re.compile(r"^(\w+)\[(\d+)\]$")
+
+
+def _path_name(path: str) -> str:
+    where, leaf = _place(path)
+    if leaf is None:
+        return where
+    return _("%(place)s: %(field)s", place=where, field=field_name(leaf))
+
+
+def _place(path: str) -> tuple[str, str | None]:
+    """("Line 2, lot 1", "quantity") for lines[1].lots[0].quantity."""
+    places, leaf = [], None
+    for part in path.split("."):
+        indexed = _INDEXED.match(part)
+        if indexed:
+            place = PLACES.get(indexed[1], PLACES["entries"])
+            places.append(_(place, n=int(indexed[2]) + 1))
+        else:
+            leaf = part
+    where = ", ".join(places)
+    return where[:1].upper() + where[1:], leaf
+
+
+def without_place(message: str, path: str | None) -> str:
+    """The message without the place its field path put first ("Line 2: quantity …" ->
+    "quantity …"), where the reader already sees the place (an import's row and column)."""
+    if not path or "[" not in path:
+        return message
+    where, _leaf = _place(path)
+    start = _("%(place)s: %(field)s", place=where, field="")
+    return message[len(start):] if message.startswith(start) else message
+
+
+def known(message) -> str:
+    """A sentence of a pure-Python module (domain, labels, scan: English, no Flask) in the
+    user's language: an `errors.TextError` (its msgid, marked with N_, and its values), or
+    a fixed sentence the catalogue has; any other text as it is."""
+    template = getattr(message, "template", None)
+    if template is not None:
+        return _(template, **message.values)
+    return _(str(message))
 
 
 def N_(message: str) -> str:  # marks a string for the catalogue; translated later
     return message
 
 
-# "field:<identifier>" in the catalogue; English keeps the identifier (as the API names it).
+# A place in a list, by the list's name in a field path (lines[0] is "line 1").
+PLACES = {
+    "lines": N_("line %(n)s"),
+    "picks": N_("pick %(n)s"),
+    "lots": N_("lot %(n)s"),
+    "consumed": N_("consumed lot %(n)s"),
+    "waste": N_("waste line %(n)s"),
+    "pack_units": N_("pack unit %(n)s"),
+    "entries": N_("entry %(n)s"),
+}
+
+# English words where the identifier's own, underscores aside, are not the usual ones.
+ENGLISH_WORDS = {"sku": "SKU", "gtin": "GTIN", "line": "order line", "po_line": "order line"}
+
+# "field:<identifier>" in the catalogue; English says the identifier's words.
 FIELD_NAMES = {
     "quantity": N_("field:quantity"),
     "unit": N_("field:unit"),
@@ -109,4 +178,6 @@ FIELD_NAMES = {
     "number": N_("field:number"),
     "expiring_before": N_("field:expiring_before"),
     "partner": N_("field:partner"),
+    "line": N_("field:line"),
+    "po_line": N_("field:po_line"),
 }

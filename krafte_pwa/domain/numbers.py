@@ -3,6 +3,8 @@
 import re
 from decimal import Decimal, InvalidOperation
 
+from ..errors import N_, TextError
+
 # Stored scales: quantities to 6 places of the base unit, unit costs to 8 places.
 QUANTITY_PLACES = 6
 COST_PLACES = 8
@@ -27,7 +29,7 @@ _SPACES = {" ", "\u00a0", "\u202f", "'", "_"}
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 
 
-class BadNumber(ValueError):
+class BadNumber(TextError):
     """Input that is not a finite decimal number."""
 
 
@@ -38,7 +40,7 @@ def parse_decimal(value) -> Decimal:
     (0.1 -> "0.1"), so they go through str, never through binary arithmetic.
     """
     if isinstance(value, bool) or value is None:
-        raise BadNumber(f"{value!r} is not a number")
+        raise BadNumber(N_("'%(value)s' is not a number"), value=value)
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -48,7 +50,7 @@ def parse_decimal(value) -> Decimal:
     elif isinstance(value, str):
         text = "".join(ch for ch in value.strip() if ch not in _SPACES)
         if not text:
-            raise BadNumber("a number is required")
+            raise BadNumber(N_("a number is required"))
         if "," in text and "." in text:
             # "1.234,5" (fr/de) or "1,234.5" (en): the last separator is the decimal one.
             if text.rfind(",") > text.rfind("."):
@@ -58,17 +60,17 @@ def parse_decimal(value) -> Decimal:
         elif text.count(",") == 1:
             text = text.replace(",", ".")
         elif "," in text:
-            raise BadNumber(f"{value!r} is not a number")
+            raise BadNumber(N_("'%(value)s' is not a number"), value=value)
         if not _NUMBER.fullmatch(text):
-            raise BadNumber(f"{value!r} is not a number")
+            raise BadNumber(N_("'%(value)s' is not a number"), value=value)
         try:
             result = Decimal(text)
         except InvalidOperation:
-            raise BadNumber(f"{value!r} is not a number") from None
+            raise BadNumber(N_("'%(value)s' is not a number"), value=value) from None
     else:
-        raise BadNumber(f"{value!r} is not a number")
+        raise BadNumber(N_("'%(value)s' is not a number"), value=value)
     if not result.is_finite():
-        raise BadNumber(f"{value!r} is not a finite number")
+        raise BadNumber(N_("'%(value)s' is not a finite number"), value=value)
     return result
 
 

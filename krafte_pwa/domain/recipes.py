@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, localcontext
 
+from ..errors import N_, TextError
 from .numbers import COST_PLACES, QUANTITY_PLACES
 from .order_states import OPEN_STATUSES  # noqa: F401  (kept importable from here)
 
@@ -19,7 +20,7 @@ _Q = Decimal(1).scaleb(-QUANTITY_PLACES)
 _C = Decimal(1).scaleb(-COST_PLACES)
 
 
-class RecipeError(ValueError):
+class RecipeError(TextError):
     """A recipe that cannot be used: a cycle, a zero yield."""
 
 
@@ -30,7 +31,7 @@ def requirement(line_quantity: Decimal, n: Decimal, yield_quantity: Decimal,
     """Quantity × N / yield × (1 + loss %), rounded up to the stored scale (never under-
     reserve), and up to a whole number for components counted in pieces."""
     if yield_quantity <= 0:
-        raise RecipeError("a recipe's yield must be greater than zero")
+        raise RecipeError(N_("a recipe's yield must be greater than zero"))
     with localcontext() as ctx:
         ctx.prec = 60
         exact = line_quantity * n / yield_quantity * (1 + loss_percent / HUNDRED)
@@ -85,7 +86,8 @@ def low_level_codes(book: dict[str, Formula], top: str) -> dict[str, int]:
 
     def visit(item: str, level: int) -> None:
         if item in path:
-            raise RecipeError("recipe cycle: " + " → ".join([*path[path.index(item):], item]))
+            raise RecipeError(N_("recipe cycle: %(path)s"),
+                              path=" → ".join([*path[path.index(item):], item]))
         if codes.get(item, -1) >= level:
             return
         codes[item] = level

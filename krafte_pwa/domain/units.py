@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..errors import N_, TextError
 
-class UnitError(ValueError):
+
+class UnitError(TextError):
     """A unit that does not exist, or a conversion that cannot be made."""
 
 
@@ -67,7 +69,7 @@ class ItemUnits:
             if pack_name.lower() == str(unit).strip().lower() and _depth < 4:
                 dimension, factor = self.resolve(pack_unit, _depth + 1)
                 return dimension, quantity * factor
-        raise UnitError(f"unknown unit '{unit}'")
+        raise UnitError(N_("unknown unit '%(unit)s'"), unit=unit)
 
     def to_base(self, quantity: Decimal, unit: str | None) -> Decimal:
         if unit is None or str(unit).strip() == "":
@@ -83,12 +85,12 @@ def convert(quantity: Decimal, from_unit: str, to_unit: str, item: ItemUnits | N
     reference = quantity * from_factor
     if from_dim != to_dim:
         if {from_dim, to_dim} != {"mass", "volume"}:
-            raise UnitError(f"cannot convert {from_unit} ({from_dim}) to {to_unit} ({to_dim})")
+            raise UnitError(N_("cannot convert %(source)s to %(target)s: a count does not "
+                               "convert to a mass or a volume"),
+                            source=from_unit, target=to_unit)
         if not item.density:
-            raise UnitError(
-                f"cannot convert {from_unit} ({from_dim}) to {to_unit} ({to_dim}) "
-                "without a density for this item"
-            )
+            raise UnitError(N_("cannot convert %(source)s to %(target)s without a density for "
+                               "this item"), source=from_unit, target=to_unit)
         # density is g/ml: grams = ml x density
         reference = reference * item.density if from_dim == "volume" else reference / item.density
     return reference / to_factor
@@ -97,5 +99,5 @@ def convert(quantity: Decimal, from_unit: str, to_unit: str, item: ItemUnits | N
 def dimension_of(unit: str) -> str:
     name = canonical(unit)
     if name not in BUILT_IN:
-        raise UnitError(f"unknown unit '{unit}'")
+        raise UnitError(N_("unknown unit '%(unit)s'"), unit=unit)
     return BUILT_IN[name].dimension

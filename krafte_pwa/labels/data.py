@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ..errors import TextError
+
 KINDS = frozenset({"lot", "location", "item", "production_order"})
 
 # Small captions printed before a value. Keys: the label kind (caption of the big
@@ -26,7 +28,7 @@ DEFAULT_CAPTIONS: Mapping[str, str] = {
 }
 
 
-class LabelError(ValueError):
+class LabelError(TextError):
     """Bad label input, with a stable ``code`` the web layer turns into a 4xx.
 
     Codes: ``unknown_size``, ``unknown_layout``, ``bad_dpi``, ``bad_layout`` (a
@@ -36,10 +38,10 @@ class LabelError(ValueError):
     ``bad_mode`` (PNG mode other than "1" or "L"), ``bad_copies`` (ZPL copies).
     """
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, template: str, **values) -> None:
+        super().__init__(template, **values)
         self.code = code
-        self.message = message
+        self.message = str(self)
 
     def __repr__(self) -> str:
         return f"LabelError({self.code!r}, {self.message!r})"
@@ -72,13 +74,14 @@ class LabelData:
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
-            raise LabelError("bad_label", f"unknown label kind {self.kind!r}")
+            raise LabelError("bad_label", "unknown label kind %(kind)s", kind=repr(self.kind))
         if not self.qr_payload or not self.qr_payload.strip():
             raise LabelError("bad_label", "a label needs a QR payload")
         if self.captions:
             unknown = set(self.captions) - set(DEFAULT_CAPTIONS)
             if unknown:
-                raise LabelError("bad_label", f"unknown caption keys: {sorted(unknown)}")
+                raise LabelError("bad_label", "unknown caption keys: %(keys)s",
+                                 keys=sorted(unknown))
         # Normalise whitespace (names typed with newlines or double spaces) and turn
         # a list of extra lines into a tuple so the frozen value stays immutable.
         object.__setattr__(self, "title", _clean(self.title) or "")

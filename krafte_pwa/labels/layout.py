@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..errors import N_
 from .data import LabelData, LabelError
 from .qr import QUIET_ZONE
 from .text import ASCENT, LINE, shorten, unit_width, wrap
@@ -224,7 +225,8 @@ def _place_qr(
     if integer:
         module = math.floor(module)
     if module <= 0 or module / per_mm < MIN_MODULE_MM or (integer and module < 2):
-        raise LabelError("payload_too_long", "the QR payload is too long for this label size")
+        raise LabelError("payload_too_long",
+                         N_("the QR payload is too long for this label size"))
     side = module * modules
     inset = max(QUIET_ZONE * module, pad)
     if horizontal:

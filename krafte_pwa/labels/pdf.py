@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from ..errors import N_
 from .data import LabelData, LabelError
 from .layout import Layout, compute_layout
 from .qr import qr_matrix, qr_runs
@@ -95,7 +96,7 @@ def render_pdf(
     sheet = parse_layout(layout)
     items = [labels] if isinstance(labels, LabelData) else list(labels)
     if not items:
-        raise LabelError("no_labels", "there are no labels to print")
+        raise LabelError("no_labels", N_("there are no labels to print"))
     if not all(isinstance(item, LabelData) for item in items):
         raise LabelError("bad_label", "labels must be LabelData")
     if (
@@ -103,7 +104,8 @@ def render_pdf(
         or not isinstance(start_position, int)
         or not (1 <= start_position <= sheet.per_page)
     ):
-        raise LabelError("bad_position", f"start_position must be between 1 and {sheet.per_page}")
+        raise LabelError("bad_position", N_("the start position must be between 1 and %(last)s"),
+                         last=sheet.per_page)
     _register_fonts()
     out = io.BytesIO()
     page_w, page_h = sheet.page_width_mm * PT_PER_MM, sheet.page_height_mm * PT_PER_MM

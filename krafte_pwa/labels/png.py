@@ -72,7 +72,7 @@ def render_png(label: LabelData, size: str = "62x29", dpi: int = 300, *, mode: s
     anti-aliased grayscale for screens and inkjets.
     """
     if mode not in MODES:
-        raise LabelError("bad_mode", f"mode must be one of {', '.join(MODES)}")
+        raise LabelError("bad_mode", "mode must be one of %(modes)s", modes=", ".join(MODES))
     dpi = check_dpi(dpi)
     layout = layout_png(label, size, dpi, mode)
     image = Image.new(mode, (int(layout.width), int(layout.height)), 255)

@@ -8,6 +8,7 @@ import qrcode
 from qrcode.constants import ERROR_CORRECT_M
 from qrcode.exceptions import DataOverflowError
 
+from ..errors import N_
 from .data import LabelError
 
 QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
@@ -21,7 +22,7 @@ def _encode(payload: str, optimize: int) -> Matrix:
         qr.add_data(payload, optimize=optimize)
         qr.make(fit=True)
     except (DataOverflowError, ValueError):
-        raise LabelError("payload_too_long", "the QR payload is too long to encode") from None
+        raise LabelError("payload_too_long", N_("the QR payload is too long to encode")) from None
     return tuple(tuple(bool(v) for v in row) for row in qr.get_matrix())
 
 

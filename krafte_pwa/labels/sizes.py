@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
+from ..errors import N_
 from .data import LabelError
 
 MM_PER_INCH = 25.4
@@ -50,7 +51,8 @@ def roll_size(name: str) -> RollSize:
         return ROLL_SIZES[str(name).strip().lower()]
     except KeyError:
         known = ", ".join(ROLL_SIZES)
-        raise LabelError("unknown_size", f"unknown label size {name!r} (known: {known})") from None
+        raise LabelError("unknown_size", N_("unknown label size '%(size)s' (known: %(known)s)"),
+                         size=name, known=known) from None
 
 
 def check_dpi(dpi: object) -> int:
@@ -59,7 +61,8 @@ def check_dpi(dpi: object) -> int:
     except (TypeError, ValueError):
         value = None
     if value not in DPIS or (isinstance(dpi, float) and dpi != value):
-        raise LabelError("bad_dpi", f"dpi must be one of {', '.join(map(str, DPIS))}")
+        raise LabelError("bad_dpi", N_("printer resolution must be one of %(dpis)s dpi"),
+                         dpis=", ".join(map(str, DPIS)))
     return value
 
 
@@ -85,21 +88,21 @@ class SheetLayout:
     def __post_init__(self) -> None:
         numbers = [v for k, v in asdict(self).items() if k != "name"]
         if not all(isinstance(v, int | float) and math.isfinite(v) for v in numbers):
-            raise LabelError("bad_layout", "layout dimensions must be numbers")
+            raise LabelError("bad_layout", N_("layout dimensions must be numbers"))
         if (
             self.cols < 1
             or self.rows < 1
             or self.cols != int(self.cols)
             or self.rows != int(self.rows)
         ):
-            raise LabelError("bad_layout", "a layout needs at least one column and one row")
+            raise LabelError("bad_layout", N_("a layout needs at least one column and one row"))
         if (
             min(self.page_width_mm, self.page_height_mm, self.label_width_mm, self.label_height_mm)
             <= 0
         ):
-            raise LabelError("bad_layout", "page and label sizes must be positive")
+            raise LabelError("bad_layout", N_("page and label sizes must be positive"))
         if min(self.margin_left_mm, self.margin_top_mm, self.gap_x_mm, self.gap_y_mm) < 0:
-            raise LabelError("bad_layout", "margins and gaps cannot be negative")
+            raise LabelError("bad_layout", N_("margins and gaps cannot be negative"))
         right = (
             self.margin_left_mm + self.cols * self.label_width_mm + (self.cols - 1) * self.gap_x_mm
         )
@@ -107,7 +110,7 @@ class SheetLayout:
             self.margin_top_mm + self.rows * self.label_height_mm + (self.rows - 1) * self.gap_y_mm
         )
         if right > self.page_width_mm + 0.05 or bottom > self.page_height_mm + 0.05:
-            raise LabelError("bad_layout", "the labels do not fit on the page")
+            raise LabelError("bad_layout", N_("the labels do not fit on the page"))
         object.__setattr__(self, "cols", int(self.cols))
         object.__setattr__(self, "rows", int(self.rows))
 
@@ -196,11 +199,12 @@ _SPEC_KEYS = {"page", "grid", "label", "margin", "gap"}
 def _pair(text: str, what: str) -> tuple[float, float]:
     parts = text.lower().split("x")
     if len(parts) != 2:
-        raise LabelError("unknown_layout", f"{what} must look like WIDTHxHEIGHT")
+        raise LabelError("unknown_layout", N_("%(what)s must look like WIDTHxHEIGHT"), what=what)
     try:
         return float(parts[0]), float(parts[1])
     except ValueError:
-        raise LabelError("unknown_layout", f"{what} must look like WIDTHxHEIGHT") from None
+        raise LabelError("unknown_layout", N_("%(what)s must look like WIDTHxHEIGHT"),
+                         what=what) from None
 
 
 def _parse_spec(spec: str) -> SheetLayout:
@@ -211,10 +215,10 @@ def _parse_spec(spec: str) -> SheetLayout:
         key, sep, value = part.partition("=")
         key = key.strip().lower()
         if not sep or key not in _SPEC_KEYS:
-            raise LabelError("unknown_layout", f"unknown layout {spec!r}")
+            raise LabelError("unknown_layout", N_("unknown layout '%(spec)s'"), spec=spec)
         fields[key] = value.strip().lower()
     if not {"page", "grid", "label"} <= fields.keys():
-        raise LabelError("unknown_layout", "a custom layout needs page, grid and label")
+        raise LabelError("unknown_layout", N_("a custom layout needs page, grid and label"))
     page = PAGE_SIZES.get(fields["page"]) or _pair(fields["page"], "page")
     cols, rows = _pair(fields["grid"], "grid")
     w, h = _pair(fields["label"], "label")
@@ -225,7 +229,7 @@ def _parse_spec(spec: str) -> SheetLayout:
         left = (page[0] - cols * w - (cols - 1) * gx) / 2
         top = (page[1] - rows * h - (rows - 1) * gy) / 2
         if min(left, top) < 0:  # centred labels wider than the page: say that, not "margin"
-            raise LabelError("bad_layout", "the labels do not fit on the page")
+            raise LabelError("bad_layout", N_("the labels do not fit on the page"))
     return SheetLayout(page[0], page[1], cols, rows, w, h, left, top, gx, gy)
 
 
@@ -237,15 +241,17 @@ def parse_layout(layout: str | SheetLayout | Mapping[str, object]) -> SheetLayou
         try:
             return SheetLayout(**layout)  # type: ignore[arg-type]
         except TypeError as exc:
-            raise LabelError("bad_layout", f"bad custom layout: {exc}") from None
+            raise LabelError("bad_layout", "bad custom layout: %(problem)s", problem=exc) from None
     name = str(layout).strip().lower()
     if name in SHEET_LAYOUTS:
         return SHEET_LAYOUTS[name]
     if name.startswith("roll-"):
         if name[5:] not in ROLL_SIZES:
-            raise LabelError("unknown_layout", f"unknown roll size in layout {layout!r}")
+            raise LabelError("unknown_layout", N_("unknown roll size in layout '%(layout)s'"),
+                             layout=layout)
         return roll_layout(name[5:])
     if "=" in name:
         return _parse_spec(name)
     known = ", ".join([*SHEET_LAYOUTS, *(f"roll-{s}" for s in ROLL_SIZES)])
-    raise LabelError("unknown_layout", f"unknown label layout {layout!r} (known: {known})")
+    raise LabelError("unknown_layout", N_("unknown label layout '%(layout)s' (known: %(known)s)"),
+                     layout=layout, known=known)

@@ -9,6 +9,7 @@ with ``^FDMA,<payload>``: error correction M, automatic data mode).
 
 from __future__ import annotations
 
+from ..errors import N_
 from .data import LabelData, LabelError
 from .layout import Layout, compute_layout
 from .qr import byte_mode_size
@@ -63,7 +64,7 @@ def render_zpl(label: LabelData, size: str = "62x29", dpi: int = 203, *, copies:
     ``copies`` > 1 adds ``^PQ`` so the printer repeats the label itself.
     """
     if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= 9999:
-        raise LabelError("bad_copies", "copies must be between 1 and 9999")
+        raise LabelError("bad_copies", N_("copies must be between 1 and 9999"))
     dpi = check_dpi(dpi)
     width, height = roll_size(size).pixels(dpi)
     layout = layout_zpl(label, size, dpi)

@@ -75,3 +75,8 @@ from .channels import (  # noqa: E402
 
 __all__ += ["CHANNEL_KINDS", "Channel", "ChannelOrder", "ChannelProduct", "OutboxMessage",
             "WebhookDelivery"]
+
+# Lots scanned at the station before an order starts.
+from .station import StationPick  # noqa: E402
+
+__all__ += ["StationPick"]

@@ -38,6 +38,7 @@ import zxingcpp
 from PIL import Image, ImageOps
 from pyzbar import pyzbar
 
+from ..errors import N_
 from .errors import ImageRejected
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -128,21 +129,22 @@ def open_gray(
 ) -> Image.Image:
     """Open untrusted bytes as a grayscale image no larger than WORK_SIDE."""
     if len(data) > max_bytes:
-        raise ImageRejected("upload_too_large", f"The upload is over {max_bytes} bytes.")
+        raise ImageRejected("upload_too_large", N_("The upload is over %(limit)s bytes."),
+                            limit=max_bytes)
     try:
         # Image.open reads the header only; Pillow itself raises
         # DecompressionBombError here past twice its own pixel limit.
         image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # The warning is only raised when warnings are errors (as in the tests).
-        raise ImageRejected("image_too_large", "The image has too many pixels.") from exc
+        raise ImageRejected("image_too_large", N_("The image has too many pixels.")) from exc
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted bytes
-        raise ImageRejected("not_an_image", "The upload is not a readable image.") from exc
+        raise ImageRejected("not_an_image", N_("The upload is not a readable image.")) from exc
     width, height = image.size
     jpeg = image.format in ("JPEG", "MPO")  # MPO: JPEG with a depth map (iPhone)
     limit = max_pixels if jpeg else min(max_pixels, MAX_FULL_DECODE_PIXELS)
     if width * height > limit or width == 0 or height == 0:
-        raise ImageRejected("image_too_large", "The image has too many pixels.")
+        raise ImageRejected("image_too_large", N_("The image has too many pixels."))
     _check_complete(data, image.format)
     if jpeg:
         # Let libjpeg decode straight to gray and, for a big photo, scale by 1/2,
@@ -154,11 +156,11 @@ def open_gray(
         image.load()
         return _reduce(_to_gray(image), WORK_SIDE)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageRejected("image_too_large", "The image has too many pixels.") from exc
+        raise ImageRejected("image_too_large", N_("The image has too many pixels.")) from exc
     except (OSError, SyntaxError, EOFError) as exc:
-        raise ImageRejected("truncated_image", "The image is truncated or damaged.") from exc
+        raise ImageRejected("truncated_image", N_("The image is truncated or damaged.")) from exc
     except Exception as exc:  # noqa: BLE001 - a decoder failing on crafted bytes
-        raise ImageRejected("bad_image", "The image is damaged.") from exc
+        raise ImageRejected("bad_image", N_("The image is damaged.")) from exc
 
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -171,11 +173,11 @@ def _check_complete(data: bytes, image_format: str | None) -> None:
     if image_format == "PNG":
         _check_png(data)
     elif image_format == "GIF" and not data.rstrip(b"\0").endswith(b"\x3b"):
-        raise ImageRejected("truncated_image", "The image is truncated or damaged.")
+        raise ImageRejected("truncated_image", N_("The image is truncated or damaged."))
     elif image_format == "BMP" and len(data) >= 6:
         declared = struct.unpack_from("<I", data, 2)[0]
         if declared > len(data):
-            raise ImageRejected("truncated_image", "The image is truncated or damaged.")
+            raise ImageRejected("truncated_image", N_("The image is truncated or damaged."))
 
 
 def _check_png(data: bytes) -> None:
@@ -184,14 +186,14 @@ def _check_png(data: bytes) -> None:
     position = len(_PNG_SIGNATURE)
     while True:
         if position + 8 > len(data):
-            raise ImageRejected("truncated_image", "The image is truncated or damaged.")
+            raise ImageRejected("truncated_image", N_("The image is truncated or damaged."))
         length, kind = struct.unpack_from(">I4s", data, position)
         end = position + 8 + length
         if length > 0x7FFFFFFF or end + 4 > len(data):
-            raise ImageRejected("truncated_image", "The image is truncated or damaged.")
+            raise ImageRejected("truncated_image", N_("The image is truncated or damaged."))
         (crc,) = struct.unpack_from(">I", data, end)
         if zlib.crc32(view[position + 4:end]) != crc:
-            raise ImageRejected("bad_image", "The image is damaged.")
+            raise ImageRejected("bad_image", N_("The image is damaged."))
         if kind == b"IEND":
             return
         position = end + 4

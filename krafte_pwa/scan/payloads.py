@@ -22,6 +22,7 @@ from biip.gs1_element_strings import GS1ElementString
 from biip.gs1_messages import GS1Message
 from biip.gtin import Gtin
 
+from ..errors import N_
 from .errors import BarcodeError
 
 # kind -> first path segment of the label URL; the reverse map is case-insensitive
@@ -96,7 +97,7 @@ def parse_payload(text: str, *, symbology: str | None = None, gs1: bool = False)
     # leading or trailing GS, which carries no meaning at either end.
     text = (text or "").strip()
     if not text:
-        raise BarcodeError("empty_payload", "The scan was empty.")
+        raise BarcodeError("empty_payload", N_("The scan was empty."))
 
     if gs1 or text.startswith(_GS1_PREFIXES):
         return _parse_gs1(text)
@@ -141,9 +142,9 @@ def _parse_gtin(digits: str) -> Parsed:
     try:
         gtin = Gtin.parse(digits)
     except ParseError as exc:
-        raise BarcodeError(
-            "invalid_check_digit", f"{digits} is not a valid GTIN: wrong check digit."
-        ) from exc
+        raise BarcodeError("invalid_check_digit",
+                           N_("%(gtin)s is not a valid GTIN: wrong check digit."),
+                           gtin=digits) from exc
     return Parsed("gtin", gtin.as_gtin_14(), _gtin_fields(gtin.as_gtin_14()))
 
 
@@ -180,13 +181,14 @@ def _parse_gs1(text: str) -> Parsed:
         else:
             message = GS1Message.parse(raw)
     except ParseError as exc:
-        raise BarcodeError("invalid_gs1", f"Not a valid GS1 element string: {exc}") from exc
+        raise BarcodeError("invalid_gs1", N_("%(text)s is not a valid GS1 barcode."),
+                           text=raw) from exc
     return _gs1_result(message.element_strings, {})
 
 
 def _gs1_result(elements: list[GS1ElementString], extra: dict) -> Parsed:
     if not elements:
-        raise BarcodeError("invalid_gs1", "The GS1 element string is empty.")
+        raise BarcodeError("invalid_gs1", N_("The GS1 element string is empty."))
     fields: dict = {}
     ais: dict[str, str] = {}
     for element in elements:
@@ -195,7 +197,9 @@ def _gs1_result(elements: list[GS1ElementString], extra: dict) -> Parsed:
         # biip keeps parsing past a bad GTIN/SSCC/GLN check digit and reports it.
         error = element.gtin_error or element.sscc_error or element.gln_error
         if error:
-            raise BarcodeError("invalid_check_digit", f"GS1 ({ai}): {error}")
+            raise BarcodeError("invalid_check_digit",
+                               N_("GS1 (%(ai)s): %(value)s has a wrong check digit."),
+                               ai=ai, value=element.value)
         if ai == "01" and element.gtin is not None:
             fields.update(_gtin_fields(element.gtin.as_gtin_14()))
         elif ai == "10":

@@ -20,7 +20,7 @@ from ..domain.numbers import (
 from ..domain.units import UnitError
 from ..errors import BadInput, BadQuantity, NotFound, UnitMismatch
 from ..extensions import db
-from ..messages import N_, _, field_name
+from ..messages import N_, _, field_name, known
 from ..models import Item, Location, Lot, Partner, ProductionOrder
 from ._tx import upsert
 
@@ -49,7 +49,7 @@ def number(value, field: str, *, allow_zero: bool = False, signed: bool = False)
     try:
         result = parse_decimal(value)
     except BadNumber as exc:
-        raise BadQuantity(_("%(field)s: %(problem)s", field=field_name(field), problem=str(exc)),
+        raise BadQuantity(_("%(field)s: %(problem)s", field=field_name(field), problem=known(exc)),
                           details={"field": field}) from None
     if not signed:
         if result < 0 or (result == 0 and not allow_zero):
@@ -70,7 +70,7 @@ def base_quantity(item: Item, value, unit: str | None, field: str = "quantity", 
     try:
         converted = item.units.to_base(entered, unit)
     except UnitError as exc:
-        raise UnitMismatch(_("%(field)s: %(problem)s", field=field_name(field), problem=str(exc)),
+        raise UnitMismatch(_("%(field)s: %(problem)s", field=field_name(field), problem=known(exc)),
                            details={"field": field}) from None
     if converted == entered and not fits_scale(entered, QUANTITY_PLACES):
         # Nothing to convert: what was typed is recorded exactly, or refused.
@@ -113,7 +113,7 @@ def cost_per_base(item: Item, cost, unit: str | None) -> Decimal:
     try:
         base_per_unit = item.units.to_base(Decimal(1), unit)
     except UnitError as exc:
-        raise UnitMismatch(str(exc)) from None
+        raise UnitMismatch(known(exc)) from None
     result = quantize(cost / base_per_unit, COST_PLACES)
     if result > MAX_UNIT_COST:
         # 1,000 per mg of an item kept in kg is 10^9 per kg: refused, not overflowed.

@@ -21,7 +21,7 @@ from ..domain.recipes import shelf_expiry
 from ..domain.spreadsheet import unneutralise
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import _, field_name, without_place
 from ..models import LOT_STATUSES, Item, Lot, MovementKind
 from . import _inputs as read
 from ._ledger import Posting, post
@@ -143,12 +143,13 @@ def _date(value: str, column: str) -> date | None:
 
 
 def _problem(line: int, exc: KrafteError) -> Problem:
-    column = exc.details.get("field") if exc.details else None
+    field = exc.details.get("field") if exc.details else None
+    column = field
     if column and column.startswith("pack_units"):
         column = "pack_units"
     elif column and "." in column:
         column = column.rsplit(".", 1)[-1]
-    return Problem(line, column, exc.message)
+    return Problem(line, column, without_place(exc.message, field))
 
 
 PACK = re.compile(r"^\s*([^=]+?)\s*=\s*([0-9][0-9.,\s]*?)\s*([^\d\s.,][^=]*)?\s*$")

@@ -9,7 +9,7 @@ from ..domain.order_states import OPEN_STATUSES
 from ..domain.units import BUILT_IN, ItemUnits, UnitError, canonical, convert
 from ..errors import BadInput, Conflict
 from ..extensions import db
-from ..messages import _, field_name
+from ..messages import _, field_name, known
 from ..models import (
     ITEM_KINDS,
     Balance,
@@ -129,7 +129,7 @@ def _pack_unit(item: Item, pack, *, check: bool = True) -> PackUnit:
         try:
             convert(quantity, unit, item.unit, item.units)
         except UnitError as exc:
-            raise BadInput(_("pack unit %(name)s: %(error)s", name=name, error=str(exc)),
+            raise BadInput(_("pack unit %(name)s: %(error)s", name=name, error=known(exc)),
                            code="unit_mismatch") from None
     return PackUnit(name=name, quantity=quantity, unit=unit)
 
@@ -295,7 +295,7 @@ def _new_pack_units(item: Item, given, density: Decimal | None) -> list[PackUnit
         try:
             convert(pack.quantity, pack.unit, item.unit, units)
         except UnitError as exc:
-            raise BadInput(_("pack unit %(name)s: %(error)s", name=pack.name, error=str(exc)),
+            raise BadInput(_("pack unit %(name)s: %(error)s", name=pack.name, error=known(exc)),
                            code="unit_mismatch", details={"field": "pack_units"}) from None
     return packs
 
@@ -327,7 +327,7 @@ def _check_pack_units(item: Item, density: Decimal | None) -> None:
         try:
             convert(pack.quantity, pack.unit, item.unit, units)
         except UnitError as exc:
-            raise BadInput(_("pack unit %(name)s: %(error)s", name=pack.name, error=str(exc)),
+            raise BadInput(_("pack unit %(name)s: %(error)s", name=pack.name, error=known(exc)),
                            code="unit_mismatch", details={"field": "density"}) from None
 
 

@@ -6,15 +6,15 @@ from datetime import date
 
 from ..errors import Forbidden, LotNotUsable
 from ..extensions import db
-from ..messages import N_, _
+from ..messages import N_, _, day
 from ..models import Lot, User
 from .availability import is_expired
 
 REFUSED = {
     ("blocked", "use"): N_("lot %(lot)s is blocked: it cannot be used"),
-    ("quarantine", "use"): N_("lot %(lot)s is quarantine: it cannot be used"),
+    ("quarantine", "use"): N_("lot %(lot)s is in quarantine: it cannot be used"),
     ("blocked", "ship"): N_("lot %(lot)s is blocked: it cannot be shipped"),
-    ("quarantine", "ship"): N_("lot %(lot)s is quarantine: it cannot be shipped"),
+    ("quarantine", "ship"): N_("lot %(lot)s is in quarantine: it cannot be shipped"),
 }
 EXPIRED = {
     "use": N_("lot %(lot)s expired on %(expiry)s: a manager may use it with an override "
@@ -35,7 +35,7 @@ def check_usable(lot: Lot, today: date, *, action: str = "use", override_reason=
     if not is_expired(lot, today):
         return False
     if action != "use" or not override_reason:
-        raise LotNotUsable(_(EXPIRED[action], lot=lot.code, expiry=lot.expiry.isoformat()),
+        raise LotNotUsable(_(EXPIRED[action], lot=lot.code, expiry=day(lot.expiry)),
                            code="lot_expired",
                            details={"lot": lot.code, "expiry": lot.expiry.isoformat()})
     user = db.session.get(User, user_id) if user_id is not None else None

@@ -19,7 +19,7 @@ from ..domain.recipes import Formula, Line, RecipeError
 from ..domain.units import UnitError, dimension_of
 from ..errors import BadInput
 from ..extensions import db
-from ..messages import N_, _
+from ..messages import N_, _, known
 from ..models import (
     Item,
     Partner,
@@ -173,7 +173,7 @@ def suggestions(today: date | None = None) -> Suggestions:
         found = plan(_book(items), _stock(items, today),
                      _order_demands(items) + _sales_demands(items))
     except RecipeError as exc:
-        raise BadInput(str(exc), code="recipe_cycle") from None
+        raise BadInput(known(exc), code="recipe_cycle") from None
     by_sku = {i.sku: i for i in db.session.execute(select(Item).where(
         Item.sku.in_({s.item for s in found}))).scalars()} if found else {}
     suppliers = {p.id: p for p in db.session.execute(

@@ -22,6 +22,7 @@ from ..domain.recipes import (
     output_expiry,
     unit_cost,
 )
+from ..domain.vocabulary import ORDER_STATUS_LABELS
 from ..errors import (
     BadInput,
     BadQuantity,
@@ -53,6 +54,7 @@ from ._sequences import document_number
 from ._sub_orders import check_sub_orders_done
 from ._tx import transactional
 from .lot_usability import check_usable
+from .station import clear_picks
 from .stock import new_lot_code
 
 ZERO = Decimal(0)
@@ -61,10 +63,22 @@ ZERO = Decimal(0)
 def _transition(order: ProductionOrder, action: str) -> str:
     try:
         return next_status(order.status, action)
-    except TransitionError as exc:
-        raise InvalidTransition(f"{order.number}: {exc}",
+    except TransitionError:
+        sentences = {
+            "start": _("%(number)s: cannot start an order that is %(status)s",
+                       number=order.number, status=_status_word(order.status)),
+            "complete": _("%(number)s: cannot complete an order that is %(status)s",
+                          number=order.number, status=_status_word(order.status)),
+            "cancel": _("%(number)s: cannot cancel an order that is %(status)s",
+                        number=order.number, status=_status_word(order.status)),
+        }
+        raise InvalidTransition(sentences[action],
                                 details={"order": order.number, "status": order.status,
                                          "action": action}) from None
+
+
+def _status_word(status: str) -> str:
+    return _(ORDER_STATUS_LABELS[status]) if status in ORDER_STATUS_LABELS else status
 
 
 # ---------------------------------------------------------------- plan
@@ -159,6 +173,7 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
         order.override_reason, order.override_user_id = reason, user_id
     order.status, order.started_at, order.wip_location = (
         next_status(order.status, "start"), utcnow(), wip)
+    clear_picks(order.id)  # the lots scanned at the station are now real picks
     return order
 
 
@@ -463,6 +478,7 @@ def cancel_order(*, number, reason=None, user_id=None) -> ProductionOrder:
             post(postings, user_id)
         order.wip_location.archived = True
     order.status, order.cancelled_at = new, utcnow()
+    clear_picks(order.id)
     if why:
         order.note = f"{order.note}\n" if order.note else ""
         order.note += f"cancelled: {why}"

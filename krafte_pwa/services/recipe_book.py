@@ -10,7 +10,7 @@ from ..domain.recipes import Formula, Line, RecipeError, low_level_codes, requir
 from ..domain.units import UnitError, dimension_of
 from ..errors import BadInput, BadQuantity
 from ..extensions import db
-from ..messages import _
+from ..messages import _, known
 from ..models import Item, Recipe, RecipeLine
 
 MAX_STORED_QUANTITY = Decimal(10) ** 12  # Quantity() holds up to 9.2e12 base units
@@ -94,4 +94,4 @@ def check_no_cycle(book: dict[str, Formula], top: str) -> None:
     try:
         low_level_codes(book, top)
     except RecipeError as exc:
-        raise BadInput(str(exc), code="recipe_cycle") from None
+        raise BadInput(known(exc), code="recipe_cycle") from None

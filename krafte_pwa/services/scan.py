@@ -84,7 +84,7 @@ def resolve(payload, *, symbology: str | None = None, gs1: bool = False) -> Reso
     try:
         parsed = parse_payload(text, symbology=symbology, gs1=gs1)
     except ScanError as exc:
-        raise BadInput(known(exc.message), code=exc.code) from None
+        raise BadInput(known(exc), code=exc.code) from None
     return _resolve_parsed(parsed, text)
 
 
@@ -138,8 +138,8 @@ def decode_and_resolve(data: bytes, *, live: bool = False) -> list[tuple]:
         decoded = decode_image(data, thorough=not live)
     except ImageRejected as exc:
         if exc.code in ("upload_too_large", "image_too_large"):
-            raise PayloadTooLarge(known(exc.message), code=exc.code) from None
-        raise BadInput(known(exc.message), code=exc.code) from None
+            raise PayloadTooLarge(known(exc), code=exc.code) from None
+        raise BadInput(known(exc), code=exc.code) from None
     results = []
     for symbol in decoded:
         try:

@@ -54,7 +54,7 @@ def _check(key: str, value: str) -> str:
         try:
             validate_pattern(value)
         except PatternError as exc:
-            raise BadInput(known(str(exc)), code="bad_pattern",
+            raise BadInput(known(exc), code="bad_pattern",
                            details={"field": key}) from None
     elif key == "expiry_warning_days":
         if not (value.isdigit() and 0 < int(value) <= 3650):
@@ -184,7 +184,7 @@ def save_layout(*, name, page, columns, rows, label_width, label_height, margin_
     try:
         parse_layout(spec)
     except LabelError as exc:
-        raise BadInput(known(exc.message), code=exc.code) from None
+        raise BadInput(known(exc), code=exc.code) from None
     layouts = saved_layouts()
     layouts[name] = spec
     _store("label_layouts", json.dumps(layouts, sort_keys=True))

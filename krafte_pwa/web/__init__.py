@@ -38,6 +38,7 @@ def register(app: Flask) -> None:
     _transaction_hooks(app)
     app.jinja_env.filters.update(
         qty=i18n.fmt_quantity, money=i18n.fmt_money, date=i18n.fmt_date,
+        datetime=i18n.fmt_datetime,
         movement=i18n.movement_label, lot_status=i18n.lot_status_label,
         order_status=i18n.order_status_label,
     )

@@ -4,6 +4,7 @@ Plain forms: a hardware scanner types the label into the focused field and press
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..services import counts, queries
@@ -96,7 +97,8 @@ def confirm(number):
             flash(_("Some differences are beyond the tolerance: a manager confirms this "
                     "count."), "warning")
         else:
-            flash(_("Count confirmed: %(n)d adjustment(s) posted.", n=len(done.movements)),
+            flash(ngettext("Count confirmed: %(num)d adjustment posted.",
+                           "Count confirmed: %(num)d adjustments posted.", len(done.movements)),
                   "success")
     return redirect(url_for("counts.show", number=number))
 

@@ -42,7 +42,7 @@ def _krafte(exc: KrafteError):
 def _csrf(exc):
     if wants_json():
         return error_json("csrf_failed", exc.description, 400)
-    return _page(400, exc.description)
+    return _page(400, gettext("This form has expired: reload the page and try again."))
 
 
 def _too_many(_exc):
@@ -88,7 +88,7 @@ def _unexpected(_exc: Exception):
     current_app.logger.exception("unexpected error")
     if wants_json():
         return error_json("internal_error", "something went wrong on the server", 500)
-    return _page(500, "Something went wrong.")
+    return _page(500, gettext("Something went wrong."))
 
 
 HANDLERS = ((KrafteError, _krafte), (CSRFError, _csrf), (RateLimitExceeded, _too_many),

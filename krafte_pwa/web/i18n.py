@@ -1,14 +1,17 @@
 """Locale from the user's preference, else the browser's; number and date formatting."""
 
+from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import format_currency, parse_pattern
 from flask import current_app, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..domain.numbers import normalize
 from ..domain.vocabulary import KIND_BY_NAME, LOT_STATUS_LABELS, ORDER_STATUS_LABELS
@@ -73,6 +76,19 @@ def fmt_date(value) -> str:
     locale = str(get_locale())
     return babel_format_date(value, "medium" if locale == "en" else "dd/MM/yyyy",
                              locale=_babel_locale(locale))
+
+
+def fmt_datetime(value) -> Markup:
+    """A moment stored in UTC: the date and time in the user's locale, marked so that the
+    page's script shows it in the device's own time zone (app.js); UTC without script."""
+    if value is None:
+        return Markup("")
+    locale = _babel_locale(str(get_locale()))
+    pattern = "MMM d, y, h:mm a" if str(locale) == "en" else "dd/MM/yyyy HH:mm"
+    text = babel_format_datetime(value, pattern,
+                                 tzinfo=UTC, locale=locale)
+    iso = value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return Markup('<time datetime="%s" data-local>%s UTC</time>') % (iso, text)
 
 
 def movement_label(kind_name: str) -> str:

@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from ..errors import BadInput, KrafteError
 from ..labels import LabelData, LabelError, render_pdf, render_png, render_zpl
+from ..messages import known
 from ..scan.payloads import build_url
 from ..services import queries
 from ..services.settings import get_setting, label_dpi, resolve_layout
@@ -95,7 +96,7 @@ def _render(labels: list[LabelData], fmt: str, *, single: bool) -> Response:
         return Response(render_pdf(labels, layout, start_position=int(start)),
                         mimetype="application/pdf")
     except LabelError as exc:
-        raise BadLabelRequest(exc.message, code=exc.code) from None
+        raise BadLabelRequest(known(exc), code=exc.code) from None
 
 
 @bp.get("/<any(lots, locations, items):kind>/<code>.<any(png, pdf, zpl):fmt>")

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -66,13 +67,23 @@ def shell_urls() -> list[str]:
             + [url_for("pwa.manifest"), url_for("pwa.offline")])
 
 
+def _counted(forms) -> dict:
+    """A text that follows a count, for K.fmt: its form for one and for several (the page's
+    Intl.PluralRules picks; French says "0 ligne", like "1 ligne")."""
+    one, other = forms
+    return {"one": one, "other": other}
+
+
 def js_strings() -> dict:
     """Every text the JavaScript shows, in the page's language."""
+    t = get_translations()
     return {
         "offline": _("Offline"), "online": _("Back online"),
         "update": _("A new version of Krafte is ready."), "reload": _("Reload"),
         "queued": _("Saved on this device. It will be sent when the network returns."),
-        "sent": _("Sent."), "sent_n": _("%(n)s saved action(s) sent."),
+        "sent": _("Sent."),
+        "sent_n": _counted(t.ngettext("%(n)s saved action sent.", "%(n)s saved actions sent.", k)
+                           for k in (1, 2)),
         "refused": _("Refused by the server"), "pending": _("Waiting to be sent"),
         "login": _("Log in again to send the saved actions."),
         "other_user": _("Saved by %(user)s: log in as %(user)s to send it."),
@@ -86,13 +97,18 @@ def js_strings() -> dict:
         "camera_insecure": _("The live camera needs HTTPS: use Photo instead."),
         "camera": _("Camera"), "stop": _("Stop"), "opening": _("Opening %(path)s…"),
         "move_label": _("Move %(quantity)s of %(lot)s from %(from)s to %(to)s"),
-        "receipt_label": _("Receipt of %(n)s line(s) into %(location)s"),
-        "start_label": _("Start %(order)s with %(n)s pick(s)"),
+        "receipt_label": _counted(t.ngettext("Receipt of %(n)s line into %(location)s",
+                                             "Receipt of %(n)s lines into %(location)s", k)
+                                  for k in (1, 2)),
+        "start_label": _counted(t.ngettext("Start %(order)s with %(n)s scanned lot",
+                                           "Start %(order)s with %(n)s scanned lots", k)
+                                for k in (1, 2)),
         "complete_label": _("Complete %(order)s: %(quantity)s"),
         "plan_label": _("Plan %(quantity)s of %(item)s"),
         "count_label": _("Count %(number)s: %(quantity)s of %(lot)s"),
         "filled_item": _("Item: %(item)s"), "filled_location": _("Location: %(code)s"),
-        "wrong_kind": _("Scan a %(kind)s here."),
+        "wrong_lot": _("Scan a lot here."), "wrong_location": _("Scan a location here."),
+        "wrong_item": _("Scan an item here."), "wrong_order": _("Scan a production order here."),
         "kind_lot": _("lot"), "kind_location": _("location"), "kind_item": _("item"),
         "kind_order": _("production order"),
         "not_needed": _("%(lot)s (%(item)s) is not needed by this order."),
@@ -106,7 +122,9 @@ def js_strings() -> dict:
                           "link the barcode: the next scan will find it."),
         "link_choose_item": _("Choose the item on this line first, then link %(code)s."),
         "linked_barcode": _("%(code)s is now linked to %(item)s."),
-        "refused_n": _("The server refused %(n)s saved action(s):"),
+        "refused_n": _counted(t.ngettext("The server refused %(n)s saved action:",
+                                         "The server refused %(n)s saved actions:", k)
+                              for k in (1, 2)),
         "open_queue": _("Fix or discard it in the queue"),
         "label": _("Label"), "print_labels": _("Print labels (roll)"),
     }

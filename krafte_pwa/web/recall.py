@@ -4,6 +4,7 @@ affected lot still in stock, with the reason."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..services import recall as recall_service
@@ -104,8 +105,8 @@ def block(code):
     if refused:
         return redirect(url_for("recall.show", code=code))
     if blocked:
-        flash(_("%(n)d lots blocked: %(codes)s.", n=len(blocked),
-                codes=", ".join(lot.code for lot in blocked)), "success")
+        flash(ngettext("%(num)d lot blocked: %(codes)s.", "%(num)d lots blocked: %(codes)s.",
+                       len(blocked), codes=", ".join(lot.code for lot in blocked)), "success")
     else:
         flash(_("Nothing to block: every affected lot in stock is blocked already."), "success")
     return redirect(url_for("recall.show", code=code))

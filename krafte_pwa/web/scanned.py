@@ -20,10 +20,10 @@ def _wrong_kind(found: str, wanted: str) -> str:
     """A label of another kind than the field asks for, as a whole sentence per case."""
     messages = {
         ("location", "lot"): _("that label is a location, not a lot"),
-        ("item", "lot"): _("that label is a item, not a lot"),
+        ("item", "lot"): _("that label is an item, not a lot"),
         ("production_order", "lot"): _("that label is a production order, not a lot"),
         ("lot", "location"): _("that label is a lot, not a location"),
-        ("item", "location"): _("that label is a item, not a location"),
+        ("item", "location"): _("that label is an item, not a location"),
         ("production_order", "location"): _("that label is a production order, not a location"),
     }
     return messages.get((found, wanted)) or _("that label is a %(found)s, not a %(wanted)s",

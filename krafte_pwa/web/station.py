@@ -10,8 +10,10 @@ from flask_login import current_user, login_required
 
 from ..domain.numbers import to_str
 from ..services import production_queries, recipes
+from ..services import station as station_picks
 from ..services.location_queries import storage_locations
 from .floor import bp
+from .serializers.production import scanned_picks_json
 from .serializers.stamps import day
 
 OPEN = "planned,in_progress"
@@ -54,8 +56,10 @@ def _output_location(locations):
 
 def _order_data(order, needs) -> dict:
     """What station.js needs to tick lines, without a request: no costs in it."""
+    scanned = station_picks.scanned(order) if order.status == "planned" else []
     return {
         "number": order.number, "status": order.status, "today": day(date.today()),
+        "picks": scanned_picks_json(scanned),
         "requirements": [{
             "item": r.item.sku, "name": r.item.name, "unit": r.item.unit,
             "quantity": to_str(r.required),

@@ -103,7 +103,7 @@ def test_actions_made_offline_are_queued_then_replayed_once_and_refusals_stay(li
     assert page.reload().from_service_worker
     expect(queue_entries(page)).to_have_count(3)
     assert "Waiting to be sent" in queue_entries(page).first.inner_text()
-    assert f"Start {number} with 1 pick(s)" in queue_entries(page).nth(2).inner_text()
+    assert f"Start {number} with 1 scanned lot" in queue_entries(page).nth(2).inner_text()
     assert transfers(live, wax) == 0 and transfers(live, oil) == 0
     # A page never opened on this device: the offline page, listing what can be read.
     page.goto("/loc/STORE")

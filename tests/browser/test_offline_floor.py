@@ -61,7 +61,7 @@ def test_recent_codes_resolve_offline_and_a_refusal_shows_where_the_user_is(live
     expect(lot_status).to_have_text("")
     banner = page.locator("[data-refused-banner]")
     expect(banner).to_be_visible()
-    assert "The server refused 1 saved action(s)" in banner.inner_text()
+    assert "The server refused 1 saved action:" in banner.inner_text()
     assert "cannot take" in banner.inner_text()
     assert f"of {oil} from STORE to SHELF" in banner.inner_text()
     banner.get_by_role("link").click()

@@ -357,7 +357,7 @@ def test_openapi_paths_describe_every_production_route(app):
     ours = set()
     for rule in app.url_map.iter_rules():
         view = app.view_functions[rule.endpoint]
-        if view.__module__.endswith("web.api.production"):
+        if view.__module__.endswith(("web.api.production", "web.api.station")):
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 ours.add((path, method.lower()))

@@ -91,7 +91,7 @@ def test_clearing_optional_fields(client, login_as, shop):
 @pytest.mark.parametrize("field, value, message", [
     ("gtin", "4006381333932", "gtin has a wrong check digit"),
     ("gtin", "12345", "gtin must be 8, 12, 13 or 14 digits"),
-    ("reorder_point", "-1", "reorder_point must be greater than zero"),
+    ("reorder_point", "-1", "reorder point must be greater than zero"),
     ("reorder_point", "lots", "reorder_point"),
     ("default_location", "NOWHERE", "no location with code 'NOWHERE'"),
     ("shelf_life_days", "0", "shelf_life_days must be between 1 and 36500"),

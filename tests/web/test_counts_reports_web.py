@@ -120,7 +120,7 @@ def test_count_pages_scan_location_then_lots_without_javascript(client, login_as
     assert {r["lot"]: r["counted"] for r in lines}[shop["wick"]] == "149,5"
     client.post(page_url + "/confirm")
     done = client.get(page_url).get_data(as_text=True)
-    assert "Count confirmed: 3 adjustment(s) posted." in done and "confirmed" in done
+    assert "Count confirmed: 3 adjustments posted." in done and "confirmed" in done
     assert client.get("/counts/").status_code == 200
     listed = parse_csv(client.get("/counts/?format=csv"))
     assert [(r["location"], r["status"]) for r in listed] == [("STORE", "posted")]

@@ -99,7 +99,7 @@ def test_a_dry_run_with_bad_rows_lists_every_line_and_writes_nothing(client, log
         assert response.status_code == 422
         assert problem_lines(page) == [3, 5, 6, 7, 8]
         assert "unit must be one of" in page and "cannot be changed" in page
-        assert "reorder_point: &#39;douze&#39; is not a number" in page
+        assert "reorder point: &#39;douze&#39; is not a number" in page
         assert "name is required" in page and "also on line 2" in page
         assert "nothing was imported" in page and 'name="content"' not in page
         assert table_counts() == before

@@ -23,8 +23,20 @@ K.labelCells = function (root) {
   }
 };
 
+// Moments the server wrote in UTC (the datetime filter): in this device's time zone, in
+// the page's language.
+K.localTimes = function (root) {
+  const format = new Intl.DateTimeFormat(document.documentElement.lang,
+                                         {dateStyle: "medium", timeStyle: "short"});
+  for (const time of (root || document).querySelectorAll("time[data-local]")) {
+    const moment = new Date(time.dateTime);
+    if (!isNaN(moment)) time.textContent = format.format(moment);
+  }
+};
+
 document.addEventListener("DOMContentLoaded", () => {
   K.labelCells();
+  K.localTimes();
   K.showNetwork();
   K.updateBadge();
   K.registerWorker();

@@ -7,7 +7,12 @@
 const T = JSON.parse(document.getElementById("k-strings").textContent);
 const K = (window.Krafte = {T: T, user: document.body.dataset.user || ""});
 
+const plurals = new Intl.PluralRules(document.documentElement.lang);
+// text: a string with %(name)s, or {one, other} for a text that follows values.n
 K.fmt = function (text, values) {
+  if (text && typeof text === "object") {
+    text = text[plurals.select(Number(values && values.n))] || text.other;
+  }
   return String(text).replace(/%\((\w+)\)s/g, (m, k) => (values && k in values ? values[k] : m));
 };
 K.csrf = function () {

@@ -64,7 +64,7 @@
       if (form.elements.location.value !== hit.code) return T.unknown + " — " + hit.code;
       return {message: K.fmt(T.filled_location, {code: hit.code})};
     }
-    if (!["gtin", "gs1", "item"].includes(hit.kind)) return K.fmt(T.wrong_kind, {kind: T.kind_item});
+    if (!["gtin", "gs1", "item"].includes(hit.kind)) return T.wrong_item;
     const line = lineInProgress();
     const fields = hit.fields || {};
     const set = (name, value) => { if (value) line.querySelector(`[name=${name}]`).value = value; };

@@ -100,8 +100,8 @@
     // with a warning (its own sound), anything else accepts.
     async function accept(hit) {
       if (accepted.length && !accepted.includes(hit.kind)) {
-        const kind = T["kind_" + (accepted[0] === "production_order" ? "order" : accepted[0])];
-        return fail(K.fmt(T.wrong_kind, {kind: kind || accepted[0]}));
+        const wanted = accepted[0] === "production_order" ? "order" : accepted[0];
+        return fail(T["wrong_" + wanted] || T.unknown);
       }
       const verdict = await onHit(hit);
       if (typeof verdict === "string") return fail(verdict);

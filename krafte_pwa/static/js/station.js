@@ -27,9 +27,13 @@
   const number = new Intl.NumberFormat(document.documentElement.lang, {maximumFractionDigits: 6});
   const plain = new Intl.NumberFormat(document.documentElement.lang,
                                       {maximumFractionDigits: 6, useGrouping: false});
+  // lot code -> {lot, location, quantity, item, unit, suggested}. The server keeps the
+  // list (a reload or another device finds it); this device keeps a copy of what it could
+  // not send yet (offline), sent when the network returns.
   const saved = "krafte-station-" + order.number;
-  // lot code -> {lot, location, quantity, item, suggested}
-  const picks = new Map(JSON.parse(sessionStorage.getItem(saved) || "[]"));
+  const unsent = JSON.parse(localStorage.getItem(saved) || "null");
+  const fromServer = (order.picks || []).map((p) => [p.lot, {...p, quantity: plain.format(Number(p.quantity))}]);
+  const picks = new Map(unsent || fromServer);
 
   const note = (message, kind) => {
     const li = document.createElement("li");
@@ -37,7 +41,37 @@
     li.textContent = new Date().toLocaleTimeString(document.documentElement.lang) + " · " + message;
     log.prepend(li);
   };
-  const keep = () => sessionStorage.setItem(saved, JSON.stringify(Array.from(picks)));
+  let version = 0;
+  let sending = Promise.resolve();
+  async function push() {  // one at a time, so the server keeps the latest list
+    const sent = version;
+    const list = Array.from(picks.values(), (p) => ({lot: p.lot, location: p.location,
+                                                     quantity: p.quantity, suggested: !!p.suggested}));
+    if (!navigator.onLine) return;
+    let res;
+    try {
+      res = await fetch(`/api/v1/production-orders/${encodeURIComponent(order.number)}/station-picks`, {
+        method: "PUT", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-CSRFToken": K.csrf()},
+        body: JSON.stringify({picks: list})});
+    } catch (e) {
+      return;  // the network went: kept on this device, sent when it returns
+    }
+    if (sent === version) localStorage.removeItem(saved);
+    if (!res.ok) {
+      const data = await res.json().catch(() => ({}));
+      note((data.error && data.error.message) || T.refused, "fail");
+    }
+  }
+  const send = () => { sending = sending.then(push); };
+  const keep = () => {
+    version += 1;
+    localStorage.setItem(saved, JSON.stringify(Array.from(picks)));
+    send();
+  };
+  if (unsent && order.status === "planned") send();
+  else localStorage.removeItem(saved);
+  window.addEventListener("online", () => { if (localStorage.getItem(saved)) send(); });
   const requirement = (sku) => order.requirements.find((r) => r.item === sku);
   const suggestion = (code) => {
     for (const r of order.requirements) {
@@ -90,7 +124,7 @@
   }
 
   async function onLot(hit) {
-    if (order.status !== "planned") return K.fmt(T.wrong_kind, {kind: T.kind_order});
+    if (order.status !== "planned") return T.wrong_order;
     const code = hit.code;
     const [req, sugg] = suggestion(code);
     if (sugg) {  // the suggested lot: tick it, known even offline
@@ -153,7 +187,7 @@
       const result = await K.queue.send(entry, false, true);
       start.disabled = false;
       if (result.outcome === "sent") {
-        sessionStorage.removeItem(saved);
+        localStorage.removeItem(saved);
         K.later(T.sent + " " + entry.label);
         location.reload();
       } else if (result.outcome === "refused") {

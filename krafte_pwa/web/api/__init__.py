@@ -90,6 +90,7 @@ from . import (  # noqa: E402,F401  (routes register on bp)
     sales_orders,
     scan,
     shipments,
+    station,
     stock,
     tokens,
 )

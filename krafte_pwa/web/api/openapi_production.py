@@ -61,6 +61,9 @@ ORDER = _obj({
               "description": "managers only"},
     "quantity_variance": DEC,
 })
+STATION_PICKS = _obj({"order": STR, "picks": {"type": "array", "items": _obj({
+    "lot": STR, "item": STR, "unit": STR, "location": STR, "quantity": DEC,
+    "suggested": {"type": "boolean"}})}})
 TRACE_NODE = {
     "type": "object",
     "properties": {
@@ -152,6 +155,16 @@ def paths() -> dict:
             "Cancel: reservations released, WIP returned to stock", answer=ORDER,
             idempotent=True, role="manager", params=number,
             body=_obj({"reason": STR}))},
+        "/production-orders/{number}/station-picks": {
+            "get": _op("The lots scanned at the station for an order not started yet",
+                       answer=STATION_PICKS, params=number),
+            "put": _op("Replace the lots scanned at the station before Start (an empty list "
+                       "clears them; starting or cancelling the order clears them too). "
+                       "Refused once the order has started", answer=STATION_PICKS,
+                       params=number, body=_obj({"picks": {"type": "array", "items": _obj(
+                           {"lot": STR, "location": STR, "quantity": NUM_IN, "unit": STR,
+                            "suggested": {"type": "boolean"}},
+                           ["lot", "location", "quantity"])}}, ["picks"]))},
         "/lots/{code}/trace": {"get": _op(
             "Trace a lot through its genealogy: backward to receipts, forward to the lots "
             "made from it and shipments",

@@ -138,3 +138,9 @@ def node_json(node) -> dict:
 def trace_json(result) -> dict:
     return {**node_json(result.root), "direction": result.direction, "lots": result.lots,
             "truncated": result.truncated}
+
+
+def scanned_picks_json(picks) -> list[dict]:
+    """The lots scanned at the station before Start (services.station.Scanned)."""
+    return [{"lot": p.lot, "item": p.item, "unit": p.unit, "location": p.location,
+             "quantity": to_str(p.quantity), "suggested": p.suggested} for p in picks]
