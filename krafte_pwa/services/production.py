@@ -52,7 +52,7 @@ from . import recipe_book as rbook
 from ._ledger import Posting, on_hand, post
 from ._sequences import document_number
 from ._sub_orders import check_sub_orders_done
-from ._tx import transactional
+from ._tx import transactional, upsert
 from .lot_usability import check_usable
 from .station import clear_picks
 from .stock import new_lot_code
@@ -294,12 +294,15 @@ def _check_reservations_of_others(order, chosen, needs, today) -> None:
 
 
 def _wip_location(order: ProductionOrder) -> Location:
-    if db.session.execute(select(Location.id).where(Location.code == order.number)).first():
+    """The order's own WIP location, created in one INSERT … ON CONFLICT DO NOTHING
+    RETURNING: nothing returned means a location has that code already."""
+    wip = db.session.scalars(
+        upsert(Location).values(code=order.number, name=f"WIP {order.number}", kind="wip",
+                                archived=False)
+        .on_conflict_do_nothing(index_elements=["code"]).returning(Location)).first()
+    if wip is None:
         raise Conflict(_("a location named %(code)s exists already", code=order.number),
                        code="duplicate_location")
-    wip = Location(code=order.number, name=f"WIP {order.number}", kind="wip")
-    db.session.add(wip)
-    db.session.flush()
     return wip
 
 
