@@ -20,6 +20,7 @@ from krafte_pwa.errors import (
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Genealogy, Movement, MovementKind, ProductionOrder, Recipe
 from krafte_pwa.services import items as item_actions
+from krafte_pwa.services import locations as location_actions
 from krafte_pwa.services import production, queries, recipes, stock, trace, users
 from tests.factories import in_days, receive
 from tests.production_factories import (
@@ -363,3 +364,16 @@ def test_costs_too_large_to_record_are_refused_not_overflowed(app):
     error = refused(BadInput, production.plan_order, item="CANDLE", quantity=1)
     assert error.code == "cost_too_large"
     assert snapshot() == before
+
+
+def test_start_is_refused_when_a_location_has_the_order_number_as_code(app):
+    """The order's WIP location takes the order's number; a location already named so
+    refuses the start and changes nothing."""
+    candle_batch_workshop()
+    order = production.plan_order(item="CANDLE", quantity=10)
+    location_actions.create_location(code=order.number, name="Named like the order")
+    before = snapshot()
+    error = refused(KrafteError, production.start_order, number=order.number)
+    assert error.code == "duplicate_location"
+    assert snapshot() == before
+    assert db.session.get(ProductionOrder, order.id).status == "planned"
