@@ -10,6 +10,7 @@ from ..domain.numbers import to_str
 from ..errors import KrafteError
 from ..services import planning, recipes, sub_orders
 from .auth import role_required
+from .refused import refusal
 
 bp = Blueprint("planning", __name__, url_prefix="/planning")
 
@@ -24,11 +25,10 @@ def index():
 @bp.post("/purchase-orders")
 @role_required("manager")
 def draft():
-    try:
+    with refusal() as refused:
         drafted = planning.draft_purchase_orders(items=request.form.getlist("item"),
                                                  user_id=current_user.id)
-    except KrafteError as exc:
-        flash(exc.message, "error")
+    if refused:
         return redirect(url_for("planning.index"))
     flash(_("Draft purchase orders made: %(numbers)s.",
             numbers=", ".join(o.number for o in drafted.orders) or "—"), "success")
@@ -62,11 +62,10 @@ def make(sku):
 @role_required("manager")
 def plan(sku):
     form = request.form
-    try:
+    with refusal() as refused:
         tree = sub_orders.plan_with_sub_orders(item=sku, quantity=form.get("quantity"),
                                                note=form.get("note"), user_id=current_user.id)
-    except KrafteError as exc:
-        flash(exc.message, "error")
+    if refused:
         return redirect(url_for("planning.make", sku=sku, quantity=form.get("quantity", "")))
     flash(_("Order %(number)s planned with %(count)d sub-order(s).", number=tree.order.number,
             count=len(tree.sub_orders)), "success")

@@ -50,11 +50,3 @@ class refusal:  # noqa: N801  (used as a context manager, like contextlib.suppre
             return True
         return False
 
-
-def refused(exc) -> None:
-    """For a page that catches a refusal itself (outside `refusal()`): roll back what the
-    action flushed before refusing, and flash its reason."""
-    from ..extensions import db
-
-    db.session.rollback()
-    flash_refusal(exc)
