@@ -50,6 +50,7 @@ def test_an_order_packed_by_scanning_then_recalled(live, shop, new_page):
     page.goto("/")
     page.locator("[data-to-pack] a", has_text=number).click()
     expect(page.locator("h1 .code")).to_have_text(number)
+    page.wait_for_load_state("load")  # the deferred packing script listens from here on
     status = page.locator("#pack-scan [data-status]")
     reserved = page.locator(".sugg li[data-lot]")
     assert [reserved.nth(i).get_attribute("data-lot") for i in range(2)] == [soon, other]
