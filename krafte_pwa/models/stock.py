@@ -98,6 +98,9 @@ class Balance(db.Model):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    # the lot's expiry, copied when the row is made (a lot's expiry never changes): the
+    # expiry alerts read the few balances with stock in a span of dates from one index
+    expiry: Mapped[date | None] = mapped_column(Date)
 
     lot = relationship("Lot", lazy="joined", innerjoin=True)
     location = relationship("Location", lazy="joined", innerjoin=True)
@@ -114,6 +117,10 @@ class Balance(db.Model):
         # availability and FEFO of some items read only their balances with stock
         Index("ix_balance_item_in_stock", "item_id", "lot_id", "location_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # lots expired or expiring with stock, in expiry order, whatever the history
+        Index("ix_balance_expiry_in_stock", "expiry", "lot_id", "location_id", "quantity",
+              sqlite_where=text("quantity > 0 AND expiry IS NOT NULL"),
+              postgresql_where=text("quantity > 0 AND expiry IS NOT NULL")),
     )
 
 

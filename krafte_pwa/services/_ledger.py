@@ -189,8 +189,8 @@ def _add(table, adds: list[Posting]) -> None:
         set_={"quantity": table.c.quantity + stmt.excluded.quantity},
     )
     db.session.execute(stmt, [{"lot_id": p.lot.id, "location_id": p.location_id,
-                               "item_id": p.lot.item_id, "quantity": p.quantity}
-                              for p in adds])
+                               "item_id": p.lot.item_id, "quantity": p.quantity,
+                               "expiry": p.lot.expiry} for p in adds])
     adds.clear()
 
 

@@ -18,6 +18,7 @@ from .settings import get_setting
 
 ZERO = Decimal(0)
 KIND_ORDER = {"material": 0, "intermediate": 1, "product": 2}
+CAP = 1000  # lots counted per list at most: more shows as "1,000+"
 
 
 @dataclass
@@ -72,45 +73,58 @@ def low_stock(today: date) -> list[LowStock]:
     return found
 
 
-def _in_stock(query, conditions):
-    return (query.join(Balance, Balance.lot_id == Lot.id)
-            .join(Location, Location.id == Balance.location_id)
-            .where(Location.kind == "storage", Balance.quantity > 0, *conditions))
+def _in_storage(query):
+    return (query.join(Location, Location.id == Balance.location_id)
+            .where(Location.kind == "storage", Balance.quantity > 0))
 
 
-def _lots_in_stock(conditions, limit: int | None) -> tuple[list, int]:
-    """(lot, quantity) rows in expiry order, at most `limit`, and how many there are in all
-    (a window count over the groups: one query for both)."""
-    query = (_in_stock(select(Lot, func.sum(Balance.quantity), func.count().over()),
-                       conditions)
-             .group_by(Lot.id)
+def _lots_in_stock(where, limit: int | None) -> list:
+    """(lot, quantity in storage) in expiry order (none last), at most `limit`."""
+    query = (_in_storage(select(Lot, func.sum(Balance.quantity))
+                         .select_from(Balance).join(Lot, Lot.id == Balance.lot_id))
+             .where(*where).group_by(Lot.id)
              .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
              .options(selectinload(Lot.item)))
-    rows = db.session.execute(query.limit(limit) if limit is not None else query).all()
-    return [(lot, quantity) for lot, quantity, _ in rows], (rows[0][2] if rows else 0)
+    return db.session.execute(query.limit(limit) if limit is not None else query).all()
+
+
+def capped_count(where) -> int:
+    """How many lots, counted up to CAP + 1 (more than CAP shows as "CAP+")."""
+    lots = (_in_storage(select(Balance.lot_id).join(Lot, Lot.id == Balance.lot_id))
+            .where(*where).distinct().limit(CAP + 1).subquery())
+    return db.session.execute(select(func.count()).select_from(lots)).scalar()
+
+
+def _conditions(today: date, horizon: date, costs: bool) -> dict:
+    """Per list, its conditions on the balances with stock in storage and their lots:
+    the expiry lists read the balances by expiry (their index holds only those with stock),
+    the others start from the few lots concerned (partial indexes on lot)."""
+    found = {
+        "expiring": (Balance.expiry >= today, Balance.expiry <= horizon,
+                     Lot.status != "blocked"),
+        "expired": (Balance.expiry < today,),
+        # the second condition lets SQLite read the partial index of lots not released
+        "quarantine": (Lot.status == "quarantine", Lot.status != "released"),
+    }
+    if costs:
+        found["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(
+            select(Item.id).where(~has_cost_source())))
+    return found
 
 
 def alerts(today: date | None = None, days: int | None = None,
            limit: int | None = None, costs: bool = False) -> Alerts:
     """Every alert; with `limit`, at most that many lots per list (the home page shows the
-    first few) while `totals` still counts them all. `costs`: also the lots whose cost is
-    missing (for who may see costs)."""
+    first few, the alerts page the first hundred) while `totals` counts them up to CAP + 1.
+    `costs`: also the lots whose cost is missing (for who may see costs)."""
     today = today or date.today()
     days = days or int(get_setting("expiry_warning_days"))
-    horizon = today + timedelta(days=days)
-    conditions = {
-        "expiring": (Lot.expiry >= today, Lot.expiry <= horizon, Lot.status != "blocked"),
-        "expired": (Lot.expiry < today,),
-        # the second condition lets SQLite read the partial index of lots not released
-        "quarantine": (Lot.status == "quarantine", Lot.status != "released"),
-    }
-    if costs:
-        conditions["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(
-            select(Item.id).where(~has_cost_source())))
     found = Alerts(low_stock=low_stock(today), days=days)
     found.totals["low_stock"] = len(found.low_stock)
-    for key, where in conditions.items():
-        rows, found.totals[key] = _lots_in_stock(where, limit)
+    for key, where in _conditions(today, today + timedelta(days=days), costs).items():
+        rows = _lots_in_stock(where, limit)
+        found.totals[key] = (capped_count(where) if limit is not None and len(rows) >= limit
+                             else len(rows))
         setattr(found, key, [LotAlert(lot, Decimal(q),
                                       (lot.expiry - today).days if lot.expiry else None)
                              for lot, q in rows])
