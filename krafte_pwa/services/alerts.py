@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce, union
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Balance, Item, Location, Lot
+from ..models.types import Quantity
 from . import availability as avail
 from .lot_costs import has_cost_source
 from .queries import on_order_by_item
@@ -54,15 +55,40 @@ def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
     return max(quantity, point - available - on_order)
 
 
+def _summed(query) -> dict[int, Decimal]:
+    rows = query.subquery()
+    return {item_id: Decimal(total) for item_id, total in db.session.execute(
+        select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
+        .group_by(rows.c.item_id)).all()}
+
+
+def usable_by_item(item_ids: list[int], today: date) -> dict[int, Decimal]:
+    """Usable stock per item, as availability defines it (in storage, released, not
+    expired), computed so that it does not read a lot per balance: the stock in storage
+    from the index of balances with stock alone, less the few balances that are not
+    usable, found from their own indexes (lots not released, balances past expiry)."""
+    storage = select(Location.id).where(Location.kind == "storage")
+    rows = (Balance.lot_id, Balance.location_id, Balance.item_id, Balance.quantity)
+    mine = (Balance.quantity > 0, Balance.location_id.in_(storage),
+            Balance.item_id.in_(item_ids))
+    stock = _summed(select(Balance.item_id, Balance.quantity).where(*mine))
+    held = select(*rows).join(Lot, Lot.id == Balance.lot_id).where(
+        Lot.status != "released", *mine)
+    expired = select(*rows).where(Balance.expiry < today, *mine)
+    unusable = _summed(union(held, expired))
+    return {i: stock.get(i, ZERO) - unusable.get(i, ZERO) for i in item_ids}
+
+
 def low_stock(today: date) -> list[LowStock]:
     items = db.session.execute(
         select(Item).where(Item.archived.is_(False), Item.reorder_point > 0)
     ).scalars().all()
-    free = avail.available([item.id for item in items], today)
+    ids = [item.id for item in items]
+    have, held = usable_by_item(ids, today), avail.reserved(ids)
     on_order = on_order_by_item()
     found = []
     for item in items:
-        available = free[item.id]
+        available = have[item.id] - held.get(item.id, ZERO)
         ordered = on_order.get(item.id, ZERO)
         if available + ordered < item.reorder_point:
             found.append(LowStock(item, available, ordered, item.reorder_point,
@@ -90,7 +116,9 @@ def _lots_in_stock(where, limit: int | None) -> list:
 
 def capped_count(where) -> int:
     """How many lots, counted up to CAP + 1 (more than CAP shows as "CAP+")."""
-    lots = (_in_storage(select(Balance.lot_id).join(Lot, Lot.id == Balance.lot_id))
+    # (expiry, lot): the order of the expiry index, so SQLite reads the lots distinct from it
+    lots = (_in_storage(select(Balance.expiry, Balance.lot_id)
+                        .join(Lot, Lot.id == Balance.lot_id))
             .where(*where).distinct().limit(CAP + 1).subquery())
     return db.session.execute(select(func.count()).select_from(lots)).scalar()
 
@@ -107,8 +135,11 @@ def _conditions(today: date, horizon: date, costs: bool) -> dict:
         "quarantine": (Lot.status == "quarantine", Lot.status != "released"),
     }
     if costs:
-        found["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(
-            select(Item.id).where(~has_cost_source())))
+        # the cost source is asked of the few lots at a zero cost with stock, not of every
+        # item; the item list (every item) lets SQLite read the partial index of those lots
+        found["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(select(Item.id)),
+                                 ~select(Item.id).where(Item.id == Lot.item_id,
+                                                        has_cost_source()).exists())
     return found
 
 
