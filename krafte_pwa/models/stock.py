@@ -118,7 +118,8 @@ class Balance(db.Model):
         Index("ix_balance_item_in_stock", "item_id", "lot_id", "location_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
         # lots expired or expiring with stock, in expiry order, whatever the history
-        Index("ix_balance_expiry_in_stock", "expiry", "lot_id", "location_id", "item_id", "quantity",
+        Index("ix_balance_expiry_in_stock", "expiry", "lot_id", "location_id", "item_id",
+              "quantity",
               sqlite_where=text("quantity > 0 AND expiry IS NOT NULL"),
               postgresql_where=text("quantity > 0 AND expiry IS NOT NULL")),
     )
