@@ -104,23 +104,25 @@ def _in_storage(query):
             .where(Location.kind == "storage", Balance.quantity > 0))
 
 
-def _lots_in_stock(where, limit: int | None) -> list:
-    """(lot, quantity in storage) in expiry order (none last), at most `limit`."""
-    query = (_in_storage(select(Lot, func.sum(Balance.quantity))
+def _lots_in_stock(where, limit: int | None) -> tuple[list, int]:
+    """(lot, quantity in storage) in expiry order (none last), at most `limit`, and how many
+    lots there are counted up to CAP + 1 (a scalar subquery of the same statement)."""
+    query = (_in_storage(select(Lot, func.sum(Balance.quantity), _capped_count(where))
                          .select_from(Balance).join(Lot, Lot.id == Balance.lot_id))
              .where(*where).group_by(Lot.id)
              .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
              .options(selectinload(Lot.item)))
-    return db.session.execute(query.limit(limit) if limit is not None else query).all()
+    rows = db.session.execute(query.limit(limit) if limit is not None else query).all()
+    return [(lot, quantity) for lot, quantity, _total in rows], (rows[0][2] if rows else 0)
 
 
-def capped_count(where) -> int:
+def _capped_count(where):
     """How many lots, counted up to CAP + 1 (more than CAP shows as "CAP+")."""
     # (expiry, lot): the order of the expiry index, so SQLite reads the lots distinct from it
     lots = (_in_storage(select(Balance.expiry, Balance.lot_id)
                         .join(Lot, Lot.id == Balance.lot_id))
             .where(*where).distinct().limit(CAP + 1).subquery())
-    return db.session.execute(select(func.count()).select_from(lots)).scalar()
+    return select(func.count()).select_from(lots).scalar_subquery()
 
 
 def _conditions(today: date, horizon: date, costs: bool) -> dict:
@@ -153,9 +155,7 @@ def alerts(today: date | None = None, days: int | None = None,
     found = Alerts(low_stock=low_stock(today), days=days)
     found.totals["low_stock"] = len(found.low_stock)
     for key, where in _conditions(today, today + timedelta(days=days), costs).items():
-        rows = _lots_in_stock(where, limit)
-        found.totals[key] = (capped_count(where) if limit is not None and len(rows) >= limit
-                             else len(rows))
+        rows, found.totals[key] = _lots_in_stock(where, limit)
         setattr(found, key, [LotAlert(lot, Decimal(q),
                                       (lot.expiry - today).days if lot.expiry else None)
                              for lot, q in rows])

@@ -11,7 +11,7 @@ from .i18n import fmt_quantity
 
 bp = Blueprint("pages", __name__)
 SHOWN = 5
-LISTED = 100  # lots per list on the alerts page
+LISTED = 30  # lots per list on the alerts page
 
 
 @bp.app_template_global()
