@@ -14,7 +14,8 @@ balance and no sum of balances can outgrow the 64-bit scaled integer they are st
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import and_, bindparam, event, func, insert, select, tuple_, update
+from sqlalchemy.orm import Session, attributes
 
 from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
 from ..errors import BadQuantity, InsufficientStock
@@ -221,3 +222,13 @@ def ledger_sum(lot_id: int, location_id: int) -> Decimal:
                                                   Movement.location_id == location_id)
     ).scalar()
     return value if value is not None else Decimal(0)
+
+
+@event.listens_for(Session, "before_flush")
+def _balances_follow_lot_expiry(session: Session, _context, _instances) -> None:
+    """A lot re-dated: its balances carry the new expiry too (the expiry alerts read them
+    there). No statement unless a lot's expiry changed."""
+    for lot in session.dirty:
+        if isinstance(lot, Lot) and attributes.get_history(lot, "expiry").has_changes():
+            session.execute(update(Balance).where(Balance.lot_id == lot.id)
+                            .values(expiry=lot.expiry))
