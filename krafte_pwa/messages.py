@@ -59,13 +59,12 @@ def _(message: str, **values) -> str:
 def ngettext(singular: str, plural: str, num: int, **values) -> str:
     """A sentence that follows a count (`%(num)d`), in the user's language and its plural
     rule."""
-    values.setdefault("num", num)
     if has_request_context():
         from flask_babel import ngettext as babel_ngettext
 
         return _text(babel_ngettext(singular, plural, num, **values),
                      lambda: ngettext(singular, plural, num, **_again_all(values)))
-    return (singular if num == 1 else plural) % values
+    return (singular if num == 1 else plural) % {"num": num, **values}
 
 
 def day(value) -> str:
