@@ -55,3 +55,17 @@ def test_a_blank_line_does_not_renumber_the_lines_after_it(client, login_as, sho
     text = page.get_data(as_text=True)
     assert "Line 3: quantity must be greater than zero" in text
     assert "Line 2:" not in text
+
+
+def test_counts_follow_each_languages_plural_rule(client, login_as):
+    from tests.planning_factories import soap_workshop
+
+    soap_workshop()
+    login_as("manager")
+    client.post("/language", data={"locale": "fr", "next": "/"})
+    html = client.get("/planning/make/BAR?quantity=100").get_data(as_text=True)
+    assert "Planifier l’ordre et ses 2 ordres liés" in html
+    assert "(s)" not in html
+    planned = client.post("/planning/make/BAR", data={"quantity": "100"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "planifié avec 2 ordres liés." in planned
