@@ -39,6 +39,11 @@ def test_the_words_inside_a_refusal_are_translated_too(client, operator, shop):
     assert answer.json["error"]["translations"] == {
         "en": "Line 2: quantity must be greater than zero",
         "fr": "Ligne 2 : la quantité doit être une valeur supérieure à zéro"}
+    word = client.post("/api/v1/receipts", headers=operator, json={
+        "supplier": "Cires du Sud", "location": "STORE",
+        "lines": [{"item": "WAX", "quantity": "1"}, {"item": "WAX", "quantity": "beaucoup"}]})
+    assert word.json["error"]["translations"]["fr"] == \
+        "Ligne 2 : la quantité : « beaucoup » n’est pas un nombre"  # a plain module's error
     required = client.post("/api/v1/transfers", headers=operator, json={
         "lot": shop, "from": "STORE", "to": "SHELF", "quantity": ""})
     assert required.json["error"]["translations"]["fr"] == "la quantité est obligatoire"
