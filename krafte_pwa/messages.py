@@ -14,7 +14,8 @@ the API's `details.field` keeps it) reads as a place and a field: "Line 1: quant
 
 Within a request each of these returns a `Text`: the sentence, which can be made again in
 another language (`again()` under `flask_babel.force_locale`), so an API refusal can carry
-its reason in every language of the app. `ngettext` gives a sentence that follows a count.
+its reason in every language of the app. `ngettext` gives a sentence that follows a count,
+`amount` a quantity written the user's way.
 `numbered_rows` names a form's lines by the numbers the user saw (blank lines skipped).
 """
 
@@ -76,6 +77,21 @@ def day(value) -> str:
 
     text = format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
     return _text(text, lambda: day(value))
+
+
+def amount(value) -> str:
+    """A quantity in a sentence: in the user's locale (1,500.5, 1 500,5); plain outside a
+    request (1500.5)."""
+    from decimal import Decimal
+
+    from .domain.numbers import normalize, to_str
+
+    if not has_request_context():
+        return to_str(Decimal(value))
+    from flask_babel import format_decimal
+
+    return _text(format_decimal(normalize(Decimal(value)), "#,##0.######"),
+                 lambda: amount(value))
 
 
 # The numbers the user saw for a list's lines, by the list's name, while a form is read.

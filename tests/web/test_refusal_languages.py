@@ -17,15 +17,16 @@ def shop(app, users):
 
 
 def test_a_refusal_carries_its_message_in_every_language(client, operator, shop):
-    move = {"lot": shop, "from": "STORE", "to": "SHELF", "quantity": "250"}
+    move = {"lot": shop, "from": "STORE", "to": "SHELF", "quantity": "2500.5"}
     english = client.post("/api/v1/transfers", json=move, headers=operator)
     french = client.post("/api/v1/transfers", json=move, headers={**operator, **FR})
     assert english.status_code == french.status_code == 409
     for answer in (english, french):
         texts = answer.json["error"]["translations"]
         assert texts == {
-            "en": f"lot {shop} has 100 g here, cannot take 250",
-            "fr": f"le lot {shop} n’a que 100 g ici : impossible d’en prendre 250"}
+            "en": f"lot {shop} has 100 g here, cannot take 2,500.5",
+            "fr": f"le lot {shop} n’a que 100 g ici : impossible d’en prendre 2\u202f500,5"}
+        assert answer.json["error"]["details"]["requested"] == "2500.5"  # for machines
     assert english.json["error"]["message"] == english.json["error"]["translations"]["en"]
     assert french.json["error"]["message"] == french.json["error"]["translations"]["fr"]
 
