@@ -94,6 +94,15 @@ def amount(value) -> str:
                  lambda: amount(value))
 
 
+def _request_row_numbers() -> dict:
+    """The numbers `web.form_rows.form_rows(..., name=)` recorded for this request."""
+    if not has_request_context():
+        return {}
+    from flask import g
+
+    return g.get("row_numbers") or {}
+
+
 # The numbers the user saw for a list's lines, by the list's name, while a form is read.
 _ROW_NUMBERS: ContextVar[dict | None] = ContextVar("row_numbers", default=None)
 
@@ -163,7 +172,7 @@ def _place(path: str) -> tuple[str, str | None]:
 
 
 def _row_number(name: str, index: int) -> int:
-    numbers = (_ROW_NUMBERS.get() or {}).get(name)
+    numbers = (_ROW_NUMBERS.get() or _request_row_numbers()).get(name)
     return numbers[index] if numbers and 0 <= index < len(numbers) else index + 1
 
 

@@ -75,3 +75,25 @@ def test_counts_follow_each_languages_plural_rule(client, login_as):
     planned = client.post("/planning/make/BAR", data={"quantity": "100"},
                           follow_redirects=True).get_data(as_text=True)
     assert "planifié avec 2 ordres liés." in planned
+
+
+@pytest.mark.parametrize("path, form", [
+    ("/purchasing/new", {"supplier": "Cires du Sud", "item": ["WAX", "", "WAX"],
+                         "quantity": ["100", "", "0"], "unit": ["", "", ""],
+                         "price": ["", "", ""], "line_expected_date": ["", "", ""]}),
+    ("/sales/new", {"customer": "Boutique Lune", "item": ["WAX", "", "WAX"],
+                    "quantity": ["1", "", "0"], "unit_price": ["", "", ""]}),
+    ("/shipments/new", {"customer": "Boutique Lune", "item": ["WAX", "", "WAX"],
+                        "quantity": ["1", "", "0"]}),
+    ("/production/recipes/CANDLE", {"yield_quantity": "1", "item": ["WAX", "", "WICK"],
+                         "quantity": ["200", "", "0"], "unit": ["", "", ""],
+                         "loss_percent": ["", "", ""]}),
+])
+def test_every_line_form_names_a_refused_line_as_the_page_showed_it(client, login_as, shop,
+                                                                       path, form):
+    login_as("manager")
+    page = client.post(path, data=form)
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "Line 3: quantity" in text
+    assert "Line 2:" not in text
