@@ -1,22 +1,26 @@
 """Phone layout at phone (390×844) and tablet (1024×768) size, in English and French: under
 480 px a table is a stack of cards whose cells carry their column's name (at 1024 a table
 stays a table); lot codes never break; the navigation fades at the edge when more tasks lie
-beyond it, and only then; Enter on the recipe form saves (Recalculate is not the default).
-Any script error fails the cell."""
+beyond it, and only then; Enter on the recipe form saves (Recalculate is not the default);
+a production order's tables (requirements, picks, cost) are cards on the phone too, and the
+page never scrolls sideways. Any script error fails the cell."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from krafte_pwa.services import production
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_floor_matrix import MATRIX, SIZES, open_page
 
 WORDS = {
     "en": {"columns": ["Lot", "Item", "Expiry", "Quantity"], "saved": "Recipe saved",
-           "save": "Save recipe", "more": "More"},
+           "save": "Save recipe", "more": "More", "planned": "Planned",
+           "suggested": "Suggested lots (first to use first)"},
     "fr": {"columns": ["Lot", "Article", "Péremption", "Quantité"],
-           "saved": "Recette enregistrée", "save": "Enregistrer la recette", "more": "Plus"},
+           "saved": "Recette enregistrée", "save": "Enregistrer la recette", "more": "Plus",
+           "planned": "Prévu", "suggested": "Lots suggérés (premier périmé, premier sorti)"},
 }
 
 CODES_WHOLE = """(codes) => codes.filter((e) => e.offsetParent).map((e) => {
@@ -121,4 +125,34 @@ def test_enter_on_the_recipe_form_saves(live, shop, new_page, size, lang):
     assert "preview=1" not in (sent.value.post_data or "")
     expect(page.locator(".flash.success")).to_have_text(re.compile(words["saved"]))
     page.screenshot(path=str(SCREENSHOTS / f"layout-recipe-{size}-{lang}.png"), full_page=True)
+    assert errors() == []
+
+
+CELLS = """() => Array.from(document.querySelectorAll('main table tbody td')).filter(
+  (td) => !td.hasAttribute('data-label') && !td.hasAttribute('colspan') && td.textContent.trim()
+).map((td) => td.closest('table').previousElementSibling.textContent + ': ' + td.textContent)"""
+
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_a_production_order_on_a_phone(live, shop, new_page, size, lang):
+    words, width = WORDS[lang], SIZES[size]["width"]
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "manager", size, lang, f"/production/orders/{number}")
+    # Every cell with something in it says which column it belongs to.
+    assert page.evaluate(CELLS) == []
+    suggested = page.locator("td[data-label]").filter(has=page.locator("a[href^='/l/']")).first
+    expect(suggested).to_have_attribute("data-label", words["suggested"])
+    check_codes_whole(page, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    cost = page.locator("main table").last
+    planned = cost.locator("tbody tr").first.locator("td").first
+    if size == "phone":
+        assert planned.evaluate("(td) => getComputedStyle(td, '::before').content") == (
+            f'"{words["planned"]}"')
+        heading = cost.locator("tbody th").first.bounding_box()
+        assert heading["width"] > width / 2  # the row's name heads its card
+    else:
+        assert planned.evaluate("(td) => getComputedStyle(td).display") == "table-cell"
+    page.screenshot(path=str(SCREENSHOTS / f"layout-order-{size}-{lang}.png"), full_page=True)
     assert errors() == []
