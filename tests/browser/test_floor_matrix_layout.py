@@ -155,4 +155,8 @@ def test_a_production_order_on_a_phone(live, shop, new_page, size, lang):
     else:
         assert planned.evaluate("(td) => getComputedStyle(td).display") == "table-cell"
     page.screenshot(path=str(SCREENSHOTS / f"layout-order-{size}-{lang}.png"), full_page=True)
+    # The same order at the station: its suggested lots' codes stay whole too.
+    page.goto(f"/station/{number}")
+    check_codes_whole(page, width)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert errors() == []

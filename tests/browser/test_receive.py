@@ -12,6 +12,7 @@ from sqlalchemy import select
 from krafte_pwa.models import Balance, Location, Lot
 from tests.browser.conftest import GTIN_BEESWAX, PHONE, SCREENSHOTS
 from tests.browser.test_floor_matrix import MATRIX, SIZES, open_page
+from tests.browser.test_floor_matrix_layout import check_codes_whole
 
 # GS1-128 as a wedge types it without the FNC1 flag: GTIN, expiry 2027-06-30,
 # net weight 12.50 kg, batch BX-2291 (variable length, so last).
@@ -184,8 +185,9 @@ def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop,
 
     with page.expect_navigation():
         form.get_by_role("button", name=words["save"]).click()
-    # The receipt page shows each quantity with its unit.
+    # The receipt page shows each quantity with its unit, and the new lots' codes whole.
     assert page.locator(".list .qty").all_inner_texts() == words["received"]
+    check_codes_whole(page, SIZES[size]["width"])
 
     # The next scan of that barcode finds the item.
     page.goto("/receive")
