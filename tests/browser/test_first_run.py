@@ -1,7 +1,8 @@
 """First run: `flask --app krafte_pwa init` (a real command, on an empty database) makes the
-installation and its first admin; then the first login page and the first home page, at
-phone (390×844) and tablet (1024×768) size, in English and French, with no script error.
-The login checkbox is a 28 px box on the line of its text."""
+installation and its first admin; then the first login page, the first home page and the
+first admin's first form (a user for the team), at phone (390×844) and tablet (1024×768)
+size, in English and French, with no script error. The login checkbox is a 28 px box on
+the line of its text."""
 
 import os
 import subprocess
@@ -23,10 +24,12 @@ SECRET = "first-run-test-secret"
 WORDS = {
     "en": {"title": "Log in", "remember": "Stay logged in on this device",
            "username": "Username", "hello": f"Hello, {ADMIN}", "who": f"{ADMIN} · admin",
-           "receive": "Receive goods"},
+           "receive": "Receive goods", "new_user": "New user", "create": "Create",
+           "created": "User {} created."},
     "fr": {"title": "Se connecter", "remember": "Rester connecté sur cet appareil",
            "username": "Identifiant", "hello": f"Bonjour, {ADMIN}",
-           "who": f"{ADMIN} · administrateur", "receive": "Réception de marchandises"},
+           "who": f"{ADMIN} · administrateur", "receive": "Réception de marchandises",
+           "new_user": "Nouvel utilisateur", "create": "Créer", "created": "Utilisateur {} créé."},
 }
 
 
@@ -77,6 +80,24 @@ def check_login_page(page, size, lang, words):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def add_a_user(page, size, lang, words, username):
+    """The first admin's first form: a user for the team."""
+    page.goto("/settings/users/new")
+    expect(page.locator("h1")).to_have_text(words["new_user"])
+    form = page.locator("main form.stack")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill("team-password-9")
+    form.locator("input[name=password_again]").fill("team-password-9")
+    assert form.locator("select[name=role]").input_value() == "operator"
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    page.screenshot(path=str(SCREENSHOTS / f"first-user-{size}-{lang}.png"),
+                    full_page=True)
+    with page.expect_navigation():
+        form.get_by_role("button", name=words["create"], exact=True).click()
+    expect(page.locator(".flash.success")).to_have_text(words["created"].format(username))
+    expect(page.locator(f"main .list a[href$='/{username}'] strong")).to_have_text(username)
+
+
 @pytest.mark.parametrize("size, lang", MATRIX)
 def test_first_login_and_home_page(first_run, browser, size, lang):
     words = WORDS[lang]
@@ -105,6 +126,7 @@ def test_first_login_and_home_page(first_run, browser, size, lang):
         assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
         page.screenshot(path=str(SCREENSHOTS / f"first-home-{size}-{lang}.png"),
                         full_page=True)
+        add_a_user(page, size, lang, words, f"op-{size}-{lang}")
         assert errors == []
     finally:
         context.close()
