@@ -78,7 +78,8 @@ def check_nav(page, size, words, *, fits=False):
         nav.evaluate("(n) => { n.scrollLeft = n.scrollWidth; }")
         page.wait_for_function("""() => {
           const n = document.querySelector('.bar nav');
-          return Math.ceil(n.scrollLeft + n.clientWidth) >= n.scrollWidth;
+          const mask = getComputedStyle(n).maskImage || getComputedStyle(n).webkitMaskImage;
+          return Math.ceil(n.scrollLeft + n.clientWidth) >= n.scrollWidth && mask === 'none';
         }""")
         expect(nav.get_by_role("link", name=words["more"], exact=True)).to_be_in_viewport()
         state = nav.evaluate(NAV)
