@@ -1,6 +1,13 @@
 """Alerts: low stock, lots expiring soon, expired lots still in stock, lots in
 quarantine; for managers, lots in stock at a zero cost whose item has no cost source.
-Materials first: knowing a key ingredient runs out before it does."""
+Materials first: knowing a key ingredient runs out before it does.
+
+Bounded whatever the history and the stock: each lot list is one statement that reads
+the lots it lists through an index (the balances with stock by expiry, the lots not
+released, the lots at a zero cost), at most `limit` of them, with their total counted up
+to CAP + 1 (shown as "1,000+"). Low stock sums the stock of the items with a reorder point
+from the index of balances with stock alone, less the few balances that are not usable.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -46,7 +53,8 @@ class Alerts:
     quarantine: list[LotAlert] = field(default_factory=list)
     cost_missing: list[LotAlert] = field(default_factory=list)  # managers only
     days: int = 30
-    totals: dict[str, int] = field(default_factory=dict)  # how many of each, shown or not
+    # how many of each, shown or not, counted up to CAP + 1 for the lot lists
+    totals: dict[str, int] = field(default_factory=dict)
 
 
 def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
