@@ -95,8 +95,11 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
     the quantities read stay true until the transaction ends."""
     if not keys:
         return {}
+    # the lot ids alone as well: SQLite reads a list of pairs by scanning every balance,
+    # a list of ids through the primary key
     query = (select(Balance.lot_id, Balance.location_id, Balance.quantity)
-             .where(tuple_(Balance.lot_id, Balance.location_id).in_(keys))
+             .where(Balance.lot_id.in_(sorted({lot for lot, _where in keys})),
+                    tuple_(Balance.lot_id, Balance.location_id).in_(keys))
              .order_by(Balance.lot_id, Balance.location_id).with_for_update())
     return {(lot, where): qty for lot, where, qty in db.session.execute(query).all()}
 

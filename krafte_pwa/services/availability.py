@@ -186,33 +186,72 @@ class Take:
 def fefo_plan(needs: dict[int, Decimal], today: date
               ) -> dict[int, tuple[list[Take], Decimal]]:
     """FEFO takes for several items at once: item id -> (takes covering its need as far as
-    stock allows, what stock lacks). One query: a running total per item in FEFO order
-    returns only the rows needed, with their lots and locations."""
+    stock allows, what stock lacks). One query in the usual case: the first FEFO_FIRST
+    rows of each item's usable stock, and of those, in SQL, only the ones needed. An item
+    they do not cover is read again in full (a second query)."""
     wanted = {i: q for i, q in needs.items() if q > 0}
     result: dict[int, tuple[list[Take], Decimal]] = {i: ([], q) for i, q in needs.items()}
-    if not wanted:
-        return result
-    need = case({i: literal(q, Quantity()) for i, q in wanted.items()}, value=Balance.item_id)
-    running = func.sum(Balance.quantity).over(
-        partition_by=Balance.item_id, order_by=_FEFO_ORDER, rows=(None, 0))
-    rows = (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
-                   running.label("running"), need.label("need"))
-            .join(Lot, Lot.id == Balance.lot_id)
-            .join(Location, Location.id == Balance.location_id)
-            .where(Balance.item_id.in_(sorted(wanted)), Balance.quantity > 0,
-                   Location.kind == "storage", usable(today))
-            .subquery())
-    found = db.session.execute(
+    limit = FEFO_FIRST if len(wanted) <= FEFO_BRANCHES else None
+    while wanted:
+        counts: dict[int, int] = {}
+        for item_id, lot, location, quantity in _fefo_found(wanted, today, limit):
+            takes, remaining = result[item_id]
+            take = min(quantity, remaining)
+            takes.append(Take(lot, location, take))
+            result[item_id] = (takes, remaining - take)
+            counts[item_id] = counts.get(item_id, 0) + 1
+        if limit is None:
+            break
+        # an item not covered by its first rows may have more stock: read it all
+        wanted = {i: q for i, q in wanted.items()
+                  if result[i][1] > 0 and counts.get(i, 0) == limit}
+        for item_id in wanted:
+            result[item_id] = ([], needs[item_id])
+        limit = None
+    return result
+
+
+# rows read per item at first (most needs take a few lots), and the most items read so,
+# one branch of a UNION ALL each
+FEFO_FIRST, FEFO_BRANCHES = 16, 100
+
+
+def _fefo_candidates(item_ids: list[int], today: date, limit: int | None):
+    """Usable storage stock of the items (item, lot, location, on hand and the FEFO key);
+    with a `limit`, the first rows of each item in FEFO order: a branch per item that reads
+    that item's balances with stock and keeps its first rows (a top-k sort), instead of
+    sorting every item's whole stock."""
+    def rows(*where):
+        return (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
+                       Lot.expiry, Lot.lot_date, Lot.code.label("lot_code"),
+                       Location.code.label("location_code"))
+                .join(Lot, Lot.id == Balance.lot_id)
+                .join(Location, Location.id == Balance.location_id)
+                .where(*where, Balance.quantity > 0, Location.kind == "storage", usable(today)))
+
+    if limit is None:
+        return rows(Balance.item_id.in_(item_ids)).subquery()
+    branches = [select(rows(Balance.item_id == i).order_by(*_FEFO_ORDER).limit(limit)
+                       .subquery()) for i in item_ids]
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
+
+
+def _fefo_found(wanted: dict[int, Decimal], today: date, limit: int | None):
+    """(item id, lot, location, on hand) of the FEFO rows needed to cover `wanted`, in FEFO
+    order per item: a running total per item over the candidates keeps only those."""
+    stock = _fefo_candidates(sorted(wanted), today, limit)
+    key = (stock.c.expiry.is_(None), stock.c.expiry, stock.c.lot_date, stock.c.lot_code,
+           stock.c.location_code)
+    need = case({i: literal(q, Quantity()) for i, q in wanted.items()}, value=stock.c.item_id)
+    running = func.sum(stock.c.quantity).over(partition_by=stock.c.item_id, order_by=key,
+                                              rows=(None, 0))
+    rows = select(stock.c.item_id, stock.c.lot_id, stock.c.location_id, stock.c.quantity,
+                  running.label("running"), need.label("need")).subquery()
+    return db.session.execute(
         select(rows.c.item_id, Lot, Location, rows.c.quantity)
         .join(Lot, Lot.id == rows.c.lot_id).join(Location, Location.id == rows.c.location_id)
         .where(rows.c.running - rows.c.quantity < rows.c.need)
         .order_by(rows.c.item_id, rows.c.running)).all()
-    for item_id, lot, location, quantity in found:
-        takes, remaining = result[item_id]
-        take = min(quantity, remaining)
-        takes.append(Take(lot, location, take))
-        result[item_id] = (takes, remaining - take)
-    return result
 
 
 def _fefo_rows(item_id: int, today: date, *columns):
