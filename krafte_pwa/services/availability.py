@@ -26,6 +26,9 @@ from ..models import Balance, Location, Lot, ProductionOrder, Reservation, Sales
 from ..models.types import Quantity
 
 ZERO = Decimal(0)
+# rows read per item at first by FEFO (most needs take a few lots) and by the checks of
+# what is available; the most items read so, one branch of a UNION ALL each
+FEFO_FIRST, AVAILABLE_FIRST, FEFO_BRANCHES = 16, 32, 100
 
 
 @dataclass
@@ -152,6 +155,43 @@ def available(item_ids, today: date, exclude_order_id: int | None = None
     return {i: have.get(i, ZERO) - held.get(i, ZERO) for i in ids}
 
 
+def available_up_to(caps: dict[int, Decimal], today: date,
+                    exclude_order_id: int | None = None) -> dict[int, Decimal]:
+    """What `available` gives, exact while it is below the item's cap; from the cap up,
+    some quantity at least the cap. For the checks that only ask whether enough is
+    available: usable stock is summed over the first AVAILABLE_FIRST rows of each item
+    (any order), and in full only for an item those leave below its cap and reserved."""
+    ids = sorted(set(caps))
+    if not ids:
+        return {}
+    held = reserved(ids, exclude_order_id)
+    targets = {i: caps[i] + held.get(i, ZERO) for i in ids}
+    have = _usable_first_rows(ids, today)
+    short = [i for i in ids
+             if have.get(i, (0, ZERO))[0] == AVAILABLE_FIRST and have[i][1] < targets[i]]
+    exact = usable_on_hand(short, today)
+    return {i: exact.get(i, ZERO) - held.get(i, ZERO) if i in short
+            else have.get(i, (0, ZERO))[1] - held.get(i, ZERO) for i in ids}
+
+
+def _usable_first_rows(ids: list[int], today: date) -> dict[int, tuple[int, Decimal]]:
+    """item id -> (rows, their usable quantity) over at most AVAILABLE_FIRST balances with
+    usable stock in storage per item: a branch per item, stopped by its LIMIT."""
+    if len(ids) > FEFO_BRANCHES:
+        return {i: (0, use) for i, use in usable_on_hand(ids, today).items()}
+    branches = [select(select(Balance.item_id, Balance.quantity)
+                       .join(Lot, Lot.id == Balance.lot_id)
+                       .join(Location, Location.id == Balance.location_id)
+                       .where(Balance.item_id == i, Balance.quantity > 0,
+                              Location.kind == "storage", usable(today))
+                       .limit(AVAILABLE_FIRST).subquery()) for i in ids]
+    rows = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
+    query = (select(rows.c.item_id, func.count(),
+                    type_coerce(func.sum(rows.c.quantity), Quantity()))
+             .group_by(rows.c.item_id))
+    return {i: (n, _dec(total)) for i, n, total in db.session.execute(query).all()}
+
+
 def availability(item_ids, today: date) -> dict[int, Availability]:
     """The whole picture per item (`item_ids` None: every item with stock or
     reservations). Three queries at most, whatever the number of items."""
@@ -209,11 +249,6 @@ def fefo_plan(needs: dict[int, Decimal], today: date
             result[item_id] = ([], needs[item_id])
         limit = None
     return result
-
-
-# rows read per item at first (most needs take a few lots), and the most items read so,
-# one branch of a UNION ALL each
-FEFO_FIRST, FEFO_BRANCHES = 16, 100
 
 
 def _fefo_candidates(item_ids: list[int], today: date, limit: int | None):
