@@ -15,8 +15,20 @@ ix_balance_item_in_stock), never the zero balances used-up lots leave behind.
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    Date,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
 
 from ..domain.fefo import Pick
 from ..domain.order_states import OPEN_STATUSES
@@ -179,17 +191,31 @@ def _usable_first_rows(ids: list[int], today: date) -> dict[int, tuple[int, Deci
     usable stock in storage per item: a branch per item, stopped by its LIMIT."""
     if len(ids) > FEFO_BRANCHES:
         return {i: (0, use) for i, use in usable_on_hand(ids, today).items()}
-    branches = [select(select(Balance.item_id, Balance.quantity)
-                       .join(Lot, Lot.id == Balance.lot_id)
-                       .join(Location, Location.id == Balance.location_id)
-                       .where(Balance.item_id == i, Balance.quantity > 0,
-                              Location.kind == "storage", usable(today))
-                       .limit(AVAILABLE_FIRST).subquery()) for i in ids]
-    rows = (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
-    query = (select(rows.c.item_id, func.count(),
-                    type_coerce(func.sum(rows.c.quantity), Quantity()))
-             .group_by(rows.c.item_id))
-    return {i: (n, _dec(total)) for i, n, total in db.session.execute(query).all()}
+    params = {f"item{k}": i for k, i in enumerate(ids)} | {"today": today}
+    return {i: (n, _dec(total))
+            for i, n, total in db.session.execute(_first_rows_sums(len(ids)), params).all()}
+
+
+@lru_cache(maxsize=FEFO_BRANCHES)
+def _first_rows_sums(branches: int):
+    """The statement of _usable_first_rows for so many items, built once (bind parameters
+    item0 … and today): building it costs more than running it."""
+    rows = _per_item(select(select(Balance.item_id, Balance.quantity)
+                                .join(Lot, Lot.id == Balance.lot_id)
+                                .join(Location, Location.id == Balance.location_id)
+                                .where(Balance.item_id == bindparam(f"item{k}"),
+                                       Balance.quantity > 0, Location.kind == "storage",
+                                       usable(bindparam("today", type_=Date())))
+                                .limit(AVAILABLE_FIRST).subquery()) for k in range(branches))
+    return (select(rows.c.item_id, func.count(), type_coerce(func.sum(rows.c.quantity),
+                                                             Quantity()))
+            .group_by(rows.c.item_id))
+
+
+def _per_item(branches):
+    """One branch per item, as one subquery."""
+    branches = list(branches)
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
 
 
 def availability(item_ids, today: date) -> dict[int, Availability]:
@@ -251,42 +277,57 @@ def fefo_plan(needs: dict[int, Decimal], today: date
     return result
 
 
-def _fefo_candidates(item_ids: list[int], today: date, limit: int | None):
-    """Usable storage stock of the items (item, lot, location, on hand and the FEFO key);
-    with a `limit`, the first rows of each item in FEFO order: a branch per item that reads
-    that item's balances with stock and keeps its first rows (a top-k sort), instead of
-    sorting every item's whole stock."""
-    def rows(*where):
-        return (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
-                       Lot.expiry, Lot.lot_date, Lot.code.label("lot_code"),
-                       Location.code.label("location_code"))
-                .join(Lot, Lot.id == Balance.lot_id)
-                .join(Location, Location.id == Balance.location_id)
-                .where(*where, Balance.quantity > 0, Location.kind == "storage", usable(today)))
-
-    if limit is None:
-        return rows(Balance.item_id.in_(item_ids)).subquery()
-    branches = [select(rows(Balance.item_id == i).order_by(*_FEFO_ORDER).limit(limit)
-                       .subquery()) for i in item_ids]
-    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
-
-
 def _fefo_found(wanted: dict[int, Decimal], today: date, limit: int | None):
     """(item id, lot, location, on hand) of the FEFO rows needed to cover `wanted`, in FEFO
-    order per item: a running total per item over the candidates keeps only those."""
-    stock = _fefo_candidates(sorted(wanted), today, limit)
+    order per item; with a `limit`, from the first rows of each item only."""
+    ids = sorted(wanted)
+    if limit is None:
+        need = case({i: literal(wanted[i], Quantity()) for i in ids}, value=Balance.item_id)
+        query = _fefo_needed(_fefo_stock(Balance.item_id.in_(ids), need=need,
+                                         today=today).subquery())
+        return db.session.execute(query).all()
+    params = ({f"item{k}": i for k, i in enumerate(ids)}
+              | {f"need{k}": wanted[i] for k, i in enumerate(ids)} | {"today": today})
+    return db.session.execute(_fefo_first(len(ids)), params).all()
+
+
+def _fefo_stock(*where, need, today):
+    """Usable storage stock (item, lot, location, on hand, the FEFO key) and the need."""
+    return (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
+                   Lot.expiry, Lot.lot_date, Lot.code.label("lot_code"),
+                   Location.code.label("location_code"), need.label("need"))
+            .join(Lot, Lot.id == Balance.lot_id)
+            .join(Location, Location.id == Balance.location_id)
+            .where(*where, Balance.quantity > 0, Location.kind == "storage", usable(today)))
+
+
+@lru_cache(maxsize=FEFO_BRANCHES)
+def _fefo_first(branches: int):
+    """FEFO over the first FEFO_FIRST rows of so many items: a branch per item reads that
+    item's balances with stock and keeps its first rows (a top-k sort) instead of sorting
+    every item's whole stock. Built once (bind parameters item0 …, need0 …, today)."""
+    today = bindparam("today", type_=Date())
+    return _fefo_needed(_per_item(
+        select(_fefo_stock(Balance.item_id == bindparam(f"item{k}"),
+                           need=bindparam(f"need{k}", type_=Quantity()), today=today)
+               .order_by(*_FEFO_ORDER).limit(FEFO_FIRST).subquery())
+        for k in range(branches)))
+
+
+def _fefo_needed(stock):
+    """Of the candidate rows, those a running total per item in FEFO order needs, with
+    their lots and locations."""
     key = (stock.c.expiry.is_(None), stock.c.expiry, stock.c.lot_date, stock.c.lot_code,
            stock.c.location_code)
-    need = case({i: literal(q, Quantity()) for i, q in wanted.items()}, value=stock.c.item_id)
     running = func.sum(stock.c.quantity).over(partition_by=stock.c.item_id, order_by=key,
                                               rows=(None, 0))
     rows = select(stock.c.item_id, stock.c.lot_id, stock.c.location_id, stock.c.quantity,
-                  running.label("running"), need.label("need")).subquery()
-    return db.session.execute(
-        select(rows.c.item_id, Lot, Location, rows.c.quantity)
-        .join(Lot, Lot.id == rows.c.lot_id).join(Location, Location.id == rows.c.location_id)
-        .where(rows.c.running - rows.c.quantity < rows.c.need)
-        .order_by(rows.c.item_id, rows.c.running)).all()
+                  running.label("running"), stock.c.need).subquery()
+    return (select(rows.c.item_id, Lot, Location, rows.c.quantity)
+            .join(Lot, Lot.id == rows.c.lot_id)
+            .join(Location, Location.id == rows.c.location_id)
+            .where(rows.c.running - rows.c.quantity < rows.c.need)
+            .order_by(rows.c.item_id, rows.c.running))
 
 
 def _fefo_rows(item_id: int, today: date, *columns):
