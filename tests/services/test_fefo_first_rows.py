@@ -1,0 +1,179 @@
+"""FEFO reads the first rows of each item's usable stock, and the checks of what is available
+the first rows of each item's stock, on both databases: lots that may not be taken (blocked,
+in quarantine, expired, used up, in a WIP location) never take a place among those rows, an
+item those rows do not cover is read in full, and the answers are those of a full read."""
+
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal as D
+
+from sqlalchemy import event, select, text
+
+from krafte_pwa.domain.fefo import StockLine
+from krafte_pwa.domain.fefo import suggest_picks as domain_picks
+from krafte_pwa.extensions import db
+from krafte_pwa.models import Balance, Item, Location, Lot
+from krafte_pwa.services import availability as avail
+from krafte_pwa.services import locations as location_actions
+from krafte_pwa.services import production, recipes, stock
+from krafte_pwa.services._tx import transaction
+from tests.factories import candle_workshop, in_days, receive
+
+TODAY = date.today()
+
+
+def receive_many(sku: str, lines: list[tuple[str, date | None]], location="STORE") -> list[str]:
+    """Lots of one item in one receipt: (quantity, expiry) each; their codes."""
+    result = stock.receive_goods(supplier="Mill", location=location, lines=[
+        {"item": sku, "quantity": quantity, "unit_cost": "0.01",
+         **({"expiry": expiry.isoformat()} if expiry else {})} for quantity, expiry in lines])
+    return [lot.code for lot in result.lots]
+
+
+def item_id(sku: str) -> int:
+    return db.session.execute(select(Item.id).where(Item.sku == sku)).scalar()
+
+
+def full_fefo(sku: str, quantity: D):
+    """The domain's FEFO over every balance of the item: what a full read answers."""
+    rows = db.session.execute(
+        select(Lot.code, Location.code, Balance.quantity, Lot.expiry, Lot.lot_date, Lot.status)
+        .join(Lot, Lot.id == Balance.lot_id).join(Location, Location.id == Balance.location_id)
+        .where(Balance.item_id == item_id(sku), Location.kind == "storage")).all()
+    picks, missing = domain_picks([StockLine(*row) for row in rows], quantity, TODAY)
+    return [(p.lot, p.location, p.quantity) for p in picks], missing
+
+
+def takes_of(plan, sku: str):
+    takes, missing = plan[item_id(sku)]
+    return [(t.lot.code, t.location.code, t.quantity) for t in takes], missing
+
+
+@contextmanager
+def selects():
+    found = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            found.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        yield found
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+
+
+def lots_that_may_not_be_taken(sku: str) -> None:
+    """More lots than FEFO reads at first, all of them earlier in FEFO order than the good
+    ones: expired, blocked, in quarantine, used up, and picked into a production's WIP."""
+    many = avail.FEFO_FIRST + 2
+    receive_many(sku, [("10", in_days(-1 - n)) for n in range(many)])  # expired
+    for status, first in (("blocked", 1), ("quarantine", 1 + many)):
+        codes = receive_many(sku, [("10", in_days(first + n)) for n in range(many)])
+        with transaction():
+            for code in codes:
+                stock.change_lot_status(lot=code, status=status, reason="test")
+    for code in receive_many(sku, [("10", in_days(3 * many + n)) for n in range(many)]):
+        stock.adjust_stock(lot=code, location="STORE", quantity="-10", reason="used up")
+
+
+def test_fefo_from_the_first_rows_skips_lots_that_may_not_be_taken(app):
+    candle_workshop()
+    lots_that_may_not_be_taken("WAX")
+    soon = receive("WAX", "30", expiry=in_days(300), location="SHELF")
+    middle = receive("WAX", "40", expiry=in_days(301))
+    later = receive_many("WAX", [("50", in_days(400)), ("60", None)])
+    # a production's WIP holds the earliest good lot too: never offered from there
+    receive("WICK", "100")
+    recipes.save_recipe(item="CANDLE", yield_quantity=1, lines=[{"item": "WAX", "quantity": 5}])
+    order = production.plan_order(item="CANDLE", quantity=2)
+    production.start_order(number=order.number, picks=[{"lot": soon, "quantity": 10}])
+    wax, wick = item_id("WAX"), item_id("WICK")
+    db.session.remove()
+    with selects() as statements:
+        plan = avail.fefo_plan({wax: D(100), wick: D(5)}, TODAY)
+    assert takes_of(plan, "WAX") == full_fefo("WAX", D(100))
+    assert takes_of(plan, "WAX") == ([(soon, "SHELF", D(20)), (middle, "STORE", D(40)),
+                                      (later[0], "STORE", D(40))], D(0))
+    assert takes_of(plan, "WICK")[1] == 0
+    assert len(statements) == 1  # both items covered by their first rows
+    # more than there is: every usable lot, and what lacks
+    everything = avail.fefo_plan({item_id("WAX"): D(1000)}, TODAY)
+    assert takes_of(everything, "WAX") == full_fefo("WAX", D(1000))
+    assert takes_of(everything, "WAX")[1] == D(1000 - 20 - 40 - 50 - 60)
+
+
+def test_an_item_its_first_rows_do_not_cover_is_read_in_full(app):
+    candle_workshop()
+    location_actions.create_location(code="BACK", name="Back room")
+    count = avail.FEFO_FIRST + 5
+    receive_many("WAX", [("7", in_days(30 + n)) for n in range(count)])
+    receive_many("WAX", [("3", in_days(30 + n)) for n in range(count)], location="BACK")
+    receive("WICK", "500")
+    wax, wick = item_id("WAX"), item_id("WICK")
+    db.session.remove()
+    need = D(10 * (avail.FEFO_FIRST + 2))  # each expiry date: 10 in two lots
+    with selects() as statements:
+        plan = avail.fefo_plan({wax: need, wick: D(20)}, TODAY)
+    assert len(statements) == 2  # the first rows, then WAX in full
+    assert takes_of(plan, "WAX") == full_fefo("WAX", need)
+    assert len(takes_of(plan, "WAX")[0]) == 2 * (avail.FEFO_FIRST + 2)
+    assert takes_of(plan, "WICK")[1] == 0 and sum(t[2] for t in takes_of(plan, "WICK")[0]) == 20
+    short = avail.fefo_plan({item_id("WAX"): D(10 * count + 5)}, TODAY)
+    assert takes_of(short, "WAX") == full_fefo("WAX", D(10 * count + 5))
+    assert takes_of(short, "WAX")[1] == 5
+
+
+def test_available_up_to_its_cap_is_exact_below_it_and_at_least_the_cap_above(app):
+    candle_workshop()
+    lots_that_may_not_be_taken("WAX")
+    count = avail.AVAILABLE_FIRST + 8
+    receive_many("WAX", [("5", in_days(200 + n)) for n in range(count)])
+    receive("WICK", "100")
+    recipes.save_recipe(item="CANDLE", yield_quantity=1, lines=[{"item": "WAX", "quantity": 10},
+                                                                 {"item": "WICK", "quantity": 1}])
+    order_id = production.plan_order(item="CANDLE", quantity=3).id  # holds 30 g wax, 3 wicks
+    wax, wick = item_id("WAX"), item_id("WICK")
+    exact = avail.available([wax, wick], TODAY)
+    assert exact == {wax: D(5 * count - 30), wick: D(97)}
+    db.session.remove()
+    for caps in ({wax: D(1), wick: D(1)}, {wax: D(5 * count - 30), wick: D(97)},
+                 {wax: D(5 * count - 29), wick: D(98)}, {wax: D(10_000), wick: D(10_000)}):
+        found = avail.available_up_to(caps, TODAY)
+        for i, cap in caps.items():
+            assert found[i] >= cap if exact[i] >= cap else found[i] == exact[i], (caps, found)
+    # another order's reservation is left out when asked, as `available` does
+    others = avail.available_up_to({wax: D(10_000)}, TODAY, exclude_order_id=order_id)
+    assert others == {wax: D(5 * count)}
+
+
+def test_the_ledger_locks_balances_through_the_primary_key(app):
+    """The balances a posting changes are read by their lot ids: never a scan of every
+    balance (on SQLite a list of (lot, location) pairs alone scanned them all)."""
+    candle_workshop()
+    codes = receive_many("WAX", [("10", in_days(30 + n)) for n in range(5)])
+    captured = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT balance.lot_id, balance.location_id"):
+            captured.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        stock.adjust_stock(lot=codes[2], location="STORE", quantity="-4", reason="spilt")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert len(captured) == 1
+    statement, parameters = captured[0]
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = [r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
+            assert not [line for line in plan if "Seq Scan" in line], plan
+            assert any("pk_balance" in line for line in plan), plan
+        else:
+            plan = [r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
+                                                        parameters)]
+            assert any(line.startswith("SEARCH balance") for line in plan), plan
+            assert not any(line.startswith("SCAN balance") for line in plan), plan
