@@ -127,25 +127,39 @@ def _sales_holds(ids):
     return query
 
 
-def _summed(holds) -> dict[int, Decimal]:
+def _summed(query, params=None) -> dict[int, Decimal]:
+    """Run a _sum_per_item statement: item id -> quantity."""
+    return {item_id: _dec(total)
+            for item_id, total in db.session.execute(query, params or {}).all()}
+
+
+def _sum_per_item(holds):
     rows = holds.subquery()
-    query = (select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
-             .group_by(rows.c.item_id))
-    return {item_id: _dec(total) for item_id, total in db.session.execute(query).all()}
+    return (select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
+            .group_by(rows.c.item_id))
+
+
+@lru_cache(maxsize=2)
+def _reserved_of(excluding: bool):
+    """The statement of `reserved` for some items (bind parameters ids, and order when
+    `excluding`), built once: building it costs more than running it."""
+    ids = bindparam("ids", expanding=True)
+    return _sum_per_item(union_all(
+        _production_holds(ids, bindparam("order") if excluding else None), _sales_holds(ids)))
 
 
 def reserved_for_production(item_ids=None, exclude_order_id: int | None = None
                             ) -> dict[int, Decimal]:
     """What open production orders still hold back, per item (`item_ids` None: all)."""
     ids = _ids(item_ids)
-    return {} if ids == [] else _summed(_production_holds(ids, exclude_order_id))
+    return {} if ids == [] else _summed(_sum_per_item(_production_holds(ids, exclude_order_id)))
 
 
 def reserved_for_sales(item_ids=None) -> dict[int, Decimal]:
     """What sales orders hold back, per item (`item_ids` None: all). Reservations exist
     only for lines still to ship: shipping and cancelling release them."""
     ids = _ids(item_ids)
-    return {} if ids == [] else _summed(_sales_holds(ids))
+    return {} if ids == [] else _summed(_sum_per_item(_sales_holds(ids)))
 
 
 def reserved(item_ids=None, exclude_order_id: int | None = None) -> dict[int, Decimal]:
@@ -153,7 +167,12 @@ def reserved(item_ids=None, exclude_order_id: int | None = None) -> dict[int, De
     ids = _ids(item_ids)
     if ids == []:
         return {}
-    return _summed(union_all(_production_holds(ids, exclude_order_id), _sales_holds(ids)))
+    if ids is None:
+        return _summed(_sum_per_item(union_all(_production_holds(None, None),
+                                               _sales_holds(None))))
+    excluding = exclude_order_id is not None
+    return _summed(_reserved_of(excluding),
+                   {"ids": ids} | ({"order": exclude_order_id} if excluding else {}))
 
 
 # ---------------------------------------------------------------- available
