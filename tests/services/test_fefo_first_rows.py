@@ -15,7 +15,7 @@ from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Item, Location, Lot
 from krafte_pwa.services import availability as avail
 from krafte_pwa.services import locations as location_actions
-from krafte_pwa.services import production, recipes, stock
+from krafte_pwa.services import production, production_queries, recipes, stock
 from krafte_pwa.services._tx import transaction
 from tests.factories import candle_workshop, in_days, receive
 
@@ -177,3 +177,23 @@ def test_the_ledger_locks_balances_through_the_primary_key(app):
                                                         parameters)]
             assert any(line.startswith("SEARCH balance") for line in plan), plan
             assert not any(line.startswith("SCAN balance") for line in plan), plan
+
+
+def test_a_planned_orders_suggestions_read_again_keep_other_orders_holds(app):
+    """An order's page reads its suggestions again: what it may use is what is available
+    beyond other orders' holds, exact whenever that is less than it requires."""
+    candle_workshop()
+    count = avail.AVAILABLE_FIRST + 8
+    receive_many("WAX", [("5", in_days(200 + n)) for n in range(count)])
+    recipes.save_recipe(item="CANDLE", yield_quantity=1, lines=[{"item": "WAX", "quantity": 10}])
+    production.plan_order(item="CANDLE", quantity=count // 2 - 3)  # holds all but 30 g
+    second = production.plan_order(item="CANDLE", quantity=5)  # needs 50 g: 30 g are free
+    first_look = [(r.reserved, r.missing, sum(t.quantity for t in r.suggested))
+                  for r in production_queries.requirements(second)]
+    number = second.number
+    db.session.remove()
+    order = production_queries.get_order(number)
+    assert order.suggestions is None  # read again, not planning's own
+    again = [(r.reserved, r.missing, sum(t.quantity for t in r.suggested))
+             for r in production_queries.requirements(order)]
+    assert again == first_look == [(D(30), D(20), D(30))]
