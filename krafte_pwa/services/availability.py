@@ -349,36 +349,6 @@ def _fefo_needed(stock):
             .order_by(rows.c.item_id, rows.c.running))
 
 
-def _fefo_rows(item_id: int, today: date, *columns):
-    """Usable storage stock of an item in FEFO then FIFO order (the order of
-    domain.fefo.fefo_key: expiry, none last; lot date; lot code; location), streamed."""
-    return db.session.execute(
-        select(*columns)
-        .select_from(Balance)
-        .join(Lot, Lot.id == Balance.lot_id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage",
-               usable(today))
-        .order_by(*_FEFO_ORDER)
-        .execution_options(yield_per=64))
-
-
-def _walk(rows, quantity: Decimal):
-    """(row, take) along FEFO rows (last column: on hand) until `quantity` is covered."""
-    remaining = quantity
-    taken = []
-    try:
-        for row in rows:
-            if remaining <= 0:
-                break
-            take = min(row[-1], remaining)
-            taken.append((row, take))
-            remaining -= take
-    finally:
-        rows.close()
-    return taken, max(remaining, ZERO)
-
-
 def fefo_takes(item_id: int, quantity: Decimal, today: date) -> tuple[list[Take], Decimal]:
     """Which lots, where, how much (FEFO then FIFO), and the quantity stock cannot cover."""
     return fefo_plan({item_id: quantity}, today)[item_id]
@@ -392,9 +362,8 @@ def suggest_picks(item_id: int, quantity: Decimal, today: date) -> tuple[list[Pi
 
 def fefo_value(item_id: int, quantity: Decimal, today: date) -> tuple[Decimal, Decimal]:
     """(value of the lots FEFO would take for `quantity`, quantity it cannot cover)."""
-    rows = _fefo_rows(item_id, today, Lot.unit_cost, Balance.quantity)
-    taken, missing = _walk(rows, quantity)
-    return material_value((q, r[0]) for r, q in taken), missing
+    takes, missing = fefo_takes(item_id, quantity, today)
+    return material_value((t.quantity, t.lot.unit_cost) for t in takes), missing
 
 
 def lot_storage_balances(lot_id: int) -> list[tuple[Location, Decimal]]:
