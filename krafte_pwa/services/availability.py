@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     type_coerce,
     union_all,
 )
@@ -36,6 +37,7 @@ from ..domain.recipes import material_value
 from ..extensions import db
 from ..models import Balance, Location, Lot, ProductionOrder, Reservation, SalesReservation
 from ..models.types import Quantity
+from ._tx import dialect_name
 
 ZERO = Decimal(0)
 # rows read per item at first by FEFO (most needs take a few lots) and by the checks of
@@ -59,9 +61,10 @@ class Availability:
         return self.usable - self.reserved
 
 
-def usable(today: date):
-    """SQL condition: the lot may be used or shipped today."""
-    return and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
+def usable(today: date, lot=Lot):
+    """SQL condition: the lot may be used or shipped today (`lot`: Lot, or the columns of
+    a subquery of lots)."""
+    return and_(lot.status == "released", or_(lot.expiry.is_(None), lot.expiry >= today))
 
 
 def is_expired(lot: Lot, today: date) -> bool:
@@ -211,24 +214,41 @@ def _usable_first_rows(ids: list[int], today: date) -> dict[int, tuple[int, Deci
     if len(ids) > FEFO_BRANCHES:
         return {i: (0, use) for i, use in usable_on_hand(ids, today).items()}
     params = {f"item{k}": i for k, i in enumerate(ids)} | {"today": today}
-    return {i: (n, _dec(total))
-            for i, n, total in db.session.execute(_first_rows_sums(len(ids)), params).all()}
+    query = _first_rows_sums(len(ids), dialect_name() == "postgresql")
+    return {i: (n, _dec(total)) for i, n, total in db.session.execute(query, params).all()}
 
 
-@lru_cache(maxsize=FEFO_BRANCHES)
-def _first_rows_sums(branches: int):
+@lru_cache(maxsize=2 * FEFO_BRANCHES)
+def _first_rows_sums(branches: int, postgresql: bool):
     """The statement of _usable_first_rows for so many items, built once (bind parameters
     item0 … and today): building it costs more than running it."""
-    rows = _per_item(select(select(Balance.item_id, Balance.quantity)
-                                .join(Lot, Lot.id == Balance.lot_id)
-                                .join(Location, Location.id == Balance.location_id)
-                                .where(Balance.item_id == bindparam(f"item{k}"),
-                                       Balance.quantity > 0, Location.kind == "storage",
-                                       usable(bindparam("today", type_=Date())))
-                                .limit(AVAILABLE_FIRST).subquery()) for k in range(branches))
+    today = bindparam("today", type_=Date())
+
+    def branch(k: int):
+        lot, with_lot = _lot_of_balance(postgresql)
+        return select(with_lot(select(Balance.item_id, Balance.quantity).select_from(Balance))
+                      .join(Location, Location.id == Balance.location_id)
+                      .where(Balance.item_id == bindparam(f"item{k}"), Balance.quantity > 0,
+                             Location.kind == "storage", usable(today, lot))
+                      .limit(AVAILABLE_FIRST).subquery())
+
+    rows = _per_item(branch(k) for k in range(branches))
     return (select(rows.c.item_id, func.count(), type_coerce(func.sum(rows.c.quantity),
                                                              Quantity()))
             .group_by(rows.c.item_id))
+
+
+def _lot_of_balance(postgresql: bool):
+    """(the lot's columns, a function adding them to a select from Balance). On PostgreSQL
+    a LATERAL subquery that OFFSET 0 keeps one: each balance row's lot is read by its key
+    whatever the statistics say (a hash or merge join would read lots of the whole history,
+    used up or not, wherever the planner guesses the ones in stock sit). SQLite joins row by
+    row from the balances of the item anyway."""
+    if not postgresql:
+        return Lot, lambda query: query.join(Lot, Lot.id == Balance.lot_id)
+    lot = (select(Lot.status, Lot.expiry, Lot.lot_date, Lot.code)
+           .where(Lot.id == Balance.lot_id).offset(0).lateral("balance_lot"))
+    return lot.c, lambda query: query.join(lot, true())
 
 
 def _per_item(branches):
@@ -256,9 +276,6 @@ def item_availability(item_id: int, today: date) -> Availability:
 
 
 # ---------------------------------------------------------------- FEFO
-
-# domain.fefo.fefo_key: expiry (none last), lot date, lot code, location
-_FEFO_ORDER = (Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code, Location.code)
 
 
 @dataclass
@@ -300,37 +317,46 @@ def _fefo_found(wanted: dict[int, Decimal], today: date, limit: int | None):
     """(item id, lot, location, on hand) of the FEFO rows needed to cover `wanted`, in FEFO
     order per item; with a `limit`, from the first rows of each item only."""
     ids = sorted(wanted)
+    postgresql = dialect_name() == "postgresql"
     if limit is None:
         need = case({i: literal(wanted[i], Quantity()) for i in ids}, value=Balance.item_id)
-        query = _fefo_needed(_fefo_stock(Balance.item_id.in_(ids), need=need,
-                                         today=today).subquery())
-        return db.session.execute(query).all()
+        stock, _key = _fefo_stock(Balance.item_id.in_(ids), need=need, today=today,
+                                  postgresql=postgresql)
+        return db.session.execute(_fefo_needed(stock.subquery())).all()
     params = ({f"item{k}": i for k, i in enumerate(ids)}
               | {f"need{k}": wanted[i] for k, i in enumerate(ids)} | {"today": today})
-    return db.session.execute(_fefo_first(len(ids)), params).all()
+    return db.session.execute(_fefo_first(len(ids), postgresql), params).all()
 
 
-def _fefo_stock(*where, need, today):
-    """Usable storage stock (item, lot, location, on hand, the FEFO key) and the need."""
-    return (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
-                   Lot.expiry, Lot.lot_date, Lot.code.label("lot_code"),
-                   Location.code.label("location_code"), need.label("need"))
-            .join(Lot, Lot.id == Balance.lot_id)
-            .join(Location, Location.id == Balance.location_id)
-            .where(*where, Balance.quantity > 0, Location.kind == "storage", usable(today)))
+def _fefo_stock(*where, need, today, postgresql: bool):
+    """(usable storage stock: item, lot, location, on hand, the FEFO key and the need; the
+    FEFO order of its rows, that of domain.fefo.fefo_key: expiry, none last; lot date; lot
+    code; location)."""
+    lot, with_lot = _lot_of_balance(postgresql)
+    query = (with_lot(select(Balance.item_id, Balance.lot_id, Balance.location_id,
+                             Balance.quantity, lot.expiry, lot.lot_date,
+                             lot.code.label("lot_code"), Location.code.label("location_code"),
+                             need.label("need")).select_from(Balance))
+             .join(Location, Location.id == Balance.location_id)
+             .where(*where, Balance.quantity > 0, Location.kind == "storage",
+                    usable(today, lot)))
+    return query, (lot.expiry.is_(None), lot.expiry, lot.lot_date, lot.code, Location.code)
 
 
-@lru_cache(maxsize=FEFO_BRANCHES)
-def _fefo_first(branches: int):
+@lru_cache(maxsize=2 * FEFO_BRANCHES)
+def _fefo_first(branches: int, postgresql: bool):
     """FEFO over the first FEFO_FIRST rows of so many items: a branch per item reads that
     item's balances with stock and keeps its first rows (a top-k sort) instead of sorting
     every item's whole stock. Built once (bind parameters item0 …, need0 …, today)."""
     today = bindparam("today", type_=Date())
-    return _fefo_needed(_per_item(
-        select(_fefo_stock(Balance.item_id == bindparam(f"item{k}"),
-                           need=bindparam(f"need{k}", type_=Quantity()), today=today)
-               .order_by(*_FEFO_ORDER).limit(FEFO_FIRST).subquery())
-        for k in range(branches)))
+
+    def branch(k: int):
+        stock, key = _fefo_stock(Balance.item_id == bindparam(f"item{k}"),
+                                 need=bindparam(f"need{k}", type_=Quantity()), today=today,
+                                 postgresql=postgresql)
+        return select(stock.order_by(*key).limit(FEFO_FIRST).subquery())
+
+    return _fefo_needed(_per_item(branch(k) for k in range(branches)))
 
 
 def _fefo_needed(stock):

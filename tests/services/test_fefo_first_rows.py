@@ -197,3 +197,50 @@ def test_a_planned_orders_suggestions_read_again_keep_other_orders_holds(app):
     again = [(r.reserved, r.missing, sum(t.quantity for t in r.suggested))
              for r in production_queries.requirements(order)]
     assert again == first_look == [(D(30), D(20), D(30))]
+
+
+def test_postgresql_reads_the_lot_of_each_balance_with_stock_by_its_key(pg_app):
+    """Whatever the statistics, the first rows of an item read the lot of each of its
+    balances with stock by the lot's key: never a scan of lots (a hash join) nor a walk of
+    every lot from the first (a merge join), which read lots of the whole history. With a
+    thousand lots in stock among ten thousand, the planner would otherwise choose those."""
+    candle_workshop()
+    for sku, first in (("WAX", 1_000_000), ("WICK", 2_000_000)):
+        params = {"item": item_id(sku), "first": first, "last": first + 4_999,
+                  "store": db.session.execute(select(Location.id)
+                                              .where(Location.code == "STORE")).scalar()}
+        db.session.execute(text(
+            "INSERT INTO lot (id, code, item_id, origin, lot_date, expiry, status, unit_cost, "
+            "created_at) SELECT g, 'H' || g, :item, 'receipt', CURRENT_DATE - 1, "
+            "CURRENT_DATE + (g % 300), 'released', 0, now() "
+            "FROM generate_series(:first, :last) g"), params)
+        db.session.execute(text(  # one lot in five in stock
+            "INSERT INTO balance (lot_id, location_id, item_id, quantity) "
+            "SELECT g, :store, :item, CASE WHEN g % 5 = 0 THEN 1000000 ELSE 0 END "
+            "FROM generate_series(:first, :last) g"), params)
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    wax, wick = item_id("WAX"), item_id("WICK")
+    db.session.remove()
+    captured = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        avail.fefo_plan({wax: D(3), wick: D(10)}, TODAY)
+        avail.available_up_to({wax: D(3), wick: D(10)}, TODAY)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    with db.engine.connect() as conn:
+        for statement, parameters in captured:
+            if "FROM lot" not in statement and "JOIN lot" not in statement:
+                continue
+            plan = [r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
+            lot_reads = [line.strip() for line in plan if " on lot" in line]
+            assert lot_reads and all(line.startswith("->  Index Scan using pk_lot on lot")
+                                     for line in lot_reads), plan
+            assert not [line for line in plan if "Merge Join" in line], plan
