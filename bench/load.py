@@ -2,27 +2,38 @@
 
     .venv/bin/python bench/load.py                       # 3 minutes, SQLite then PostgreSQL
     .venv/bin/python bench/load.py --seconds 60 --db sqlite
-    .venv/bin/python bench/load.py --lots 550000 --phones 6 --stations 2   # a year's history
+    .venv/bin/python bench/load.py --movements 1000000 --seconds 60   # a year's history
 
 For each database: a fresh one (a file under a temporary directory, or a throwaway
 PostgreSQL started from tests/pg_server.py), `flask db upgrade` and `flask demo`, then
-gunicorn as `make run` starts it (2 workers x 4 threads). Then, for `--seconds`:
+gunicorn as `make run` starts it (2 workers x 4 threads). With `--movements N`, about N
+movements of history are added in bulk before gunicorn starts (bench/pages.py's lots:
+received over three years, most used up; balances equal to their movements), and the
+clients are 6 phones and 2 stations unless given. Then, for `--seconds`:
 
-- 20 phones (operators, one bearer token and one logged-in page session each): scan a
-  lot's label URL (POST /api/v1/scan), read a lot (its page /l/<code> and
-  GET /api/v1/lots/<code>), receive small receipts (1 to 3 lines), transfer part of a lot
-  they received between locations;
+- phones (operators, 20 by default, one bearer token and one logged-in page session
+  each): scan a lot's label URL (POST /api/v1/scan), read a lot (its page /l/<code> and
+  GET /api/v1/lots/<code>), receive small receipts (1 to 3 lines), transfer part of a
+  lot they received between locations;
 - 2 stations (managers): check feasibility of a candle batch, receive what is missing,
   plan the order, start it (FEFO suggestion) and complete it into FG.
 
 Every write carries an Idempotency-Key; one write in ten is sent a second time with the
 same key, and must come back with the first answer. A request that gets no answer is
-sent again with the same key. Prints requests per second, p50/p95/p99 per operation,
-answers by status (any 5xx is a failure: the exit status is then 1), the PSS of every
-gunicorn process (from /proc/<pid>/smaps_rollup), then checks the ledger: every balance
-equals the sum of its movements, no balance is negative, and each write acknowledged
-applied exactly once (receipts, transfers, orders planned and completed, counted in the
-database against the keys answered 2xx).
+sent again with the same key. Prints the machine's load average before the build, at the
+start and at the end of the run (wall-clock figures mean little on a busy machine),
+requests per second, p50/p95/p99 per operation with statuses, then what each operation
+cost the server per request (bench/load_probe.py: the app as served here adds a header
+with the request's thread CPU time, statements, time in SQL, and SQLite's write lock
+waited for and held; CPU and statements hardly move with the machine's load), the PSS of
+every gunicorn process (from /proc/<pid>/smaps_rollup), then checks the ledger: every
+balance equals the sum of its movements, no balance is negative, and each write
+acknowledged applied exactly once (receipts, transfers, orders planned and completed,
+counted in the database against the keys answered 2xx).
+
+Targets (bench/timing.py's Verdicts; exit status 1 when one is missed): every
+operation's p95 under 250 ms, no 5xx answer, the two workers' PSS under 150 MiB, the
+ledger exact.
 """
 
 from __future__ import annotations
