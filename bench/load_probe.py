@@ -126,11 +126,13 @@ def parse(header: str | None) -> dict[str, float] | None:
     return {name: float(value) for name, _eq, value in pairs}
 
 
-def create_app():
-    config = None
-    if os.environ.get("DATABASE_URL", "").startswith("sqlite"):
-        config = {"SQLALCHEMY_ENGINE_OPTIONS": {
-            "pool_pre_ping": True, "connect_args": {"factory": ProbedConnection}}}
+def create_app(config: dict | None = None):
+    """krafte_pwa's app with the probe; on SQLite its connections time the write lock."""
+    config = dict(config or {})
+    url = config.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL", "")
+    if url.startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            "pool_pre_ping": True, "connect_args": {"factory": ProbedConnection}}
     app = krafte_app(config)
     with app.app_context():
         engines = list(db.engines.values())
