@@ -43,3 +43,16 @@ def test_a_lot_read_and_a_transfer_take_few_statements(client, operator):
     # the lot read once, its item and supplier with it
     assert [table for s in statements
             for table in re.findall(r"\bFROM (lot|item|partner)\b", s)] == ["lot"], statements
+
+
+def test_a_page_view_reads_its_session_and_user_in_one_statement(client, login_as):
+    candle_workshop()
+    code = receive("WAX", "100")
+    db.session.remove()
+    login_as("operator")
+    with selects() as statements:
+        page = client.get(f"/l/{code}")
+    assert page.status_code == 200
+    assert [table for s in statements
+            for table in re.findall(r'\bFROM ("?user"?|user_session)\b', s)] == ["user_session"], \
+        statements
