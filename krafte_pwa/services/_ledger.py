@@ -95,8 +95,8 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
     the quantities read stay true until the transaction ends."""
     if not keys:
         return {}
-    # the lot ids alone as well: SQLite reads a list of pairs by scanning every balance,
-    # a list of ids through the primary key
+    # The lot ids alone as well: SQLite reads a row-value IN through no index (it would
+    # scan every balance of the history), a plain IN on the key's first column it does.
     query = (select(Balance.lot_id, Balance.location_id, Balance.quantity)
              .where(Balance.lot_id.in_(sorted({lot for lot, _where in keys})),
                     tuple_(Balance.lot_id, Balance.location_id).in_(keys))

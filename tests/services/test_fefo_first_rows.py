@@ -148,37 +148,6 @@ def test_available_up_to_its_cap_is_exact_below_it_and_at_least_the_cap_above(ap
     assert others == {wax: D(5 * count)}
 
 
-def test_the_ledger_locks_balances_through_the_primary_key(app):
-    """The balances a posting changes are read by their lot ids: never a scan of every
-    balance (on SQLite a list of (lot, location) pairs alone scanned them all)."""
-    candle_workshop()
-    codes = receive_many("WAX", [("10", in_days(30 + n)) for n in range(5)])
-    captured = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().startswith("SELECT balance.lot_id, balance.location_id"):
-            captured.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        stock.adjust_stock(lot=codes[2], location="STORE", quantity="-4", reason="spilt")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    assert len(captured) == 1
-    statement, parameters = captured[0]
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SET LOCAL enable_seqscan = off"))
-            plan = [r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
-            assert not [line for line in plan if "Seq Scan" in line], plan
-            assert any("pk_balance" in line for line in plan), plan
-        else:
-            plan = [r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement,
-                                                        parameters)]
-            assert any(line.startswith("SEARCH balance") for line in plan), plan
-            assert not any(line.startswith("SCAN balance") for line in plan), plan
-
-
 def test_a_planned_orders_suggestions_read_again_keep_other_orders_holds(app):
     """An order's page reads its suggestions again: what it may use is what is available
     beyond other orders' holds, exact whenever that is less than it requires."""
