@@ -213,3 +213,25 @@ def test_postgresql_reads_the_lot_of_each_balance_with_stock_by_its_key(pg_app):
             assert lot_reads and all(line.startswith("->  Index Scan using pk_lot on lot")
                                      for line in lot_reads), plan
             assert not [line for line in plan if "Merge Join" in line], plan
+
+
+def test_more_items_than_branches_are_read_in_full_with_the_same_answers(app, monkeypatch):
+    candle_workshop()
+    lots_that_may_not_be_taken("WAX")
+    receive_many("WAX", [("5", in_days(200 + n)) for n in range(avail.AVAILABLE_FIRST + 4)])
+    receive_many("WICK", [("3", None) for _n in range(5)])
+    wax, wick = item_id("WAX"), item_id("WICK")
+    needs = {wax: D(42), wick: D(100)}
+    by_branches = avail.fefo_plan(needs, TODAY)
+    caps = {wax: D(1), wick: D(100)}
+    available = avail.available_up_to(caps, TODAY)
+    monkeypatch.setattr(avail, "FEFO_BRANCHES", 1)
+    with selects() as statements:
+        in_full = avail.fefo_plan(needs, TODAY)
+    assert len(statements) == 1
+    for sku in ("WAX", "WICK"):
+        assert takes_of(in_full, sku) == takes_of(by_branches, sku)
+    assert takes_of(in_full, "WAX") == full_fefo("WAX", D(42))
+    assert takes_of(in_full, "WICK")[1] == D(85)
+    assert avail.available_up_to(caps, TODAY) == avail.available([wax, wick], TODAY)
+    assert available[wick] == D(15) and available[wax] >= 1
