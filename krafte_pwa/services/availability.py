@@ -9,7 +9,11 @@ exports, station, item lists) asks here.
                after a loss)
 
 Reads touch only balances that hold stock (`quantity > 0`, through the partial index
-ix_balance_item_in_stock), never the zero balances used-up lots leave behind.
+ix_balance_item_in_stock), never the zero balances used-up lots leave behind, and read the
+lot of each such balance by its key. FEFO, and the checks that only ask whether enough is
+available, read the first rows of each item (one UNION ALL branch per item, stopped by a
+LIMIT) and the rest of an item only when those fall short: their work follows the stock
+in hand, never the length of the history.
 """
 
 from dataclasses import dataclass
