@@ -26,6 +26,20 @@ TEXT = {
 }
 
 
+def move_offline(page, destination, quantity, words):
+    """The lot already scanned: the destination typed, from STORE, saved for later."""
+    form = page.locator("#move-form")
+    page.locator("#move-to-text").fill(destination)
+    page.locator("#move-to-text").press("Enter")
+    expect(form.locator("select[name=to]")).to_have_value(destination.upper())
+    form.locator("select[name=from]").select_option("STORE")
+    form.locator("input[name=quantity]").fill(quantity)
+    queued = page.locator("[data-move-log] li.queued")
+    before = queued.count()
+    form.get_by_role("button", name=words["move"], exact=True).click()
+    expect(queued).to_have_count(before + 1)
+
+
 @pytest.mark.parametrize("size, lang", MATRIX)
 def test_recent_codes_resolve_offline_and_a_refusal_shows_where_the_user_is(live, shop,
                                                                             new_page, size,
@@ -51,23 +65,19 @@ def test_recent_codes_resolve_offline_and_a_refusal_shows_where_the_user_is(live
     page.keyboard.type(wax, delay=5)
     page.keyboard.press("Enter")
     expect(form.locator("input[name=lot]")).to_have_value(wax)
+    move_offline(page, "shelf", "1", words)  # a location code typed: kept, sent later
     lot_text.fill(oil.lower())  # typed, not a label URL
     lot_text.press("Enter")
     expect(form.locator("input[name=lot]")).to_have_value(oil)
-    to_text.fill("shelf")
-    to_text.press("Enter")
-    expect(form.locator("select[name=to]")).to_have_value("SHELF")
     lot_status = page.locator("#move-lot [data-status]")
     lot_text.fill("NEVER-SEEN-9")
     lot_text.press("Enter")
     expect(lot_status).to_have_text(re.compile(f"{text['offline']} — NEVER-SEEN-9"))
     expect(form.locator("input[name=lot]")).to_have_value(oil)
-    form.locator("select[name=from]").select_option("STORE")
-    form.locator("input[name=quantity]").fill("99999")  # more than there is
-    form.get_by_role("button", name=words["move"], exact=True).click()
-    page.locator("[data-move-log] li.queued").wait_for()
+    move_offline(page, "SHELF", "99999", words)  # more than there is
 
-    # The network returns: the stale status goes, the refusal shows on this page.
+    # The network returns: the stale status goes, the refusal shows on this page, and
+    # the page's own log says which move went and which was refused.
     page.context.set_offline(False)
     expect(lot_status).to_have_text("")
     banner = page.locator("[data-refused-banner]")
@@ -75,6 +85,12 @@ def test_recent_codes_resolve_offline_and_a_refusal_shows_where_the_user_is(live
     expect(banner.locator("strong")).to_have_text(words["refused"])
     expect(banner.locator("li")).to_contain_text(words["cannot"])
     expect(banner.locator("li")).to_contain_text(text["of"].format(lot=oil))
+    log = page.locator("[data-move-log] li")
+    expect(log.nth(0)).to_have_class("fail")
+    expect(log.nth(0)).to_contain_text(words["cannot"])
+    expect(log.nth(1)).to_have_class("ok")
+    expect(log.nth(1)).to_have_text(re.compile(r"^✓ .*" + re.escape(wax)))
+    assert transfers(live, wax) == 1
     page.screenshot(path=str(SCREENSHOTS / f"offline-move-refused-{size}-{lang}.png"),
                     full_page=True)
     banner.get_by_role("link").click()
