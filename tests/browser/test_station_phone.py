@@ -75,6 +75,7 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     expect(page.locator("h1 .status")).to_have_text(words["completed"])
     page.reload()
     expect(page.locator("[data-output-lot]")).to_be_visible()
+    expect(page.locator("[data-scanlog]")).to_have_count(0)  # nothing to scan any more
     output = page.get_by_role("link", name=text["label"])
     expect(output).to_be_in_viewport()
     page.screenshot(path=str(SCREENSHOTS / f"station-completed-{size}-{lang}.png"),
