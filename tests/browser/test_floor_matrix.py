@@ -191,6 +191,11 @@ def test_queue_with_a_refused_action(live, shop, new_page, size, lang):
     assert before["cannot"] not in refused.inner_text()
     expect(refused.locator(".muted")).to_have_text(words["refused_meta"])
     page.screenshot(path=str(SCREENSHOTS / f"queue-refused-{size}-{lang}.png"), full_page=True)
+    # the lot code never breaks at its hyphen, in the banner, the description and the reason
+    pieces = page.locator("[data-refused-banner] li .nobreak, li.refused .nobreak").evaluate_all(
+        "(els) => els.map((e) => [e.textContent, e.getClientRects().length])")
+    assert [text for text, _ in pieces].count(oil) == 4, pieces
+    assert all(lines == 1 for _, lines in pieces), pieces
     page.once("dialog", lambda dialog: dialog.accept())
     refused.get_by_role("button", name=words["discard"]).click()
     page.locator("[data-queue-empty]").wait_for()

@@ -37,6 +37,24 @@ K.inPageLanguage = function (error) {
 K.reason = function (entry) {
   return K.inPageLanguage(entry.refusal) || entry.error || T.error;
 };
+// `text` into `el`, the entry's codes (lot, locations: its values with a - / or .) each in a
+// span that never breaks: "R261202-004" stays on one line however narrow the screen.
+K.fill = function (el, text, entry) {
+  const codes = Object.values((entry && entry.values) || {})
+    .filter((v) => typeof v === "string" && /^\S*[-/.]\S*$/.test(v))
+    .sort((a, b) => b.length - a.length)
+    .map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!codes.length) { el.textContent = text; return el; }
+  el.replaceChildren(...String(text).split(new RegExp("(" + codes.join("|") + ")")).map(
+    (part, i) => {
+      if (i % 2 === 0) return part;
+      const span = document.createElement("span");
+      span.className = "nobreak";
+      span.textContent = part;
+      return span;
+    }));
+  return el;
+};
 
 function open() {
   return new Promise((resolve, reject) => {
@@ -197,7 +215,7 @@ function showRefused(refused) {
   const items = document.createElement("ul");
   for (const entry of refused) {
     const li = document.createElement("li");
-    li.textContent = K.describe(entry) + " — " + K.reason(entry);
+    K.fill(li, K.describe(entry) + " — " + K.reason(entry), entry);
     items.append(li);
   }
   const parts = [title, items];

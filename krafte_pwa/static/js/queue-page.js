@@ -64,7 +64,7 @@
       li.className = "entry " + entry.state;
       li.dataset.key = entry.key;
       const title = document.createElement("strong");
-      title.textContent = K.describe(entry);
+      K.fill(title, K.describe(entry), entry);
       const meta = document.createElement("p");
       meta.className = "muted";
       meta.textContent = when.format(new Date(entry.created)) + " · " +
@@ -73,7 +73,7 @@
       if (entry.state === "refused") {
         const reason = document.createElement("p");
         reason.className = "reason";
-        reason.textContent = K.reason(entry);
+        K.fill(reason, K.reason(entry), entry);
         li.append(reason);
       }
       if (entry.user !== K.user) {
@@ -98,7 +98,7 @@
     const sent = (await Q.sent()).reverse();
     sentList.replaceChildren(...sent.map((s) => {
       const li = document.createElement("li");
-      li.textContent = "✓ " + when.format(new Date(s.at)) + " · " + K.describe(s);
+      K.fill(li, "✓ " + when.format(new Date(s.at)) + " · " + K.describe(s), s);
       const lots = (s.answer && Array.isArray(s.answer.lots)) ? s.answer.lots : [];
       if (lots.length) {
         // A receipt: its new lots, each with its label, and all the labels at once.
