@@ -88,7 +88,7 @@
       const entry = queue.find((e) => e.key === li.dataset.key);
       if (entry && entry.state === "refused") {
         li.className = "fail";
-        li.textContent = "✗ " + li.dataset.text + " — " + K.reason(entry);
+        K.fill(li, "✗ " + li.dataset.text + " — " + K.reason(entry), entry);
       } else if (sent.has(li.dataset.key)) {
         li.className = "ok";
         li.textContent = "✓ " + li.dataset.text;
