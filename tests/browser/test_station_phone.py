@@ -21,6 +21,13 @@ TEXT = {
 }
 
 
+ONE_LINE = """(e) => {  // the lines its text takes
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size === 1;
+}"""
+
+
 def check_layout(page, size, first, then):
     """On a phone `first` sits above `then`; on a tablet beside it, both on screen; the
     page never scrolls sideways."""
@@ -47,6 +54,12 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     page, errors = open_page(new_page, "operator", size, lang, f"/station/{number}")
     check_layout(page, size, "#station-scan", "ol.picklist")
     expect(page.locator("#station-scan-text")).to_be_in_viewport()
+    # A suggestion that wraps starts its second line with the location, not a lone "·".
+    details = page.locator(".sugg li[data-lot] > span").all_inner_texts()
+    assert details and all(d.startswith("STORE · ") for d in details), details
+    # A requirement's quantity and SKU stay on one line ("200 ml", "FO-LAV").
+    for part in page.locator(".req h3 .need, .req h3 .muted").all():
+        assert part.evaluate(ONE_LINE), part.inner_text()
     scan(page, f"{live.url}/l/{shop['wick']}")
     expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
 
