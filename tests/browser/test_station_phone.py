@@ -15,9 +15,12 @@ from tests.browser.test_floor_matrix import MATRIX, SIZES, WORDS, open_page, sca
 
 TEXT = {
     "en": {"picked": "picked:", "wrong_order": "Scan a production order here.",
-           "label": "Print the output label"},
+           "label": "Print the output label", "start": "Start {order} with 1 scanned lot",
+           "cannot": "{order}: cannot start an order that is in progress"},
     "fr": {"picked": "prélevé :", "wrong_order": "Scannez un ordre de fabrication ici.",
-           "label": "Imprimer l’étiquette du lot produit"},
+           "label": "Imprimer l’étiquette du lot produit",
+           "start": "Lancer {order} avec 1 lot scanné",
+           "cannot": "{order} : impossible de lancer un ordre en cours"},
 }
 
 
@@ -94,4 +97,34 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     page.screenshot(path=str(SCREENSHOTS / f"station-completed-{size}-{lang}.png"),
                     full_page=True)
     page.goto("/station")
+    assert errors() == []
+
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_a_start_saved_offline_and_refused_later_says_why_at_the_station(live, shop, new_page,
+                                                                          size, lang):
+    """Started offline while someone else started it online: the refusal, with its reason,
+    on the station page the operator is looking at, and on the queue page."""
+    words, text = WORDS[lang], TEXT[lang]
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", size, lang, f"/station/{number}")
+    scan(page, f"{live.url}/l/{shop['wick']}")
+    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
+    page.context.set_offline(True)
+    page.get_by_role("button", name=words["start"]).click()
+    expect(page.locator("[data-queue-count]").first).to_have_text("1")
+    with live.db():
+        production.start_order(number=number)
+    page.context.set_offline(False)
+    banner = page.locator("[data-refused-banner]")
+    expect(banner.locator("strong")).to_have_text(words["refused"])
+    expect(banner.locator("li")).to_have_text(
+        text["start"].format(order=number) + " — " + text["cannot"].format(order=number))
+    expect(banner).to_be_in_viewport()
+    page.screenshot(path=str(SCREENSHOTS / f"station-refused-{size}-{lang}.png"),
+                    full_page=True)
+    banner.get_by_role("link").click()
+    refused = page.locator("[data-queue-list] > li.refused")
+    expect(refused.locator(".reason")).to_have_text(text["cannot"].format(order=number))
     assert errors() == []
