@@ -84,6 +84,9 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     check_layout(page, size, "#complete-form", ".station-list table")
     scan(page, shop["oil"])  # a lot, where only an order label is wanted
     expect(status).to_have_text(re.compile(re.escape(text["wrong_order"])))
+    expect(page.locator("[data-scanlog]")).to_have_count(0)  # no lot is scanned any more
+    page.screenshot(path=str(SCREENSHOTS / f"station-running-{size}-{lang}.png"),
+                    full_page=True)
     form = page.locator("#complete-form")
     form.locator("[data-confirm-expiry]").check()  # the wax caps the expiry
     with page.expect_navigation():
@@ -91,7 +94,7 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     expect(page.locator("h1 .status")).to_have_text(words["completed"])
     page.reload()
     expect(page.locator("[data-output-lot]")).to_be_visible()
-    expect(page.locator("[data-scanlog]")).to_have_count(0)  # nothing to scan any more
+    expect(page.locator("[data-scanlog]")).to_have_count(0)
     output = page.get_by_role("link", name=text["label"])
     expect(output).to_be_in_viewport()
     page.screenshot(path=str(SCREENSHOTS / f"station-completed-{size}-{lang}.png"),

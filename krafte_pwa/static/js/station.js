@@ -36,7 +36,7 @@
   const picks = new Map(unsent || fromServer);
 
   const note = (message, kind) => {
-    if (!log) return;  // a completed order: nothing is scanned
+    if (!log) return;  // a started or completed order: no lot is scanned
     const li = document.createElement("li");
     li.className = kind;
     li.textContent = new Date().toLocaleTimeString(document.documentElement.lang) + " · " + message;
