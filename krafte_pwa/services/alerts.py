@@ -114,8 +114,9 @@ def _in_storage(query):
 
 def _lots_in_stock(where, limit: int | None) -> tuple[list, int]:
     """(lot, quantity in storage) in expiry order (none last), at most `limit`, and how many
-    lots there are counted up to CAP + 1 (a scalar subquery of the same statement)."""
-    query = (_in_storage(select(Lot, func.sum(Balance.quantity), _capped_count(where))
+    lots there are counted up to CAP + 1 (a scalar subquery of the same statement). For
+    the lists that start from the few lots concerned (conditions on the lot)."""
+    query = (_in_storage(select(Lot, func.sum(Balance.quantity), _capped_count(where, True))
                          .select_from(Balance).join(Lot, Lot.id == Balance.lot_id))
              .where(*where).group_by(Lot.id)
              .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
@@ -124,32 +125,54 @@ def _lots_in_stock(where, limit: int | None) -> tuple[list, int]:
     return [(lot, quantity) for lot, quantity, _total in rows], (rows[0][2] if rows else 0)
 
 
-def _capped_count(where):
+def _by_expiry(where, limit: int | None) -> tuple[list, int]:
+    """The same for the expiry lists (conditions on the balances alone): the balances with
+    stock in the span of dates are read from their index in expiry order and limited before
+    a lot is read. PostgreSQL's statistics cannot tell how few balances with stock lie in a
+    span of dates (most past expiry dates belong to used-up lots): joined first, it would
+    read every lot."""
+    found = (_in_storage(select(Balance.lot_id, Balance.expiry,
+                                func.sum(Balance.quantity).label("quantity")))
+             .where(*where).group_by(Balance.expiry, Balance.lot_id)
+             .order_by(Balance.expiry, Balance.lot_id))
+    found = (found.limit(limit) if limit is not None else found).subquery()
+    query = (select(Lot, found.c.quantity, _capped_count(where, False))
+             .join(found, found.c.lot_id == Lot.id)
+             .order_by(Lot.expiry, Lot.code).options(selectinload(Lot.item)))
+    rows = db.session.execute(query).all()
+    return [(lot, quantity) for lot, quantity, _total in rows], (rows[0][2] if rows else 0)
+
+
+def _capped_count(where, lots: bool):
     """How many lots, counted up to CAP + 1 (more than CAP shows as "CAP+")."""
     # (expiry, lot): the order of the expiry index, so SQLite reads the lots distinct from it
-    lots = (_in_storage(select(Balance.expiry, Balance.lot_id)
-                        .join(Lot, Lot.id == Balance.lot_id))
-            .where(*where).distinct().limit(CAP + 1).subquery())
-    return select(func.count()).select_from(lots).scalar_subquery()
+    query = _in_storage(select(Balance.expiry, Balance.lot_id))
+    if lots:
+        query = query.join(Lot, Lot.id == Balance.lot_id)
+    counted = query.where(*where).distinct().limit(CAP + 1).subquery()
+    return select(func.count()).select_from(counted).scalar_subquery()
 
 
 def _conditions(today: date, horizon: date, costs: bool) -> dict:
-    """Per list, its conditions on the balances with stock in storage and their lots:
-    the expiry lists read the balances by expiry (their index holds only those with stock),
-    the others start from the few lots concerned (partial indexes on lot)."""
+    """Per list, how it is read and its conditions on the balances with stock in storage
+    (and their lots): the expiry lists read the balances by expiry (their index holds only
+    those with stock), the others start from the few lots concerned (partial indexes on
+    lot)."""
+    # the second condition lets SQLite read the partial index of lots not released
+    blocked = select(Lot.id).where(Lot.status == "blocked", Lot.status != "released")
     found = {
-        "expiring": (Balance.expiry >= today, Balance.expiry <= horizon,
-                     Lot.status != "blocked"),
-        "expired": (Balance.expiry < today,),
-        # the second condition lets SQLite read the partial index of lots not released
-        "quarantine": (Lot.status == "quarantine", Lot.status != "released"),
+        "expiring": (_by_expiry, (Balance.expiry >= today, Balance.expiry <= horizon,
+                                  Balance.lot_id.not_in(blocked))),
+        "expired": (_by_expiry, (Balance.expiry < today,)),
+        "quarantine": (_lots_in_stock, (Lot.status == "quarantine",
+                                        Lot.status != "released")),
     }
     if costs:
         # the cost source is asked of the few lots at a zero cost with stock, not of every
         # item; the item list (every item) lets SQLite read the partial index of those lots
-        found["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(select(Item.id)),
-                                 ~select(Item.id).where(Item.id == Lot.item_id,
-                                                        has_cost_source()).exists())
+        found["cost_missing"] = (_lots_in_stock, (
+            Lot.unit_cost == 0, Lot.item_id.in_(select(Item.id)),
+            ~select(Item.id).where(Item.id == Lot.item_id, has_cost_source()).exists()))
     return found
 
 
@@ -162,8 +185,9 @@ def alerts(today: date | None = None, days: int | None = None,
     days = days or int(get_setting("expiry_warning_days"))
     found = Alerts(low_stock=low_stock(today), days=days)
     found.totals["low_stock"] = len(found.low_stock)
-    for key, where in _conditions(today, today + timedelta(days=days), costs).items():
-        rows, found.totals[key] = _lots_in_stock(where, limit)
+    for key, (read, where) in _conditions(today, today + timedelta(days=days),
+                                          costs).items():
+        rows, found.totals[key] = read(where, limit)
         setattr(found, key, [LotAlert(lot, Decimal(q),
                                       (lot.expiry - today).days if lot.expiry else None)
                              for lot, q in rows])
