@@ -104,6 +104,7 @@ def run(url: str, name: str, args) -> bool:
         db.create_all()
         started = time.perf_counter()
         count = db.session.execute(select(func.count(Movement.id))).scalar_one()
+        db.session.rollback()  # the build writes through connections of its own
         if not count:  # a kept database is reused
             build_database(int(MOVEMENTS * args.scale))
             give_documents()
