@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from krafte_pwa.domain.vocabulary import MOVEMENT_KINDS
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Balance, Item, Location, Lot, Movement
-from krafte_pwa.services import accounting, counts, reports
+from krafte_pwa.services import accounting, counts, reports, stock
 from krafte_pwa.services.accounting.settings import VARIATION_OF
 from tests.accounting_factories import Clock, workshop_month
 
@@ -95,7 +95,8 @@ def _journal(lower: datetime, upper: datetime) -> list[tuple]:
 
 def _count_with_a_loss_and_a_gain(month) -> None:
     """On day 25: one count of the lab finds the almond oil over and the pots short (one
-    entry, a gain and a loss; every other lot as expected), dated back there."""
+    entry, a gain and a loss; every other lot as expected), then a pot is found (an
+    adjustment: a gain of its own), dated back there."""
     clock = Clock()
     clock.last = db.session.execute(select(func.max(Movement.id))).scalar()
     count, _created = counts.open_count(location="LAB")
@@ -108,6 +109,7 @@ def _count_with_a_loss_and_a_gain(month) -> None:
         counts.record_line(number=count.number, lot=code,
                            quantity=str(quantity + changes.get(code, 0)))
     counts.confirm_count(number=count.number)
+    stock.adjust_stock(lot=month["lots"]["pots"], location="LAB", quantity="1", reason="found")
     clock.at(month["first"] + timedelta(days=24), hour=23)
 
 
@@ -121,6 +123,7 @@ def test_perpetual_journal_is_the_plain_reading_of_the_ledger(app):
     assert whole == reference(first, end)
     assert len(whole) >= 8
     count = [e for e in whole if e[0] == month["first"] + timedelta(days=24)]
-    assert len(count) == 1 and {a for a, _v in count[0][2]} >= {"658", "758"}
+    assert len(count) == 2 and {a for a, _v in count[0][2]} >= {"658", "758"}
+    assert [a for a, v in count[1][2] if v < 0] == ["758"]  # the pot found
     middle = (first + timedelta(days=5), first + timedelta(days=15))
     assert _journal(*middle) == reference(*middle)
