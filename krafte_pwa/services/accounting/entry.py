@@ -28,35 +28,46 @@ class Line:
 
 class Entry:
     """A balanced entry. Its amounts are (account, signed cents: debit > 0) in account
-    order; its lines, with Decimal debit and credit, are made from them when first read
-    (or given, and the amounts made from them)."""
+    order, kept flat (account, cents, account, cents, …: one object an entry, and few
+    objects to allocate and for the garbage collector to visit in a month of them); its
+    lines, with Decimal debit and credit, are made from them when first read (or given,
+    and the amounts made from them)."""
 
-    __slots__ = ("date", "label", "document", "journal", "number", "_lines", "_amounts")
+    __slots__ = ("date", "label", "document", "journal", "number", "_lines", "_flat")
 
     def __init__(self, date: date, label: str, document: str | None,
                  lines: list[Line] | None = None, journal: str = JOURNAL_CODE,
-                 number: int = 0, amounts: list[tuple[str, int]] | None = None):
+                 number: int = 0, amounts: list[tuple[str, int]] | None = None,
+                 flat: tuple | None = None):
         self.date = date
         self.label = label
         self.document = document
         self.journal = journal
         self.number = number
         self._lines = lines
-        self._amounts = amounts if amounts is not None or lines is not None else []
+        if flat is None and amounts is not None:
+            flat = tuple(part for pair in amounts for part in pair)
+        self._flat = flat if flat is not None or lines is not None else ()
+
+    @property
+    def flat(self) -> tuple:
+        """(account, signed cents, account, signed cents, …)."""
+        if self._flat is None:
+            self._flat = tuple(part for ln in self._lines for part in (
+                ln.account, int(cents(ln.debit - ln.credit).scaleb(2))))
+        return self._flat
+
+    @property
+    def amounts(self) -> list[tuple[str, int]]:
+        flat = self.flat
+        return list(zip(flat[::2], flat[1::2], strict=True))
 
     @property
     def lines(self) -> list[Line]:
         if self._lines is None:
             self._lines = [Line(a, Decimal(v).scaleb(-2), ZERO) if v > 0 else
-                           Line(a, ZERO, Decimal(-v).scaleb(-2)) for a, v in self._amounts]
+                           Line(a, ZERO, Decimal(-v).scaleb(-2)) for a, v in self.amounts]
         return self._lines
-
-    @property
-    def amounts(self) -> list[tuple[str, int]]:
-        if self._amounts is None:
-            self._amounts = [(ln.account, int(cents(ln.debit - ln.credit).scaleb(2)))
-                             for ln in self._lines]
-        return self._amounts
 
     def __repr__(self) -> str:
         return (f"Entry({self.number}, {self.date}, {self.label!r}, {self.document!r}, "

@@ -80,7 +80,7 @@ def _plain(value: Decimal) -> str:
 
 
 _CENTS = [f"{n:02d}" for n in range(100)]
-FEC_CHUNK = 10_000  # lines encoded and sent at a time
+FEC_CHUNK = 5_000  # lines encoded and sent at a time
 # the characters ISO 8859-15 writes otherwise than ISO 8859-1 (Latin-1)
 _NOT_LATIN_1 = tuple(bytes([code]) for code in (0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE))
 
@@ -111,51 +111,50 @@ def _iso_8859_15(text: str) -> bytes:
     return data
 
 
-class _FecFields:
-    """Pre-formatted fields, each made once: days (YYYYMMDD and the line's last
-    fields) by date, number and label by account."""
+class _Accounts(dict):
+    """Account number -> its two FEC fields (number and label), each made once."""
 
     def __init__(self, labels: dict[str, str]):
+        super().__init__()
         self.labels = labels
-        self.days: dict = {}
-        self.ends: dict = {}
-        self.accounts: dict = {}
 
-    def day(self, moment) -> str:
-        found = self.days.get(moment)
-        if found is None:
-            found = self.days[moment] = moment.strftime("%Y%m%d")
-            self.ends[found] = f"\t\t\t{found}\t\t"
-        return found
-
-    def account(self, number: str) -> str:
-        found = self.accounts.get(number)
-        if found is None:
-            label = self.labels[number] if number in self.labels else _clean(number)
-            found = self.accounts[number] = f"{number}\t{label}"
+    def __missing__(self, number: str) -> str:
+        label = self.labels[number] if number in self.labels else _clean(number)
+        found = self[number] = f"{number}\t{label}"
         return found
 
 
 def _fec_text(entries, labels: dict[str, str], name: str) -> Iterator[str]:
-    """The file's text in chunks: the header, then one line per entry line."""
-    fields = _FecFields(labels)
-    account, ends, day_of = fields.accounts, fields.ends, fields.day
+    """The file's text in chunks: the header, then one line per entry line. Each day
+    (YYYYMMDD and the line's last fields) and each account's fields are made once; a
+    label or a document is cleaned only when it needs it."""
+    accounts = _Accounts(labels)
+    days: dict = {}
     rows = ["\t".join(FEC_FIELDS)]
     append = rows.append
     for entry in entries:
-        day = day_of(entry.date)
+        day_end = days.get(entry.date)
+        if day_end is None:
+            day = entry.date.strftime("%Y%m%d")
+            day_end = days[entry.date] = (day, f"\t\t\t{day}\t\t")
+        day, end = day_end
         number = entry.number
+        document, label = entry.document or f"ST{number}", entry.label
+        if not (document.isprintable() and label.isprintable()) or "  " in document \
+                or "  " in label or document.strip(" ") is not document \
+                or label.strip(" ") is not label:
+            document, label = _clean(document), _clean(label)
         head = f"{entry.journal}\t{name}\t{number}\t{day}\t"
-        tail = (f"\t\t\t{_clean(entry.document or f'ST{number}')}\t{day}\t"
-                f"{_clean(entry.label)}\t")
-        end = ends[day]
-        for number_, value in entry.amounts:  # debit > 0, credit < 0: never 0
-            part = account.get(number_) or fields.account(number_)
+        tail = f"\t\t\t{document}\t{day}\t{label}\t"
+        parts = iter(entry.flat)
+        for account, value in zip(parts, parts, strict=True):  # debit > 0, credit < 0
             if value > 0:
-                append(f"{head}{part}{tail}{value // 100},{_CENTS[value % 100]}\t0,00{end}")
+                append(f"{head}{accounts[account]}{tail}{value // 100},{_CENTS[value % 100]}"
+                       f"\t0,00{end}")
             else:
                 value = -value
-                append(f"{head}{part}{tail}0,00\t{value // 100},{_CENTS[value % 100]}{end}")
+                append(f"{head}{accounts[account]}{tail}0,00\t{value // 100},"
+                       f"{_CENTS[value % 100]}{end}")
         if len(rows) >= FEC_CHUNK:
             rows.append("")
             yield "\r\n".join(rows)

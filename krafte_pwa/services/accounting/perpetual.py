@@ -3,8 +3,8 @@
 A month of a busy workshop is over 100,000 movements, so this reads them through the
 database driver (plain tuples: no ORM objects, no Decimal), one day at a time (the day
 is the query's, not a column), and works in raw amounts (Σ stored quantity × stored
-cost, exact integers) and whole cents; an entry keeps its amounts as
-(account, signed cents) pairs, its Decimal lines are made only when read.
+cost, exact integers) and whole cents; an entry keeps its amounts as a flat tuple
+(account, signed cents, …), its Decimal lines are made only when read.
 """
 
 from datetime import datetime, time, timedelta
@@ -94,7 +94,7 @@ class Slots(dict):
         return found
 
 
-def day_events(rows, slots: Slots, wip_ids: set) -> list[list]:
+def day_events(rows, slots: Slots, wip_ids: set) -> list:
     """A day's movements added up per event (document or lone movement, class of
     operation), in first-id order: [first id, a kind, document, slot, raw, None,
     signed] while the event has one slot, [first id, a kind, document, None, None,
@@ -105,9 +105,9 @@ def day_events(rows, slots: Slots, wip_ids: set) -> list[list]:
         name, slot, signed, kind = slots[-key if location_id in wip_ids else key]
         if signed:
             slot = (slot, key)
-        if document is None:
-            events[movement_id] = [movement_id, kind, None, slot, quantity * cost, None,
-                                   signed]
+        if document is None:  # an event of its own, never added to
+            events[movement_id] = (movement_id, kind, None, slot, quantity * cost, None,
+                                   signed)
             continue
         event = events.get((document, name))
         if event is None:
@@ -202,16 +202,16 @@ class Books:
                            accounts[name])
                 self.pair_of[(category, name)] = (accounts[category], account)
         # a slot whose stock, counterpart and rounding accounts differ: its event, when
-        # it is the only one, is three lines whose order is known in advance
+        # it is the only one, has its lines in an order known in advance
         self.single = {}
         for slot, (stock, other) in self.pair_of.items():
-            names = (stock, other, self.rounding)
-            if len(set(names)) == 3:
-                order = sorted(range(3), key=names.__getitem__)
-                self.single[slot] = (stock, tuple(names[i] for i in order), tuple(order))
+            if len({stock, other, self.rounding}) == 3:
+                low, high = sorted((stock, other))
+                below = sum(name < self.rounding for name in (low, high))
+                self.single[slot] = (stock, low, high, stock == low, below)
 
-    def amounts(self, values: dict) -> list[tuple[str, int]]:
-        """An event's raw values per slot -> its (account, signed cents), in account
+    def amounts(self, values: dict) -> tuple:
+        """An event's raw values per slot -> its (account, signed cents, …), in account
         order, zeros left out, balanced by the rounding account. A stock account's
         amount is the change of its rounded running balance; any other is its own
         amount rounded."""
@@ -233,7 +233,12 @@ class Books:
         rest = sum(lines.values())
         if rest:
             lines[self.rounding] = lines.get(self.rounding, 0) - rest
-        return sorted(item for item in lines.items() if item[1])
+        return flat_lines(lines)
+
+
+def flat_lines(lines: dict[str, int]) -> tuple:
+    """{account: cents} -> (account, cents, …) in account order, zeros left out."""
+    return tuple(part for pair in sorted(lines.items()) if pair[1] for part in pair)
 
 
 def entries(into: list, lower: datetime, upper: datetime, accounts: dict[str, str],
@@ -244,6 +249,7 @@ def entries(into: list, lower: datetime, upper: datetime, accounts: dict[str, st
     would, without a dictionary."""
     books = Books(accounts, start_raw)
     exact, booked, single, general = books.exact, books.booked, books.single, books.amounts
+    rounding = books.rounding
     slots, labels, wip_ids = Slots(), Labels(), wip_locations()
     append = into.append
     for day, rows in movements_by_day(lower, upper):
@@ -256,23 +262,30 @@ def entries(into: list, lower: datetime, upper: datetime, accounts: dict[str, st
                 if found is None:
                     made = general({slot: raw})
                 else:
-                    stock, names, (first, second, third) = found
+                    stock, low, high, stock_low, below = found
                     value = exact[stock] + raw
                     exact[stock] = value
                     now = (value + HALF) // UNIT if value >= 0 else -((HALF - value) // UNIT)
                     change = now - booked[stock]
                     booked[stock] = now
                     counter = -((raw + HALF) // UNIT) if raw >= 0 else (HALF - raw) // UNIT
-                    three = (change, counter, -change - counter)
-                    made = [(names[0], three[first]), (names[1], three[second]),
-                            (names[2], three[third])]
-                    if not (change and counter and three[2]):
-                        made = [pair for pair in made if pair[1]]
+                    rest = -change - counter
+                    x, y = (change, counter) if stock_low else (counter, change)
+                    if not (x and y):
+                        made = flat_lines({low: x, high: y, rounding: rest})
+                    elif not rest:
+                        made = (low, x, high, y)
+                    elif below == 2:
+                        made = (low, x, high, y, rounding, rest)
+                    elif below == 0:
+                        made = (rounding, rest, low, x, high, y)
+                    else:
+                        made = (low, x, rounding, rest, high, y)
             else:
                 made = general(settled(values) if signed else values)
             if made:
                 before, after = labels[kind]
                 append(Entry(day, before if after is None else f"{before}{document}{after}"
                              if document is not None else f"{before}{after}", document, None,
-                             JOURNAL_CODE, 0, made))
+                             JOURNAL_CODE, 0, None, made))
     return books.booked
