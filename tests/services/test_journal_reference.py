@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
+import pytest
 from sqlalchemy import func, select
 
 from krafte_pwa.domain.vocabulary import MOVEMENT_KINDS
@@ -113,10 +114,12 @@ def _count_with_a_loss_and_a_gain(month) -> None:
     clock.at(month["first"] + timedelta(days=24), hour=23)
 
 
-def test_perpetual_journal_is_the_plain_reading_of_the_ledger(app):
+@pytest.mark.parametrize("rounding", ["658", "100", "999"])
+def test_perpetual_journal_is_the_plain_reading_of_the_ledger(app, rounding):
+    """The rounding account before, between or after an entry's other two accounts."""
     month = workshop_month()
     _count_with_a_loss_and_a_gain(month)
-    accounting.save(method="perpetual")
+    accounting.save(method="perpetual", accounts={"rounding": rounding})
     first = datetime.combine(month["first"], time())
     end = datetime.combine(month["last"] + timedelta(days=1), time())
     whole = _journal(first, end)
