@@ -97,7 +97,7 @@ def _journal(lower: datetime, upper: datetime) -> list[tuple]:
 def _count_with_a_loss_and_a_gain(month) -> None:
     """On day 25: one count of the lab finds the almond oil over and the pots short (one
     entry, a gain and a loss; every other lot as expected), then a pot is found (an
-    adjustment: a gain of its own), dated back there."""
+    adjustment: a gain of its own) and creams are lost and found, dated back there."""
     clock = Clock()
     clock.last = db.session.execute(select(func.max(Movement.id))).scalar()
     count, _created = counts.open_count(location="LAB")
@@ -111,6 +111,9 @@ def _count_with_a_loss_and_a_gain(month) -> None:
                            quantity=str(quantity + changes.get(code, 0)))
     counts.confirm_count(number=count.number)
     stock.adjust_stock(lot=month["lots"]["pots"], location="LAB", quantity="1", reason="found")
+    for quantity in ("-3", "-1", "2"):  # at the cream's cost, not a whole number of cents
+        stock.adjust_stock(lot=month["lots"]["cream"], location="FG", quantity=quantity,
+                           reason="damaged" if quantity[0] == "-" else "found")
     clock.at(month["first"] + timedelta(days=24), hour=23)
 
 
@@ -126,7 +129,7 @@ def test_perpetual_journal_is_the_plain_reading_of_the_ledger(app, rounding):
     assert whole == reference(first, end)
     assert len(whole) >= 8
     count = [e for e in whole if e[0] == month["first"] + timedelta(days=24)]
-    assert len(count) == 2 and {a for a, _v in count[0][2]} >= {"658", "758"}
-    assert [a for a, v in count[1][2] if v < 0] == ["758"]  # the pot found
+    assert len(count) == 5 and {a for a, _v in count[0][2]} >= {"658", "758"}
+    assert "758" in {a for a, v in count[1][2] if v < 0}  # the pot found
     middle = (first + timedelta(days=5), first + timedelta(days=15))
     assert _journal(*middle) == reference(*middle)
