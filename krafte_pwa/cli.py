@@ -141,7 +141,9 @@ def import_command(kind, path, dry_run):
     for problem in report.problems:
         click.echo(f"line {problem.line}, {problem.column or '-'}: {problem.reason}", err=True)
     if report.problems:
-        raise click.ClickException(f"{len(report.problems)} problem row(s): nothing written")
+        count = len(report.problems)
+        raise click.ClickException(f"{count} problem row{'' if count == 1 else 's'}: "
+                                   "nothing written")
     click.echo(f"{report.rows} rows {'checked' if dry_run else 'imported'}")
 
 

@@ -1,6 +1,7 @@
 """Configuration: the only module that reads os.environ."""
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -34,10 +35,23 @@ def from_environment(instance_path: str) -> dict:
 
 
 def _instance_secret(instance_path: str) -> str:
-    """A random key kept in instance/ so sessions survive restarts without configuration."""
+    """A random key kept in instance/ so sessions survive restarts without configuration.
+
+    Two processes starting on a fresh instance/ must agree on one key: each writes its own
+    key to a private temporary file and links it into place; linking fails when the file
+    exists, so the first link wins and every process reads that one.
+    """
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(os.urandom(32).hex())
-        path.chmod(0o600)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")  # mode 0600
+        try:
+            os.write(fd, os.urandom(32).hex().encode())
+            os.close(fd)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            os.unlink(tmp)
     return path.read_text().strip()

@@ -11,19 +11,61 @@ A literal % in a message with values is written %%. `field_name` gives the words
 field identifier: in English its words (`reorder_point`: "reorder point"), in French the
 catalogue's (entries "field:reorder_point"). A path into a list (`lines[0].quantity`, as
 the API's `details.field` keeps it) reads as a place and a field: "Line 1: quantity".
+
+Within a request each of these returns a `Text`: the sentence, which can be made again in
+another language (`again()` under `flask_babel.force_locale`), so an API refusal can carry
+its reason in every language of the app. `ngettext` gives a sentence that follows a count,
+`amount` a quantity written the user's way.
+`numbered_rows` names a form's lines by the numbers the user saw (blank lines skipped).
 """
 
 import re
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context
+
+
+class Text(str):
+    """A sentence in the user's language that knows how to make itself again (`again`)."""
+
+    remake: Callable[[], str]
+
+
+def _text(value: str, remake: Callable[[], str]) -> Text:
+    text = Text(value)
+    text.remake = remake
+    return text
+
+
+def again(value):
+    """`value` made again in the current locale: a `Text` (and the `Text`s in it); any other
+    value as it is."""
+    return value.remake() if isinstance(value, Text) else value
+
+
+def _again_all(values: dict) -> dict:
+    return {name: again(value) for name, value in values.items()}
 
 
 def _(message: str, **values) -> str:
     if has_request_context():
         from flask_babel import gettext
 
-        return gettext(message, **values)
+        return _text(gettext(message, **values), lambda: _(message, **_again_all(values)))
     return message % values if values else message
+
+
+def ngettext(singular: str, plural: str, num: int, **values) -> str:
+    """A sentence that follows a count (`%(num)d`), in the user's language and its plural
+    rule."""
+    if has_request_context():
+        from flask_babel import ngettext as babel_ngettext
+
+        return _text(babel_ngettext(singular, plural, num, **values),
+                     lambda: ngettext(singular, plural, num, **_again_all(values)))
+    return (singular if num == 1 else plural) % {"num": num, **values}
 
 
 def day(value) -> str:
@@ -33,12 +75,68 @@ def day(value) -> str:
         return value.isoformat()
     from flask_babel import format_date, get_locale
 
-    return format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
+    text = format_date(value, "medium" if str(get_locale()) == "en" else "dd/MM/yyyy")
+    return _text(text, lambda: day(value))
+
+
+def amount(value) -> str:
+    """A quantity in a sentence: in the user's locale (1,500.5, 1 500,5); plain outside a
+    request (1500.5)."""
+    from decimal import Decimal
+
+    from .domain.numbers import normalize, to_str
+
+    if not has_request_context():
+        return to_str(Decimal(value))
+    from flask_babel import format_decimal
+
+    return _text(format_decimal(normalize(Decimal(value)), "#,##0.######"),
+                 lambda: amount(value))
+
+
+def _request_row_numbers() -> dict:
+    """The numbers `web.form_rows.form_rows(..., name=)` recorded for this request."""
+    if not has_request_context():
+        return {}
+    from flask import g
+
+    return g.get("row_numbers") or {}
+
+
+# The numbers the user saw for a list's lines, by the list's name, while a form is read.
+_ROW_NUMBERS: ContextVar[dict | None] = ContextVar("row_numbers", default=None)
+
+
+@contextmanager
+def numbered_rows(**numbers: list[int]):
+    """`with numbered_rows(lines=[1, 3]):` lines[1] is named "line 3" (the form's second
+    line was left blank and not sent)."""
+    token = _ROW_NUMBERS.set(numbers)
+    try:
+        yield
+    finally:
+        _ROW_NUMBERS.reset(token)
 
 
 def field_name(field: str, english: str | None = None) -> str:
     """The field as a sentence names it: translated, or in English `english` or the
     identifier's words; a path into a list names its place first ("Line 2, lot 1: quantity")."""
+    text = _field_words(field, english)
+    if not has_request_context():
+        return text
+    numbers = _ROW_NUMBERS.get()
+
+    def remake():
+        token = _ROW_NUMBERS.set(numbers)
+        try:
+            return field_name(field, english)
+        finally:
+            _ROW_NUMBERS.reset(token)
+
+    return _text(text, remake)
+
+
+def _field_words(field: str, english: str | None) -> str:
     if "[" in field:
         return _path_name(field)
     label = FIELD_NAMES.get(field)
@@ -66,11 +164,16 @@ def _place(path: str) -> tuple[str, str | None]:
         indexed = _INDEXED.match(part)
         if indexed:
             place = PLACES.get(indexed[1], PLACES["entries"])
-            places.append(_(place, n=int(indexed[2]) + 1))
+            places.append(_(place, n=_row_number(indexed[1], int(indexed[2]))))
         else:
             leaf = part
     where = ", ".join(places)
     return where[:1].upper() + where[1:], leaf
+
+
+def _row_number(name: str, index: int) -> int:
+    numbers = (_ROW_NUMBERS.get() or _request_row_numbers()).get(name)
+    return numbers[index] if numbers and 0 <= index < len(numbers) else index + 1
 
 
 def without_place(message: str, path: str | None) -> str:

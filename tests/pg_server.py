@@ -14,6 +14,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -45,6 +46,7 @@ class PostgresServer:
         self.base = tempfile.mkdtemp(prefix="krafte-pg-")
         self.data = os.path.join(self.base, "data")
         self.user = "postgres" if self.as_root else pwd.getpwuid(os.geteuid()).pw_name
+        self._watchdog = None
 
     def _run(self, *args: str) -> None:
         cmd = [os.path.join(self.bin_dir, args[0]), *args[1:]]
@@ -72,7 +74,25 @@ class PostgresServer:
                     raise
                 os.remove(log)
                 self.port = _free_port()
+        self._watch()
         return self
+
+    def _watch(self) -> None:
+        """Stop the server when this process dies, however it dies.
+
+        A killed test run never reaches stop(), and its server would keep running. A small
+        process reads one end of a pipe whose other end only this process holds: the read
+        returns when this process exits for any reason, and the server is then stopped.
+        """
+        read_end, write_end = os.pipe()
+        self._watchdog = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, self.bin_dir, self.data, self.base,
+             "1" if self.as_root else "0"],
+            stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, close_fds=True, cwd="/")
+        os.close(read_end)
+        os.set_inheritable(write_end, False)
+        self._watch_fd = write_end
 
     def _options(self) -> str:
         return (f"-p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off "
@@ -107,6 +127,24 @@ class PostgresServer:
         for _ in range(20):
             try:
                 shutil.rmtree(self.base)
-                return
+                break
             except OSError:
                 time.sleep(0.1)
+        if self._watchdog is not None:
+            os.close(self._watch_fd)  # the watchdog wakes, finds nothing to stop, exits
+            self._watchdog.wait(timeout=30)
+            self._watchdog = None
+
+
+# Run by the watchdog process: wait for the test process to go, then stop its server.
+_WATCHDOG = """
+import os, shutil, subprocess, sys
+bin_dir, data, base, as_root = sys.argv[1:]
+sys.stdin.buffer.read()
+if os.path.isdir(data):
+    cmd = [os.path.join(bin_dir, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]
+    if as_root == "1":
+        cmd = ["runuser", "-u", "postgres", "--", *cmd]
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
+    shutil.rmtree(base, ignore_errors=True)
+"""

@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, func, insert, select, tuple_, update
 from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
 from ..errors import BadQuantity, InsufficientStock
 from ..extensions import db
-from ..messages import _
+from ..messages import _, amount
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
 from . import _values as values
@@ -123,8 +123,8 @@ def _take(table, takes) -> None:
 def _short(p: Posting, have: Decimal, take: Decimal):
     raise InsufficientStock(
         _("lot %(lot)s has %(on_hand)s %(unit)s here, cannot take %(requested)s",
-          lot=p.lot.code, on_hand=to_str(have), unit=p.lot.item.unit,
-          requested=to_str(take)),
+          lot=p.lot.code, on_hand=amount(have), unit=p.lot.item.unit,
+          requested=amount(take)),
         details={"lot": p.lot.code, "on_hand": to_str(have), "requested": to_str(take)},
     )
 

@@ -21,7 +21,7 @@ from ..domain.recipes import shelf_expiry
 from ..domain.spreadsheet import unneutralise
 from ..errors import BadInput, KrafteError, UnitMismatch
 from ..extensions import db
-from ..messages import _, field_name, without_place
+from ..messages import _, field_name, ngettext, without_place
 from ..models import LOT_STATUSES, Item, Lot, MovementKind
 from . import _inputs as read
 from ._ledger import Posting, post
@@ -112,8 +112,10 @@ def _rows(reader, columns: tuple[str, ...]) -> list[tuple[int, dict]]:
     header = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in next(reader)]
     unknown = [h for h in header if h and h not in columns]
     if unknown:
-        raise BadInput(_("unknown column(s): %(unknown)s; expected some of %(expected)s",
-                         unknown=", ".join(unknown), expected=", ".join(columns)),
+        raise BadInput(ngettext("unknown column: %(unknown)s; expected some of %(expected)s",
+                                "unknown columns: %(unknown)s; expected some of %(expected)s",
+                                len(unknown), unknown=", ".join(unknown),
+                                expected=", ".join(columns)),
                        code="bad_header")
     rows = []
     for number, values in enumerate(reader, start=2):

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from ..errors import BadInput, Conflict
 from ..extensions import db
-from ..messages import _
+from ..messages import _, ngettext
 from ..models import Balance, Location
 from . import _inputs as read
 from ._tx import transactional
@@ -84,8 +84,10 @@ def _check_can_archive_location(location: Location) -> None:
         select(func.count()).select_from(Balance)
         .where(Balance.location_id == location.id, Balance.quantity > 0)).scalar_one()
     if lots:
-        raise Conflict(_("location %(code)s still holds stock (%(lots)s lot(s)): move it out "
-                         "before archiving", code=location.code, lots=lots),
+        raise Conflict(ngettext("location %(code)s still holds stock (%(num)d lot): move it "
+                                "out before archiving",
+                                "location %(code)s still holds stock (%(num)d lots): move it "
+                                "out before archiving", lots, code=location.code),
                        code="location_in_use")
     children = db.session.execute(
         select(Location.code).where(Location.parent_id == location.id,

@@ -1,9 +1,13 @@
-"""Turns errors into answers: JSON {"error": {code, message}} under /api, pages elsewhere."""
+"""Turns errors into answers: JSON {"error": {code, message}} under /api, pages elsewhere.
+
+A JSON refusal whose message was made from the catalogue also carries it in every language
+of the app (`translations`): a script that keeps the refusal (the offline queue) shows it in
+the language of the page that reads it later, even offline."""
 
 import sqlite3
 
 from flask import current_app, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError, StatementError
@@ -12,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from ..db_session import is_busy
 from ..errors import BadQuantity, KrafteError
 from ..extensions import db
-from ..messages import _
+from ..messages import Text, _, again
 from ..models.types import OutOfRange
 
 
@@ -25,7 +29,24 @@ def error_json(code: str, message: str, status: int, details: dict | None = None
     body = {"error": {"code": code, "message": message}}
     if details:
         body["error"]["details"] = details
+    texts = translations(message)
+    if texts:
+        body["error"]["translations"] = texts
     return jsonify(body), status
+
+
+def translations(message) -> dict[str, str] | None:
+    """{"en": ..., "fr": ...}: the message in each language of the app, when it was made
+    from the catalogue (a `messages.Text`); None for any other text."""
+    if not isinstance(message, Text):
+        return None
+    from .i18n import LOCALES
+
+    texts = {}
+    for locale in LOCALES:
+        with force_locale(locale):
+            texts[locale] = str(again(message))
+    return texts
 
 
 def _page(status: int, message: str):

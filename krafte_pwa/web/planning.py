@@ -4,6 +4,7 @@ that turns the buy list into draft purchase orders."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..domain.numbers import to_str
@@ -67,6 +68,7 @@ def plan(sku):
                                                note=form.get("note"), user_id=current_user.id)
     if refused:
         return redirect(url_for("planning.make", sku=sku, quantity=form.get("quantity", "")))
-    flash(_("Order %(number)s planned with %(count)d sub-order(s).", number=tree.order.number,
-            count=len(tree.sub_orders)), "success")
+    flash(ngettext("Order %(number)s planned with %(num)d sub-order.",
+                   "Order %(number)s planned with %(num)d sub-orders.", len(tree.sub_orders),
+                   number=tree.order.number), "success")
     return redirect(url_for("production.order", number=tree.order.number))

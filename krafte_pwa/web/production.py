@@ -78,7 +78,7 @@ def _back(number):
 @login_required
 def start(number):
     form = request.form
-    picks = form_rows(form, ("lot", "quantity"), keep=any_of("lot"))
+    picks = form_rows(form, ("lot", "quantity"), keep=any_of("lot"), name="picks")
     with refusal():
         production.start_order(number=number, picks=picks or None,
                                override_reason=form.get("override_reason") or None,
@@ -94,7 +94,7 @@ def complete(number):
     consumed = form_rows(form, ("consumed_lot", "consumed_quantity"),
                      keep=any_of("consumed_lot"))
     waste = form_rows(form, ("waste_lot", "waste_quantity", "waste_reason"),
-                  keep=all_of("waste_lot", "waste_quantity"))
+                      keep=all_of("waste_lot", "waste_quantity"), name="waste")
     with refusal():
         done = production.complete_order(
             number=number, quantity=form.get("quantity"), location=form.get("location"),
@@ -132,7 +132,7 @@ def _recipe_form(form) -> dict:
         yield_quantity=form.get("yield_quantity"), labour_minutes=form.get("labour_minutes"),
         labour_rate=form.get("labour_rate"), overhead=form.get("overhead"),
         overhead_percent=form.get("overhead_percent"),
-        lines=form_rows(form, LINE_FIELDS, keep=any_of("item", "quantity")))
+        lines=form_rows(form, LINE_FIELDS, keep=any_of("item", "quantity"), name="lines"))
 
 
 @bp.route("/recipes/<sku>", methods=["GET", "POST"])

@@ -43,7 +43,7 @@ def po_line_price(line) -> Decimal:
 
 
 def _lines(form) -> list[dict]:
-    rows = form_rows(form, LINE_FIELDS, keep=any_of("item", "quantity"))
+    rows = form_rows(form, LINE_FIELDS, keep=any_of("item", "quantity"), name="lines")
     for row in rows:
         if "line_expected_date" in row:
             row["expected_date"] = row.pop("line_expected_date")

@@ -69,7 +69,7 @@ def _requested(form) -> list[dict]:
     return [{"item": r.get("item", ""), "quantity": r.get("quantity", ""),
              "unit_price": r.get("unit_price")}
             for r in form_rows(form, ("item", "quantity", "unit_price"),
-                               keep=any_of("item", "quantity"))]
+                               keep=any_of("item", "quantity"), name="lines")]
 
 
 def _form(form, status=200):

@@ -43,7 +43,8 @@ def show(number):
 
 def _requested(form) -> list[dict]:
     return [{"item": r.get("item", ""), "quantity": r.get("quantity", "")}
-            for r in form_rows(form, ("item", "quantity"), keep=any_of("item", "quantity"))]
+            for r in form_rows(form, ("item", "quantity"), keep=any_of("item", "quantity"),
+                               name="lines")]
 
 
 def _form(form, status=200):

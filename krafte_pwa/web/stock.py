@@ -5,12 +5,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from ..messages import numbered_rows
 from ..models import LOT_STATUSES
 from ..services import item_queries, lot_costs, queries, stock
 from ..services import locations as location_actions
 from ..services.location_queries import storage_locations
 from .auth import role_required
-from .form_rows import any_of, form_rows
+from .form_rows import any_of, numbered_form_rows
 from .i18n import fmt_money, fmt_quantity
 from .purchasing import status_names as po_status_names
 from .refused import refusal
@@ -216,10 +217,10 @@ def receive():
     if request.method == "GET":
         return _receive_page(items, _receive_form())
     form = request.form
-    with refusal() as refused:
+    rows, numbers = numbered_form_rows(form, RECEIPT_FIELDS, keep=any_of("item", "quantity"))
+    with refusal() as refused, numbered_rows(lines=numbers):  # "Line 3" is the third line
         result = stock.receive_goods(
-            supplier=form.get("supplier"), location=form.get("location"),
-            lines=form_rows(form, RECEIPT_FIELDS, keep=any_of("item", "quantity")),
+            supplier=form.get("supplier"), location=form.get("location"), lines=rows,
             purchase_order=form.get("purchase_order") or None, user_id=current_user.id)
         _flash_received(result)
     if refused:

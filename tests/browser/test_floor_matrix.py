@@ -1,8 +1,10 @@
 """The key shop-floor flows at phone (390×844) and tablet (1024×768) size, in English and
 in French, failing on any script error: a receipt (a refused line explained in words, then
 scanned and saved), the station (lots scanned before Start kept on the server across a
-reload and another device, Start, an expiry that needs confirming, Complete) and the queue
-with a refused action (its reason and date in the page's language). Screenshots of each
+reload and another device, Start, an expiry that needs confirming, Complete), the queue
+with a refused action (queued in one language, read in the other: its description, reason
+and date in the language of the page that shows them) and a refused receipt with a blank
+line in the middle (its reason names the line the user typed, in words). Screenshots of each
 land in tests/browser/screenshots/."""
 
 import re
@@ -14,7 +16,7 @@ from sqlalchemy import select
 
 from krafte_pwa.models import Lot, ProductionOrder, StationPick
 from krafte_pwa.services import production
-from tests.browser.conftest import GTIN_BEESWAX, PHONE, SCREENSHOTS
+from tests.browser.conftest import GTIN_BEESWAX, PHONE, SCREENSHOTS, use_language
 from tests.browser.test_offline import transfers
 
 TABLET_1024 = {"width": 1024, "height": 768}
@@ -29,13 +31,20 @@ WORDS = {
            "start": "Start production", "complete": "Complete", "in_progress": "in progress",
            "completed": "completed", "move": "Move", "discard": "Discard",
            "refused": "The server refused 1 saved action:", "cannot": "cannot take",
-           "date": re.compile(r"\b\d{1,2}/\d{1,2}/\d{2},? ")},
+           "moving": re.compile(r"^Move 99,999 of \S+ from STORE to SHELF$"),
+           "refused_meta": re.compile(r"^[A-Z][a-z]{2} \d{1,2}, \d{4},? \d{1,2}:\d{2}\s?[AP]M · "
+                                      r"Refused by the server$"),
+           "third": "Line 3: quantity must be greater than zero"},
     "fr": {"save_receipt": "Enregistrer la réception", "receipt": "Réception RC-",
            "zero": "Ligne 1 : la quantité doit être une valeur supérieure à zéro",
            "decimal": "2,5", "start": "Lancer la production", "complete": "Terminer",
            "in_progress": "en cours", "completed": "terminé", "move": "Déplacer",
            "discard": "Abandonner", "refused": "Le serveur a refusé 1 action enregistrée :",
-           "cannot": "impossible d’en prendre", "date": re.compile(r"\b\d{2}/\d{2}/\d{4} ")},
+           "cannot": "impossible d’en prendre",
+           "moving": re.compile(r"^Déplacer 99\s999 de \S+ de STORE vers SHELF$"),
+           "refused_meta": re.compile(r"^\d{1,2} [a-zéû]+\.? \d{4}(,| à) \d{2}:\d{2} · "
+                                      r"Refusé par le serveur$"),
+           "third": "Ligne 3 : la quantité doit être une valeur supérieure à zéro"},
 }
 
 
@@ -139,11 +148,9 @@ def test_station(live, shop, new_page, size, lang):
     assert errors() == [] and other_errors() == []
 
 
-@pytest.mark.parametrize("size, lang", MATRIX)
-def test_queue_with_a_refused_action(live, shop, new_page, size, lang):
-    words = WORDS[lang]
-    oil = shop["oil"]
-    page, errors = open_page(new_page, "operator", size, lang, "/move")
+def queue_a_move_refused_later(page, oil, words):
+    """A move of more than there is, saved offline; the server refuses it when the network
+    returns."""
     form = page.locator("#move-form")
     page.locator("#move-lot-text").fill(oil)
     page.locator("#move-lot-text").press("Enter")
@@ -161,15 +168,84 @@ def test_queue_with_a_refused_action(live, shop, new_page, size, lang):
     expect(banner).to_contain_text(words["refused"])
     expect(banner).to_contain_text(words["cannot"])
 
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_queue_with_a_refused_action(live, shop, new_page, size, lang):
+    """Queued and refused while the page was in the other language, read in `lang`."""
+    first = "fr" if lang == "en" else "en"
+    words, before = WORDS[lang], WORDS[first]
+    oil = shop["oil"]
+    page, errors = open_page(new_page, "operator", size, first, "/move")
+    queue_a_move_refused_later(page, oil, before)
+    use_language(page, live.url, lang)
+    banner = page.locator("[data-refused-banner]")
+    expect(banner).to_contain_text(words["refused"])
+    expect(banner.locator("li")).to_have_text(re.compile(
+        words["moving"].pattern.rstrip("$") + " — .*" + words["cannot"]))
+    assert before["cannot"] not in banner.inner_text()
+
     page.goto("/queue")
     refused = page.locator("[data-queue-list] > li.refused")
+    expect(refused.locator("strong")).to_have_text(words["moving"])
     expect(refused.locator(".reason")).to_contain_text(words["cannot"])
-    expect(refused.locator(".muted")).to_have_text(words["date"])
+    assert before["cannot"] not in refused.inner_text()
+    expect(refused.locator(".muted")).to_have_text(words["refused_meta"])
     page.screenshot(path=str(SCREENSHOTS / f"queue-refused-{size}-{lang}.png"), full_page=True)
+    # the lot code never breaks at its hyphen, in the banner, the description and the reason
+    pieces = page.locator("[data-refused-banner] li .nobreak, li.refused .nobreak").evaluate_all(
+        "(els) => els.map((e) => [e.textContent, e.getClientRects().length])")
+    assert [text for text, _ in pieces].count(oil) == 4, pieces
+    assert all(lines == 1 for _, lines in pieces), pieces
     page.once("dialog", lambda dialog: dialog.accept())
     refused.get_by_role("button", name=words["discard"]).click()
     page.locator("[data-queue-empty]").wait_for()
     assert transfers(live, oil) == 0
+    assert errors() == []
+
+
+OLD_ENTRY = """(entry) => window.Krafte.queue.put(entry)"""
+
+
+def test_an_entry_saved_before_keys_and_values_shows_its_text(live, shop, new_page):
+    """Queued by an older page: only its text, and the refusal's text; shown as they are."""
+    page, errors = open_page(new_page, "operator", "phone", "fr", "/queue")
+    page.evaluate(OLD_ENTRY, {
+        "method": "POST", "url": "/api/v1/transfers", "user": "operator",
+        "body": {"lot": shop["oil"], "from": "STORE", "to": "SHELF", "quantity": "7"},
+        "label": "Move 7 of an old lot", "labelKey": "move_label", "key": "old-entry-1",
+        "created": 1764633600000, "state": "refused", "error": "an old reason", "status": 409})
+    page.reload()
+    refused = page.locator("[data-queue-list] > li.refused")
+    expect(refused.locator("strong")).to_have_text("Move 7 of an old lot")
+    expect(refused.locator(".reason")).to_have_text("an old reason")
+    expect(page.locator("[data-refused-banner] li")).to_have_text(
+        "Move 7 of an old lot — an old reason")
+    assert errors() == []
+
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_a_refused_receipt_names_the_line_typed_in_words(live, shop, new_page, size, lang):
+    """Line 2 left blank: the refusal of line 3 says "Line 3", no field path, in `lang`."""
+    words = WORDS[lang]
+    page, errors = open_page(new_page, "operator", size, lang, "/receive")
+    form = page.locator("#receive-form")
+    form.locator("input[name=supplier]").fill("Ruchers de Provence")
+    form.locator("[data-line] input[name=item]").first.fill("WAX-BEE")
+    form.locator("[data-line] input[name=quantity]").first.fill("5")
+    for _ in range(2):
+        form.locator("[data-add-line]").click()
+    third = form.locator("[data-line]").nth(2)
+    third.locator("input[name=item]").fill("WAX-BEE")
+    third.locator("input[name=quantity]").fill("0")
+    with page.expect_navigation():
+        form.get_by_role("button", name=words["save_receipt"]).click()
+    expect(page.locator(".flash.error")).to_have_text(words["third"])
+    assert "lines[" not in page.content()
+    lines = page.locator("#receive-form [data-line]")
+    expect(lines).to_have_count(3)  # the blank line stays where it was
+    expect(lines.nth(2).locator("input[name=quantity]")).to_have_value("0")
+    expect(lines.nth(2).locator("legend")).to_contain_text("3")
+    page.screenshot(path=str(SCREENSHOTS / f"receive-line-3-{size}-{lang}.png"), full_page=True)
     assert errors() == []
 
 

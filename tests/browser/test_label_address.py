@@ -4,8 +4,11 @@ run` sets from hostname -I); the settings page says which address labels carry."
 
 from contextlib import contextmanager
 
+import pytest
+
 from krafte_pwa.scan.decode import decode_image
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_floor_matrix import MATRIX, SIZES, open_page
 
 LAN = "http://192.168.1.50:8000/"
 
@@ -20,14 +23,34 @@ def lan_config(live, base="", lan=LAN):
         live.app.config.update(before)
 
 
-def test_labels_printed_on_localhost_carry_the_lan_address(live, shop, new_page):
-    code = shop["wax_soon"]
-    page = new_page("admin", viewport=PHONE)
+LABEL_WORDS = {
+    "en": {"opens": "QR codes on labels open:", "lan": "local network",
+           "configured": "Set by KRAFTE_BASE_URL.", "request": "The address this page was"},
+    "fr": {"opens": "Les QR codes des étiquettes ouvrent :", "lan": "réseau local",
+           "configured": "Défini par KRAFTE_BASE_URL.",
+           "request": "L’adresse avec laquelle cette page a été ouverte"},
+}
+
+
+def label_base_shown(page, size) -> str:
+    """The settings page's sentence on the labels' address, which fits the screen."""
+    page.goto("/settings")
+    shown = page.locator("[data-label-base]")
+    box = shown.locator(".code").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    return " ".join(shown.inner_text().split())
+
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_labels_printed_on_localhost_carry_the_lan_address(live, shop, new_page, size, lang):
+    code, words = shop["wax_soon"], LABEL_WORDS[lang]
+    page, errors = open_page(new_page, "admin", size, lang, "/")
     with lan_config(live):
-        page.goto("/settings")
-        shown = page.locator("[data-label-base]")
-        assert LAN in shown.inner_text()
-        assert "local network" in shown.inner_text()
+        shown = label_base_shown(page, size)
+        assert shown.startswith(words["opens"]) and LAN in shown and words["lan"] in shown
+        page.screenshot(path=str(SCREENSHOTS / f"label-address-{size}-{lang}.png"),
+                        full_page=True)
         label = page.request.get(f"/labels/lots/{code}.png?size=62x29&dpi=300")
         assert label.status == 200
         payloads = [d.payload for d in decode_image(label.body())]
@@ -36,12 +59,12 @@ def test_labels_printed_on_localhost_carry_the_lan_address(live, shop, new_page)
             "X-CSRFToken": page.locator('meta[name="csrf-token"]').get_attribute("content")})
         assert answer.json()["url"] == f"{LAN}l/{code}"
     with lan_config(live, base="https://krafte.example.com/"):
-        page.goto("/settings")
-        assert "https://krafte.example.com/" in page.locator("[data-label-base]").inner_text()
-        assert "KRAFTE_BASE_URL" in page.locator("[data-label-base]").inner_text()
+        shown = label_base_shown(page, size)
+        assert "https://krafte.example.com/" in shown and words["configured"] in shown
     with lan_config(live, lan=""):
-        page.goto("/settings")
-        assert live.url in page.locator("[data-label-base]").inner_text()
+        shown = label_base_shown(page, size)
+        assert live.url in shown and words["request"] in shown
+    assert errors() == []
 
 
 def test_a_request_on_the_lan_address_keeps_its_own(app, client, users):

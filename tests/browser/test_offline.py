@@ -170,7 +170,8 @@ def test_a_move_online_is_sent_at_once_and_a_refusal_is_shown_not_queued(live, s
     move.locator("input[name=quantity]").fill("1500,5")
     with page.expect_navigation():
         move.get_by_role("button", name="Move").click()
-    assert re.search(r"Sent\. Move 1500,5 of", page.locator(".flash").first.inner_text())
+    # the quantity typed (1500,5), written the page's way
+    assert re.search(r"Sent\. Move 1,500\.5 of", page.locator(".flash").first.inner_text())
     assert balance(live, wax, "SHELF") == Decimal("1500.5")
 
 
@@ -215,7 +216,7 @@ def test_a_count_walked_offline_is_queued_and_each_line_recorded_once(live, shop
 
     page.goto("/queue")
     expect(queue_entries(page)).to_have_count(2)
-    assert f"Count {number}: 3000 of {oil}" in queue_entries(page).nth(1).inner_text()
+    assert f"Count {number}: 3,000 of {oil}" in queue_entries(page).nth(1).inner_text()
     page.context.set_offline(False)
     expect(page.locator("[data-sent-list] li")).to_have_count(2)
     expect(queue_entries(page)).to_have_count(0)

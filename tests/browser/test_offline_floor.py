@@ -69,10 +69,10 @@ def test_recent_codes_resolve_offline_and_a_refusal_shows_where_the_user_is(live
     expect(page.locator("[data-refused-banner]")).to_be_visible()
     refused = page.locator("[data-queue-list] > li.refused")
     assert "cannot take" in refused.locator(".reason").inner_text()
-    page.screenshot(path=str(SCREENSHOTS / "queue-refused-phone-en.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "offline-move-refused-phone-en.png"), full_page=True)
     use_language(page, live.url, "fr")
     expect(page.locator("[data-refused-banner]")).to_contain_text("Le serveur a refusé 1")
-    page.screenshot(path=str(SCREENSHOTS / "queue-refused-phone-fr.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "offline-move-refused-phone-fr.png"), full_page=True)
     use_language(page, live.url, "en")
 
     # Discarded: the banner goes.

@@ -1,10 +1,11 @@
-"""Phone layout: lot codes stay whole, tables become stacked cards under 480 px, the
-scrolling navigation shows there is more, the login checkbox lines up with its text, and
-Enter on the recipe form saves (the first submit button)."""
+"""Phone layout on a narrow phone (340 px) and without script: lot codes stay whole, tables
+become stacked cards under 480 px, the scrolling navigation shows there is more. The same
+at phone and tablet size in both languages, the login checkbox and Enter on the recipe
+form: test_floor_matrix_layout.py and test_first_run.py."""
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS
 
 NARROW = {"width": 340, "height": 740}
 
@@ -14,17 +15,6 @@ def watch_errors(page):
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(str(e)))
     return errors
-
-
-def test_login_checkbox_lines_up_with_its_text(live, shop, new_page):
-    page = new_page(None, viewport=PHONE)
-    page.goto("/login")
-    box = page.locator("input[name=remember]").bounding_box()
-    label = page.locator("label.check").bounding_box()
-    assert abs(box["height"] - 28) < 1 and abs(box["width"] - 28) < 1
-    # the box sits in the middle of its line, at the start of the label
-    assert abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2)) < 3
-    assert box["x"] - label["x"] < 2
 
 
 def test_tables_are_cards_codes_stay_whole_and_the_nav_fades(live, shop, new_page):
@@ -67,14 +57,3 @@ def test_shop_floor_tables_carry_their_labels_without_script(live, shop, new_pag
     assert [cells.nth(i).get_attribute("data-label") for i in range(4)] == [
         "Lot", "Item", "Expiry", "Quantity"]
     assert cells.first.evaluate("(td) => getComputedStyle(td, '::before').content") == '"Lot"'
-
-
-def test_enter_on_the_recipe_form_saves(live, shop, new_page):
-    page = new_page("manager", viewport=PHONE, next_path="/production/recipes/CANDLE")
-    field = page.locator("#recipe-form input[name=labour_minutes]")
-    field.fill("12")
-    with page.expect_request(lambda r: r.method == "POST" and "/recipes/" in r.url) as sent:
-        field.press("Enter")
-    assert "preview=1" not in (sent.value.post_data or "")
-    page.wait_for_load_state()
-    expect(page.locator(".flash.success")).to_be_visible()

@@ -5,11 +5,14 @@ import re
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from krafte_pwa.models import Balance, Location, Lot
 from tests.browser.conftest import GTIN_BEESWAX, PHONE, SCREENSHOTS
+from tests.browser.test_floor_matrix import MATRIX, SIZES, open_page
+from tests.browser.test_floor_matrix_layout import check_codes_whole
 
 # GS1-128 as a wedge types it without the FNC1 flag: GTIN, expiry 2027-06-30,
 # net weight 12.50 kg, batch BX-2291 (variable length, so last).
@@ -100,25 +103,41 @@ UNKNOWN_GTIN = "05901234123457"
 UNKNOWN_GS1 = "01" + UNKNOWN_GTIN + "17280131" + "3102000125" + "10SW-118"
 
 
-def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop, new_page):
+RECEIVE_WORDS = {
+    "en": {"base_unit": "base unit", "quantity": "1.25", "choose": "Choose the item",
+           "linked": f"{UNKNOWN_GTIN} is now linked to WAX", "save": "Save receipt",
+           "link": "Link this barcode to the chosen item",
+           "received": ["1,250 g", "300 g"]},
+    "fr": {"base_unit": "unité de base", "quantity": "1,25",
+           "choose": "Choisissez d’abord l’article",
+           "linked": f"{UNKNOWN_GTIN} est désormais associé à WAX",
+           "save": "Enregistrer la réception",
+           "link": "Associer ce code-barres à l’article choisi",
+           "received": ["1\u202f250 g", "300 g"]},
+}
+
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop, new_page,
+                                                                    size, lang):
     from krafte_pwa.models import Item, ItemBarcode
     from krafte_pwa.services import items as item_actions
 
+    words = RECEIVE_WORDS[lang]
     with live.db():
         item_actions.update_item(sku="WAX", default_location="STORE")
-    page = new_page("operator", viewport=PHONE, next_path="/receive")
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page, errors = open_page(new_page, "operator", size, lang, "/receive")
     form = page.locator("#receive-form")
     line = form.locator("[data-line]").first
     item = line.locator("input[name=item]")
+    unit = line.locator("input[name=unit]")
     # The item field searches as you type: a datalist of every receivable item.
     assert item.get_attribute("list") == "receive-items"
     labels = page.locator("#receive-items option").evaluate_all(
         "(all) => all.map((o) => o.value + ' ' + o.textContent)")
     assert "WAX Soy wax (g)" in labels and "WICK Cotton wick (pcs)" in labels
     assert form.locator("select[name=location]").input_value() != "STORE"
+    expect(unit).to_have_attribute("placeholder", words["base_unit"])
 
     # The unknown barcode: batch, expiry and quantity stay; an offer to link it.
     wedge = page.locator("#receive-scan-text")
@@ -127,28 +146,32 @@ def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop,
     expect(page.locator("#receive-scan [data-status]")).to_have_class(re.compile(r"\bwarn\b"))
     expect(line.locator("input[name=supplier_lot]")).to_have_value("SW-118")
     expect(line.locator("input[name=expiry]")).to_have_value("2028-01-31")
-    expect(line.locator("input[name=quantity]")).to_have_value("1.25")
-    expect(line.locator("input[name=unit]")).to_have_value("kg")
+    expect(line.locator("input[name=quantity]")).to_have_value(words["quantity"])
+    expect(unit).to_have_value("kg")
     offer = page.locator("[data-link-barcode]")
     expect(offer).to_be_visible()
     assert UNKNOWN_GTIN in offer.inner_text()
+    button = offer.get_by_role("button", name=words["link"])
+    # One tap, on the phone too: the button lies within the screen's width.
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= SIZES[size]["width"]
     # Linking before choosing the item says what to do.
-    offer.get_by_role("button").click()
-    expect(offer.locator("[data-link-text]")).to_contain_text("Choose the item")
+    button.click()
+    expect(offer.locator("[data-link-text]")).to_contain_text(words["choose"])
     expect(item).to_be_focused()
 
-    # Choosing the item: its default location.
+    # Choosing the item: its default location, its unit beside the quantity.
     item.fill("WAX")
     item.press("Tab")
     expect(form.locator("select[name=location]")).to_have_value("STORE")
-    offer.get_by_role("button").click()
-    expect(offer.locator("[data-link-text]")).to_contain_text(
-        f"{UNKNOWN_GTIN} is now linked to WAX")
+    expect(unit).to_have_attribute("placeholder", "g")
+    button.click()
+    expect(offer.locator("[data-link-text]")).to_contain_text(words["linked"])
     with live.db() as session:
         linked = session.execute(select(Item.sku).join(ItemBarcode)
                                  .where(ItemBarcode.code == UNKNOWN_GTIN)).scalar_one()
         assert linked == "WAX"
-    page.screenshot(path=str(SCREENSHOTS / "receive-phone-en.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / f"receive-link-{size}-{lang}.png"), full_page=True)
 
     # A location the user chose stays when another item is chosen.
     page.locator("[data-add-line]").click()
@@ -157,17 +180,18 @@ def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop,
     second.locator("input[name=item]").fill("WAX")
     second.locator("input[name=item]").press("Tab")
     expect(form.locator("select[name=location]")).to_have_value("SHELF")
+    expect(second.locator("input[name=unit]")).to_have_attribute("placeholder", "g")
     second.locator("input[name=quantity]").fill("300")
 
     with page.expect_navigation():
-        form.get_by_role("button", name="Save receipt").click()
-    # The receipt page shows each quantity with its unit.
-    quantities = page.locator(".list .qty").all_inner_texts()
-    assert quantities == ["1,250 g", "300 g"] or quantities == ["1250 g", "300 g"], quantities
+        form.get_by_role("button", name=words["save"]).click()
+    # The receipt page shows each quantity with its unit, and the new lots' codes whole.
+    assert page.locator(".list .qty").all_inner_texts() == words["received"]
+    check_codes_whole(page, SIZES[size]["width"])
 
     # The next scan of that barcode finds the item.
     page.goto("/receive")
     page.locator("#receive-scan-text").fill(UNKNOWN_GS1)
     page.locator("#receive-scan-text").press("Enter")
     expect(page.locator("#receive-form [data-line] input[name=item]").first).to_have_value("WAX")
-    assert errors == []
+    assert errors() == []

@@ -226,7 +226,7 @@ def test_the_example_templates_import_cleanly(client, login_as, store):
     (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",
      "This is not a CSV file."),
     (bytes(range(0x80, 0x100)) * 8, "This is not a CSV file."),  # not UTF-8, not cp1252
-    (b"what,is,this\n1,2,3\n", "unknown column(s): what, is, this"),
+    (b"what,is,this\n1,2,3\n", "unknown columns: what, is, this"),
 ])
 def test_empty_and_binary_uploads_get_400_and_change_nothing(client, login_as, store, data,
                                                               message):

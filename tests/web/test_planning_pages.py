@@ -22,7 +22,7 @@ def test_can_i_make_it_and_plan_with_sub_orders(client, login_as):
     assert "Not from stock" in html and "74 pcs" in html
     assert "OLIVE" in html and "1,860 g" in html  # missing
     assert "5,400 g" in html and "8,000 g" in html  # lye oil, mix to make first
-    assert "Plan the order and its 2 sub-order(s)" in html
+    assert "Plan the order and its 2 sub-orders" in html
     planned = client.post("/planning/make/BAR", data={"quantity": "100"})
     assert planned.status_code == 302
     top = db.session.execute(select(ProductionOrder).where(

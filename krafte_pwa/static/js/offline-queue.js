@@ -1,9 +1,60 @@
 /* The offline queue: actions waiting for the network in IndexedDB, one Idempotency-Key
    each, replayed oldest first; the last 20 sent kept for the queue page; the badge in the
-   bar that counts what waits. Krafte.queue: add, send, replay, all, sent, put, remove. */
+   bar that counts what waits. Krafte.queue: add, send, replay, all, sent, put, remove.
+   An entry keeps what describes it as a key of T and its values, and a refusal as the
+   server's error (code, details, its message in every language): K.describe and K.reason
+   put them in the language of the page that shows them. An entry saved before that (only
+   its text) shows its text. */
 const K = window.Krafte;
 const T = K.T;
 const me = K.user;
+const lang = document.documentElement.lang;
+
+// A quantity as typed ("2,5", "1 000", "2.5"), read as the server reads it, written the
+// page's way; any other text as it is.
+const number = new Intl.NumberFormat(lang, {maximumFractionDigits: 6});
+function quantity(typed) {
+  let text = String(typed).replace(/[\s\u00a0\u202f'’]/g, "");
+  if (text.includes(",") && text.includes(".")) {
+    text = text.lastIndexOf(",") > text.lastIndexOf(".")
+      ? text.replace(/\./g, "").replace(",", ".") : text.replace(/,/g, "");
+  } else if ((text.match(/,/g) || []).length === 1) text = text.replace(",", ".");
+  return /^[+-]?\d+(\.\d+)?$/.test(text) ? number.format(Number(text)) : typed;
+}
+
+K.describe = function (entry) {
+  const text = entry.labelKey && entry.values && T[entry.labelKey];
+  if (!text) return entry.label || entry.url || "";
+  const values = Object.assign({}, entry.values);
+  if ("quantity" in values) values.quantity = quantity(values.quantity);
+  return K.fmt(text, values);
+};
+// An API error's message in the page's language, when the server sent it in every language.
+K.inPageLanguage = function (error) {
+  if (!error) return "";
+  return (error.translations && error.translations[lang]) || error.message || "";
+};
+K.reason = function (entry) {
+  return K.inPageLanguage(entry.refusal) || entry.error || T.error;
+};
+// `text` into `el`, the entry's codes (lot, locations: its values with a - / or .) each in a
+// span that never breaks: "R261202-004" stays on one line however narrow the screen.
+K.fill = function (el, text, entry) {
+  const codes = Object.values((entry && entry.values) || {})
+    .filter((v) => typeof v === "string" && /^\S*[-/.]\S*$/.test(v))
+    .sort((a, b) => b.length - a.length)
+    .map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  if (!codes.length) { el.textContent = text; return el; }
+  el.replaceChildren(...String(text).split(new RegExp("(" + codes.join("|") + ")")).map(
+    (part, i) => {
+      if (i % 2 === 0) return part;
+      const span = document.createElement("span");
+      span.className = "nobreak";
+      span.textContent = part;
+      return span;
+    }));
+  return el;
+};
 
 function open() {
   return new Promise((resolve, reject) => {
@@ -33,11 +84,13 @@ const Q = (K.queue = {
   remove: (id) => store("queue", "readwrite", (s) => s.delete(id)),
 });
 
-/* labelKey: the T string the label is made from, to remake it after an edit. */
+/* labelKey: the T string the description is made from, with `values` (the payload's by
+   default), in the language of the page that shows it. `label`: that text as it was. */
 Q.add = async function (url, payload, labelKey, values, method) {
-  const label = K.fmt(T[labelKey] || labelKey || url, values || payload);
-  const entry = {method: method || "POST", url: url, body: payload, label: label, user: me,
-                 labelKey: labelKey, key: K.uuid(), created: Date.now(), state: "pending"};
+  const entry = {method: method || "POST", url: url, body: payload, user: me, lang: lang,
+                 labelKey: labelKey, values: Object.assign({}, values || payload),
+                 key: K.uuid(), created: Date.now(), state: "pending"};
+  entry.label = T[labelKey] ? K.describe(entry) : labelKey || url;
   entry.id = await Q.put(entry);
   updateBadge();
   return entry;
@@ -68,8 +121,9 @@ Q.send = async function (entry, retried, direct) {
   const data = await res.json().catch(() => ({}));
   if (res.ok) {
     await Q.remove(entry.id);
-    await store("sent", "readwrite", (s) => s.put({label: entry.label, at: Date.now(),
-                                                    url: entry.url, answer: data}));
+    await store("sent", "readwrite", (s) => s.put({
+      label: entry.label, labelKey: entry.labelKey, values: entry.values, at: Date.now(),
+      url: entry.url, answer: data}));
     trimSent();
     updateBadge();
     return {outcome: "sent", data: data};
@@ -85,10 +139,12 @@ Q.send = async function (entry, retried, direct) {
   if (direct) {
     await Q.remove(entry.id);
     updateBadge();
-    return {outcome: "refused", error: error.message || res.statusText || T.error};
+    return {outcome: "refused", error: K.inPageLanguage(error) || res.statusText || T.error};
   }
   entry.state = "refused";
-  entry.error = error.message || res.statusText || T.error;
+  entry.error = error.message || res.statusText || T.error;  // as it came, for older pages
+  entry.refusal = {code: error.code, message: entry.error, details: error.details,
+                   translations: error.translations, lang: lang};
   entry.status = res.status;
   await Q.put(entry);
   updateBadge();
@@ -159,7 +215,7 @@ function showRefused(refused) {
   const items = document.createElement("ul");
   for (const entry of refused) {
     const li = document.createElement("li");
-    li.textContent = entry.label + " — " + entry.error;
+    K.fill(li, K.describe(entry) + " — " + K.reason(entry), entry);
     items.append(li);
   }
   const parts = [title, items];

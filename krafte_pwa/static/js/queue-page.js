@@ -7,8 +7,9 @@
   const Q = K.queue;
   const list = document.querySelector("[data-queue-list]");
   const sentList = document.querySelector("[data-sent-list]");
+  // In the page's language, in this device's time zone (2 déc. 2026, 14:05).
   const when = new Intl.DateTimeFormat(document.documentElement.lang,
-                                       {dateStyle: "short", timeStyle: "short"});
+                                       {dateStyle: "medium", timeStyle: "short"});
 
   function button(text, action, primary) {
     const b = document.createElement("button");
@@ -35,7 +36,9 @@
     box.addEventListener("submit", async (event) => {
       event.preventDefault();
       entry.body.quantity = input.value.trim();
-      if (entry.labelKey) entry.label = K.fmt(T[entry.labelKey], entry.body);
+      if (entry.values) entry.values.quantity = entry.body.quantity;
+      else if (T[entry.labelKey]) entry.values = Object.assign({}, entry.body);
+      entry.label = K.describe(entry);
       entry.key = K.uuid();  // a changed action is a new action
       await again(entry);
     });
@@ -46,6 +49,7 @@
   async function again(entry) {
     entry.state = "pending";
     delete entry.error;
+    delete entry.refusal;
     await Q.put(entry);
     await Q.replay();
     render();
@@ -60,7 +64,7 @@
       li.className = "entry " + entry.state;
       li.dataset.key = entry.key;
       const title = document.createElement("strong");
-      title.textContent = entry.label;
+      K.fill(title, K.describe(entry), entry);
       const meta = document.createElement("p");
       meta.className = "muted";
       meta.textContent = when.format(new Date(entry.created)) + " · " +
@@ -69,7 +73,7 @@
       if (entry.state === "refused") {
         const reason = document.createElement("p");
         reason.className = "reason";
-        reason.textContent = entry.error;
+        K.fill(reason, K.reason(entry), entry);
         li.append(reason);
       }
       if (entry.user !== K.user) {
@@ -94,7 +98,7 @@
     const sent = (await Q.sent()).reverse();
     sentList.replaceChildren(...sent.map((s) => {
       const li = document.createElement("li");
-      li.textContent = "✓ " + when.format(new Date(s.at)) + " · " + s.label;
+      K.fill(li, "✓ " + when.format(new Date(s.at)) + " · " + K.describe(s), s);
       const lots = (s.answer && Array.isArray(s.answer.lots)) ? s.answer.lots : [];
       if (lots.length) {
         // A receipt: its new lots, each with its label, and all the labels at once.

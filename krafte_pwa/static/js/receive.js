@@ -41,8 +41,11 @@
     renumber();
     return line;
   }
-  // Without JavaScript three lines are there; with it, one, and a button for more.
-  lines().slice(1).filter(empty).forEach((line) => line.remove());
+  // Without JavaScript three lines are there; with it, those filled in (at least one) and
+  // a button for more. Only blank lines at the end go: a refused form comes back with a
+  // blank line between two filled ones kept, so "Line 3" of its reason is the third line.
+  const shown = lines();
+  for (let last = shown.length - 1; last > 0 && empty(shown[last]); last -= 1) shown[last].remove();
   const add = form.querySelector("[data-add-line]");
   add.hidden = false;
   add.addEventListener("click", () => addLine().querySelector("[name=item]").focus());

@@ -117,6 +117,18 @@ def _page(schema):
                  "page": {"type": "integer"}, "per_page": {"type": "integer"}})
 
 
+ERROR_FIELDS = {
+    "code": {"type": "string"},
+    "message": {"type": "string", "description": "in the language of the request"},
+    "details": {"type": "object", "description": "e.g. `field`: the path of the field refused "
+                                                 "(lines[0].quantity)"},
+    "translations": {"type": "object", "additionalProperties": {"type": "string"},
+                     "description": "the message in every language of the app, by locale "
+                                    "(en, fr), when it comes from the catalogue: a client that "
+                                    "keeps a refusal shows it in its reader's language later"},
+}
+
+
 def document() -> dict:
     from . import (  # build on the helpers above
         openapi_accounting,
@@ -133,7 +145,9 @@ def document() -> dict:
         "info": {"title": "Krafte PWA API", "version": "1",
                  "description": "Quantities and money travel as decimal strings. Items, lots, "
                                 "locations and orders are referenced by their codes. Errors "
-                                "are {\"error\": {\"code\", \"message\"}} with a 4xx status."},
+                                "are {\"error\": {\"code\", \"message\"}} with a 4xx status, "
+                                "and may add `details` and `translations` (the message in "
+                                "each language of the app)."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}, {"session": []}],
         "components": {
@@ -141,9 +155,8 @@ def document() -> dict:
                 "bearer": {"type": "http", "scheme": "bearer"},
                 "session": {"type": "apiKey", "in": "cookie", "name": "session"},
             },
-            "schemas": {"Error": _obj({"error": _obj({"code": {"type": "string"},
-                                                      "message": {"type": "string"}},
-                                                     ["code", "message"])}, ["error"]),
+            "schemas": {"Error": _obj({"error": _obj(ERROR_FIELDS, ["code", "message"])},
+                                      ["error"]),
                         **openapi_production.schemas()},
         },
         "paths": {
