@@ -80,16 +80,16 @@ def _plain(value: Decimal) -> str:
 
 
 _CENTS = [f"{n:02d}" for n in range(100)]
-FEC_CHUNK = 5_000  # lines encoded and sent at a time
+FEC_CHUNK = 2_500  # entries (their lines) encoded and sent at a time
 # the characters ISO 8859-15 writes otherwise than ISO 8859-1 (Latin-1)
 _NOT_LATIN_1 = tuple(bytes([code]) for code in (0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE))
 
 
 def fec(journal: Journal, accounts: dict[str, str], journal_name: str,
         siren: str | None = None) -> Export:
-    """The file is written as it is sent, FEC_CHUNK lines at a time (plain string
-    operations on pre-formatted fields: a month is hundreds of thousands of lines);
-    what needs the application (translated names) is read here, before."""
+    """The file is written as it is sent, the lines of FEC_CHUNK entries at a time
+    (plain string operations on pre-formatted fields: a month is hundreds of thousands
+    of lines); what needs the application (translated names) is read here, before."""
     labels = {account: _clean(label) for account, label in _labels(accounts).items()}
     name = _clean(journal_name)
     filename = f"{siren or '000000000'}FEC{journal.last_day.strftime('%Y%m%d')}.txt"
@@ -111,6 +111,13 @@ def _iso_8859_15(text: str) -> bytes:
     return data
 
 
+def _amount(value: int) -> str:
+    """Signed cents (debit > 0, credit < 0: never 0) -> the Debit and Credit fields."""
+    if value > 0:
+        return f"{value // 100},{_CENTS[value % 100]}\t0,00"
+    return f"0,00\t{-value // 100},{_CENTS[-value % 100]}"
+
+
 class _Accounts(dict):
     """Account number -> its two FEC fields (number and label), each made once."""
 
@@ -125,9 +132,10 @@ class _Accounts(dict):
 
 
 def _fec_text(entries, labels: dict[str, str], name: str) -> Iterator[str]:
-    """The file's text in chunks: the header, then one line per entry line. Each day
-    (YYYYMMDD and the line's last fields) and each account's fields are made once; a
-    label or a document is cleaned only when it needs it."""
+    """The file's text in chunks: the header, then one line per entry line (an entry's
+    two lines as one string). Each day (YYYYMMDD and the line's last fields) and each
+    account's fields are made once; a label or a document is cleaned only when it needs
+    it."""
     accounts = _Accounts(labels)
     days: dict = {}
     rows = ["\t".join(FEC_FIELDS)]
@@ -146,15 +154,15 @@ def _fec_text(entries, labels: dict[str, str], name: str) -> Iterator[str]:
             document, label = _clean(document), _clean(label)
         head = f"{entry.journal}\t{name}\t{number}\t{day}\t"
         tail = f"\t\t\t{document}\t{day}\t{label}\t"
-        parts = iter(entry.flat)
-        for account, value in zip(parts, parts, strict=True):  # debit > 0, credit < 0
-            if value > 0:
-                append(f"{head}{accounts[account]}{tail}{value // 100},{_CENTS[value % 100]}"
-                       f"\t0,00{end}")
-            else:
-                value = -value
-                append(f"{head}{accounts[account]}{tail}0,00\t{value // 100},"
-                       f"{_CENTS[value % 100]}{end}")
+        flat = entry.flat
+        if len(flat) == 4:  # most entries: two lines, written as one string
+            first, a, second, b = flat
+            append(f"{head}{accounts[first]}{tail}{_amount(a)}{end}\r\n"
+                   f"{head}{accounts[second]}{tail}{_amount(b)}{end}")
+        else:
+            parts = iter(flat)
+            for account, value in zip(parts, parts, strict=True):
+                append(f"{head}{accounts[account]}{tail}{_amount(value)}{end}")
         if len(rows) >= FEC_CHUNK:
             rows.append("")
             yield "\r\n".join(rows)
