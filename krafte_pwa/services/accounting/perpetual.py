@@ -99,7 +99,7 @@ def day_events(rows, slots: Slots, wip_ids: set) -> list:
     operation), in first-id order: [first id, a kind, document, slot, raw, None,
     signed] while the event has one slot, [first id, a kind, document, None, None,
     {slot: raw}, signed] from its second on. A signed slot (an adjustment or a count) is
-    kept per item until the event is complete: [..., {(slot, item): raw}, True]."""
+    kept per item and kind until the event is complete: (slot, the row's slot key)."""
     events: dict = {}
     for movement_id, document, key, location_id, quantity, cost in rows:
         name, slot, signed, kind = slots[-key if location_id in wip_ids else key]
