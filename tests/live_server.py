@@ -83,13 +83,13 @@ class Client:
         return response.status, response.headers, payload
 
 
-def start_gunicorn(env: dict, port: int, log: Path, workers: int = 2,
-                   threads: int = 4) -> subprocess.Popen:
+def start_gunicorn(env: dict, port: int, log: Path, workers: int = 2, threads: int = 4,
+                   app: str = "krafte_pwa:create_app()") -> subprocess.Popen:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads",
              str(threads), "--preload", "--bind", f"127.0.0.1:{port}", "--graceful-timeout", "5",
-             "krafte_pwa:create_app()"],
+             app],
             env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..domain.numbers import (
     COST_PLACES,
@@ -182,9 +183,16 @@ def fetch(column, value, field: str, missing: str, code: str, *, max_length: int
     return found
 
 
-def lot(code, *, for_update: bool = False) -> Lot:
+def lot(code, *, for_update: bool = False, options=()) -> Lot:
     return fetch(Lot.code, code, "lot", N_("no lot with code '%(code)s'"), "unknown_lot",
-                 max_length=200, for_update=for_update, key_share=False, with_field=True)
+                 max_length=200, for_update=for_update, key_share=False, with_field=True,
+                 options=options)
+
+
+def lot_with_item(code) -> Lot:
+    """A lot with its item and supplier in the same statement (what a lot's page, its API
+    answer and a move of it show)."""
+    return lot(code, options=(joinedload(Lot.item), joinedload(Lot.supplier)))
 
 
 def order(number, *, for_update: bool = False) -> ProductionOrder:

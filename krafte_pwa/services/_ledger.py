@@ -95,8 +95,11 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
     the quantities read stay true until the transaction ends."""
     if not keys:
         return {}
+    # The lot ids alone as well: SQLite reads a row-value IN through no index (it would
+    # scan every balance of the history), a plain IN on the key's first column it does.
     query = (select(Balance.lot_id, Balance.location_id, Balance.quantity)
-             .where(tuple_(Balance.lot_id, Balance.location_id).in_(keys))
+             .where(Balance.lot_id.in_(sorted({lot for lot, _where in keys})),
+                    tuple_(Balance.lot_id, Balance.location_id).in_(keys))
              .order_by(Balance.lot_id, Balance.location_id).with_for_update())
     return {(lot, where): qty for lot, where, qty in db.session.execute(query).all()}
 

@@ -9,14 +9,31 @@ exports, station, item lists) asks here.
                after a loss)
 
 Reads touch only balances that hold stock (`quantity > 0`, through the partial index
-ix_balance_item_in_stock), never the zero balances used-up lots leave behind.
+ix_balance_item_in_stock), never the zero balances used-up lots leave behind, and read the
+lot of each such balance by its key. FEFO, and the checks that only ask whether enough is
+available, read the first rows of each item (one UNION ALL branch per item, stopped by a
+LIMIT) and the rest of an item only when those fall short: their work follows the stock
+in hand, never the length of the history.
 """
 
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    Date,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 
 from ..domain.fefo import Pick
 from ..domain.order_states import OPEN_STATUSES
@@ -24,8 +41,12 @@ from ..domain.recipes import material_value
 from ..extensions import db
 from ..models import Balance, Location, Lot, ProductionOrder, Reservation, SalesReservation
 from ..models.types import Quantity
+from ._tx import dialect_name
 
 ZERO = Decimal(0)
+# rows read per item at first by FEFO (most needs take a few lots) and by the checks of
+# what is available; the most items read so, one branch of a UNION ALL each
+FEFO_FIRST, AVAILABLE_FIRST, FEFO_BRANCHES = 16, 32, 100
 
 
 @dataclass
@@ -44,9 +65,10 @@ class Availability:
         return self.usable - self.reserved
 
 
-def usable(today: date):
-    """SQL condition: the lot may be used or shipped today."""
-    return and_(Lot.status == "released", or_(Lot.expiry.is_(None), Lot.expiry >= today))
+def usable(today: date, lot=Lot):
+    """SQL condition: the lot may be used or shipped today (`lot`: Lot, or the columns of
+    a subquery of lots)."""
+    return and_(lot.status == "released", or_(lot.expiry.is_(None), lot.expiry >= today))
 
 
 def is_expired(lot: Lot, today: date) -> bool:
@@ -112,25 +134,39 @@ def _sales_holds(ids):
     return query
 
 
-def _summed(holds) -> dict[int, Decimal]:
+def _summed(query, params=None) -> dict[int, Decimal]:
+    """Run a _sum_per_item statement: item id -> quantity."""
+    return {item_id: _dec(total)
+            for item_id, total in db.session.execute(query, params or {}).all()}
+
+
+def _sum_per_item(holds):
     rows = holds.subquery()
-    query = (select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
-             .group_by(rows.c.item_id))
-    return {item_id: _dec(total) for item_id, total in db.session.execute(query).all()}
+    return (select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
+            .group_by(rows.c.item_id))
+
+
+@lru_cache(maxsize=2)
+def _reserved_of(excluding: bool):
+    """The statement of `reserved` for some items (bind parameters ids, and order when
+    `excluding`), built once: building it costs more than running it."""
+    ids = bindparam("ids", expanding=True)
+    return _sum_per_item(union_all(
+        _production_holds(ids, bindparam("order") if excluding else None), _sales_holds(ids)))
 
 
 def reserved_for_production(item_ids=None, exclude_order_id: int | None = None
                             ) -> dict[int, Decimal]:
     """What open production orders still hold back, per item (`item_ids` None: all)."""
     ids = _ids(item_ids)
-    return {} if ids == [] else _summed(_production_holds(ids, exclude_order_id))
+    return {} if ids == [] else _summed(_sum_per_item(_production_holds(ids, exclude_order_id)))
 
 
 def reserved_for_sales(item_ids=None) -> dict[int, Decimal]:
     """What sales orders hold back, per item (`item_ids` None: all). Reservations exist
     only for lines still to ship: shipping and cancelling release them."""
     ids = _ids(item_ids)
-    return {} if ids == [] else _summed(_sales_holds(ids))
+    return {} if ids == [] else _summed(_sum_per_item(_sales_holds(ids)))
 
 
 def reserved(item_ids=None, exclude_order_id: int | None = None) -> dict[int, Decimal]:
@@ -138,7 +174,12 @@ def reserved(item_ids=None, exclude_order_id: int | None = None) -> dict[int, De
     ids = _ids(item_ids)
     if ids == []:
         return {}
-    return _summed(union_all(_production_holds(ids, exclude_order_id), _sales_holds(ids)))
+    if ids is None:
+        return _summed(_sum_per_item(union_all(_production_holds(None, None),
+                                               _sales_holds(None))))
+    excluding = exclude_order_id is not None
+    return _summed(_reserved_of(excluding),
+                   {"ids": ids} | ({"order": exclude_order_id} if excluding else {}))
 
 
 # ---------------------------------------------------------------- available
@@ -150,6 +191,74 @@ def available(item_ids, today: date, exclude_order_id: int | None = None
     have = usable_on_hand(ids, today)
     held = reserved(ids, exclude_order_id)
     return {i: have.get(i, ZERO) - held.get(i, ZERO) for i in ids}
+
+
+def available_up_to(caps: dict[int, Decimal], today: date,
+                    exclude_order_id: int | None = None) -> dict[int, Decimal]:
+    """What `available` gives, exact while it is below the item's cap; from the cap up,
+    some quantity at least the cap. For the checks that only ask whether enough is
+    available: usable stock is summed over the first AVAILABLE_FIRST rows of each item
+    (any order), and in full only for an item those leave below its cap and reserved."""
+    ids = sorted(set(caps))
+    if not ids:
+        return {}
+    held = reserved(ids, exclude_order_id)
+    targets = {i: caps[i] + held.get(i, ZERO) for i in ids}
+    have = _usable_first_rows(ids, today)
+    short = [i for i in ids
+             if have.get(i, (0, ZERO))[0] == AVAILABLE_FIRST and have[i][1] < targets[i]]
+    exact = usable_on_hand(short, today)
+    return {i: exact.get(i, ZERO) - held.get(i, ZERO) if i in short
+            else have.get(i, (0, ZERO))[1] - held.get(i, ZERO) for i in ids}
+
+
+def _usable_first_rows(ids: list[int], today: date) -> dict[int, tuple[int, Decimal]]:
+    """item id -> (rows, their usable quantity) over at most AVAILABLE_FIRST balances with
+    usable stock in storage per item: a branch per item, stopped by its LIMIT."""
+    if len(ids) > FEFO_BRANCHES:
+        return {i: (0, use) for i, use in usable_on_hand(ids, today).items()}
+    params = {f"item{k}": i for k, i in enumerate(ids)} | {"today": today}
+    query = _first_rows_sums(len(ids), dialect_name() == "postgresql")
+    return {i: (n, _dec(total)) for i, n, total in db.session.execute(query, params).all()}
+
+
+@lru_cache(maxsize=2 * FEFO_BRANCHES)
+def _first_rows_sums(branches: int, postgresql: bool):
+    """The statement of _usable_first_rows for so many items, built once (bind parameters
+    item0 … and today): building it costs more than running it."""
+    today = bindparam("today", type_=Date())
+
+    def branch(k: int):
+        lot, with_lot = _lot_of_balance(postgresql)
+        return select(with_lot(select(Balance.item_id, Balance.quantity).select_from(Balance))
+                      .join(Location, Location.id == Balance.location_id)
+                      .where(Balance.item_id == bindparam(f"item{k}"), Balance.quantity > 0,
+                             Location.kind == "storage", usable(today, lot))
+                      .limit(AVAILABLE_FIRST).subquery())
+
+    rows = _per_item(branch(k) for k in range(branches))
+    return (select(rows.c.item_id, func.count(), type_coerce(func.sum(rows.c.quantity),
+                                                             Quantity()))
+            .group_by(rows.c.item_id))
+
+
+def _lot_of_balance(postgresql: bool):
+    """(the lot's columns, a function adding them to a select from Balance). On PostgreSQL
+    a LATERAL subquery that OFFSET 0 keeps one: each balance row's lot is read by its key
+    whatever the statistics say (a hash or merge join would read lots of the whole history,
+    used up or not, wherever the planner guesses the ones in stock sit). SQLite joins row by
+    row from the balances of the item anyway."""
+    if not postgresql:
+        return Lot, lambda query: query.join(Lot, Lot.id == Balance.lot_id)
+    lot = (select(Lot.status, Lot.expiry, Lot.lot_date, Lot.code)
+           .where(Lot.id == Balance.lot_id).offset(0).lateral("balance_lot"))
+    return lot.c, lambda query: query.join(lot, true())
+
+
+def _per_item(branches):
+    """One branch per item, as one subquery."""
+    branches = list(branches)
+    return (branches[0] if len(branches) == 1 else union_all(*branches)).subquery()
 
 
 def availability(item_ids, today: date) -> dict[int, Availability]:
@@ -172,9 +281,6 @@ def item_availability(item_id: int, today: date) -> Availability:
 
 # ---------------------------------------------------------------- FEFO
 
-# domain.fefo.fefo_key: expiry (none last), lot date, lot code, location
-_FEFO_ORDER = (Lot.expiry.is_(None), Lot.expiry, Lot.lot_date, Lot.code, Location.code)
-
 
 @dataclass
 class Take:
@@ -186,63 +292,91 @@ class Take:
 def fefo_plan(needs: dict[int, Decimal], today: date
               ) -> dict[int, tuple[list[Take], Decimal]]:
     """FEFO takes for several items at once: item id -> (takes covering its need as far as
-    stock allows, what stock lacks). One query: a running total per item in FEFO order
-    returns only the rows needed, with their lots and locations."""
+    stock allows, what stock lacks). One query in the usual case: the first FEFO_FIRST
+    rows of each item's usable stock, and of those, in SQL, only the ones needed. An item
+    they do not cover is read again in full (a second query)."""
     wanted = {i: q for i, q in needs.items() if q > 0}
     result: dict[int, tuple[list[Take], Decimal]] = {i: ([], q) for i, q in needs.items()}
-    if not wanted:
-        return result
-    need = case({i: literal(q, Quantity()) for i, q in wanted.items()}, value=Balance.item_id)
-    running = func.sum(Balance.quantity).over(
-        partition_by=Balance.item_id, order_by=_FEFO_ORDER, rows=(None, 0))
-    rows = (select(Balance.item_id, Balance.lot_id, Balance.location_id, Balance.quantity,
-                   running.label("running"), need.label("need"))
-            .join(Lot, Lot.id == Balance.lot_id)
-            .join(Location, Location.id == Balance.location_id)
-            .where(Balance.item_id.in_(sorted(wanted)), Balance.quantity > 0,
-                   Location.kind == "storage", usable(today))
-            .subquery())
-    found = db.session.execute(
-        select(rows.c.item_id, Lot, Location, rows.c.quantity)
-        .join(Lot, Lot.id == rows.c.lot_id).join(Location, Location.id == rows.c.location_id)
-        .where(rows.c.running - rows.c.quantity < rows.c.need)
-        .order_by(rows.c.item_id, rows.c.running)).all()
-    for item_id, lot, location, quantity in found:
-        takes, remaining = result[item_id]
-        take = min(quantity, remaining)
-        takes.append(Take(lot, location, take))
-        result[item_id] = (takes, remaining - take)
+    limit = FEFO_FIRST if len(wanted) <= FEFO_BRANCHES else None
+    while wanted:
+        counts: dict[int, int] = {}
+        for item_id, lot, location, quantity in _fefo_found(wanted, today, limit):
+            takes, remaining = result[item_id]
+            take = min(quantity, remaining)
+            takes.append(Take(lot, location, take))
+            result[item_id] = (takes, remaining - take)
+            counts[item_id] = counts.get(item_id, 0) + 1
+        if limit is None:
+            break
+        # an item not covered by its first rows may have more stock: read it all
+        wanted = {i: q for i, q in wanted.items()
+                  if result[i][1] > 0 and counts.get(i, 0) == limit}
+        for item_id in wanted:
+            result[item_id] = ([], needs[item_id])
+        limit = None
     return result
 
 
-def _fefo_rows(item_id: int, today: date, *columns):
-    """Usable storage stock of an item in FEFO then FIFO order (the order of
-    domain.fefo.fefo_key: expiry, none last; lot date; lot code; location), streamed."""
-    return db.session.execute(
-        select(*columns)
-        .select_from(Balance)
-        .join(Lot, Lot.id == Balance.lot_id)
-        .join(Location, Location.id == Balance.location_id)
-        .where(Balance.item_id == item_id, Balance.quantity > 0, Location.kind == "storage",
-               usable(today))
-        .order_by(*_FEFO_ORDER)
-        .execution_options(yield_per=64))
+def _fefo_found(wanted: dict[int, Decimal], today: date, limit: int | None):
+    """(item id, lot, location, on hand) of the FEFO rows needed to cover `wanted`, in FEFO
+    order per item; with a `limit`, from the first rows of each item only."""
+    ids = sorted(wanted)
+    postgresql = dialect_name() == "postgresql"
+    if limit is None:
+        need = case({i: literal(wanted[i], Quantity()) for i in ids}, value=Balance.item_id)
+        stock, _key = _fefo_stock(Balance.item_id.in_(ids), need=need, today=today,
+                                  postgresql=postgresql)
+        return db.session.execute(_fefo_needed(stock.subquery())).all()
+    params = ({f"item{k}": i for k, i in enumerate(ids)}
+              | {f"need{k}": wanted[i] for k, i in enumerate(ids)} | {"today": today})
+    return db.session.execute(_fefo_first(len(ids), postgresql), params).all()
 
 
-def _walk(rows, quantity: Decimal):
-    """(row, take) along FEFO rows (last column: on hand) until `quantity` is covered."""
-    remaining = quantity
-    taken = []
-    try:
-        for row in rows:
-            if remaining <= 0:
-                break
-            take = min(row[-1], remaining)
-            taken.append((row, take))
-            remaining -= take
-    finally:
-        rows.close()
-    return taken, max(remaining, ZERO)
+def _fefo_stock(*where, need, today, postgresql: bool):
+    """(usable storage stock: item, lot, location, on hand, the FEFO key and the need; the
+    FEFO order of its rows, that of domain.fefo.fefo_key: expiry, none last; lot date; lot
+    code; location)."""
+    lot, with_lot = _lot_of_balance(postgresql)
+    query = (with_lot(select(Balance.item_id, Balance.lot_id, Balance.location_id,
+                             Balance.quantity, lot.expiry, lot.lot_date,
+                             lot.code.label("lot_code"), Location.code.label("location_code"),
+                             need.label("need")).select_from(Balance))
+             .join(Location, Location.id == Balance.location_id)
+             .where(*where, Balance.quantity > 0, Location.kind == "storage",
+                    usable(today, lot)))
+    return query, (lot.expiry.is_(None), lot.expiry, lot.lot_date, lot.code, Location.code)
+
+
+@lru_cache(maxsize=2 * FEFO_BRANCHES)
+def _fefo_first(branches: int, postgresql: bool):
+    """FEFO over the first FEFO_FIRST rows of so many items: a branch per item reads that
+    item's balances with stock and keeps its first rows (a top-k sort) instead of sorting
+    every item's whole stock. Built once (bind parameters item0 …, need0 …, today)."""
+    today = bindparam("today", type_=Date())
+
+    def branch(k: int):
+        stock, key = _fefo_stock(Balance.item_id == bindparam(f"item{k}"),
+                                 need=bindparam(f"need{k}", type_=Quantity()), today=today,
+                                 postgresql=postgresql)
+        return select(stock.order_by(*key).limit(FEFO_FIRST).subquery())
+
+    return _fefo_needed(_per_item(branch(k) for k in range(branches)))
+
+
+def _fefo_needed(stock):
+    """Of the candidate rows, those a running total per item in FEFO order needs, with
+    their lots and locations."""
+    key = (stock.c.expiry.is_(None), stock.c.expiry, stock.c.lot_date, stock.c.lot_code,
+           stock.c.location_code)
+    running = func.sum(stock.c.quantity).over(partition_by=stock.c.item_id, order_by=key,
+                                              rows=(None, 0))
+    rows = select(stock.c.item_id, stock.c.lot_id, stock.c.location_id, stock.c.quantity,
+                  running.label("running"), stock.c.need).subquery()
+    return (select(rows.c.item_id, Lot, Location, rows.c.quantity)
+            .join(Lot, Lot.id == rows.c.lot_id)
+            .join(Location, Location.id == rows.c.location_id)
+            .where(rows.c.running - rows.c.quantity < rows.c.need)
+            .order_by(rows.c.item_id, rows.c.running))
 
 
 def fefo_takes(item_id: int, quantity: Decimal, today: date) -> tuple[list[Take], Decimal]:
@@ -258,9 +392,8 @@ def suggest_picks(item_id: int, quantity: Decimal, today: date) -> tuple[list[Pi
 
 def fefo_value(item_id: int, quantity: Decimal, today: date) -> tuple[Decimal, Decimal]:
     """(value of the lots FEFO would take for `quantity`, quantity it cannot cover)."""
-    rows = _fefo_rows(item_id, today, Lot.unit_cost, Balance.quantity)
-    taken, missing = _walk(rows, quantity)
-    return material_value((q, r[0]) for r, q in taken), missing
+    takes, missing = fefo_takes(item_id, quantity, today)
+    return material_value((t.quantity, t.lot.unit_cost) for t in takes), missing
 
 
 def lot_storage_balances(lot_id: int) -> list[tuple[Location, Decimal]]:

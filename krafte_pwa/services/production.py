@@ -108,7 +108,10 @@ def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
     pcost.check_money(cost.material, cost.labour, cost.overhead, cost.total)
     note = read.text(note, "note", required=False, max_length=2000)
     locks.lock_items([the_item.id, *(c.id for c, _need in needs)])
-    free = avail.available([c.id for c, _need in needs], today)
+    caps: dict[int, Decimal] = defaultdict(Decimal)
+    for c, need in needs:
+        caps[c.id] += need
+    free = avail.available_up_to(caps, today)  # exact below the need: all holds ask
     order = ProductionOrder(
         number=document_number("MO", today.year), item=the_item, recipe=recipe,
         planned_quantity=amount, status=PLANNED, planned_material_cost=money(material),
@@ -281,7 +284,7 @@ def _check_reservations_of_others(order, chosen, needs, today) -> None:
     for take, overridden in chosen:
         if not overridden:
             picked[take.lot.item_id] += take.quantity
-    free = avail.available(list(picked), today, exclude_order_id=order.id)
+    free = avail.available_up_to(picked, today, exclude_order_id=order.id)
     for item_id, qty in picked.items():
         if qty > free[item_id]:
             sku = needs[item_id].item.sku

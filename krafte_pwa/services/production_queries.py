@@ -69,8 +69,11 @@ def _suggestions(order: ProductionOrder, today: date):
     orders hold, (its FEFO takes, what they lack)). Planning's own when it just ran."""
     if order.suggestions is not None:
         return [(res.quantity, order.suggestions[res.item_id]) for res in order.reservations]
-    free = avail.available([r.item_id for r in order.reservations], today,
-                           exclude_order_id=order.id)
+    caps: dict[int, Decimal] = {}
+    for r in order.reservations:
+        caps[r.item_id] = caps.get(r.item_id, ZERO) + r.required
+    # exact below what the order requires: all the suggestions ask
+    free = avail.available_up_to(caps, today, exclude_order_id=order.id)
     usable = {r.item_id: min(r.required, max(free.get(r.item_id, ZERO), ZERO))
               for r in order.reservations}
     takes = avail.fefo_plan(usable, today)

@@ -161,7 +161,11 @@ def list_items(*, kind=None, q=None, page=1, per_page=50, include_archived=False
 
 
 def lot_detail(code) -> LotDetail:
-    lot = read.lot(code)
+    return detail_of(read.lot_with_item(code))
+
+
+def detail_of(lot: Lot) -> LotDetail:
+    """A lot already read: its balances with stock and its status changes."""
     rows = db.session.execute(
         select(Location, Balance.quantity)
         .join(Balance, Balance.location_id == Location.id)

@@ -3,7 +3,7 @@ or a supplier's GTIN / GS1 data with the item it names."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 
 from ..errors import BadInput, KrafteError, NotFound
 from ..extensions import db
@@ -33,29 +33,31 @@ def _path(kind: str, code: str) -> str:
     return f"/{URL_SEGMENTS[kind]}/{quote(code, safe='')}"
 
 
-def _production_order(number: str):
-    # Production orders live in their own module; absent until it is installed.
+def _exact_matches(code: str):
+    """One statement: (rank, kind, id) of what the code names exactly, the first kind first.
+    Production orders live in their own module; absent until it is installed."""
     from .. import models
 
-    model = getattr(models, "ProductionOrder", None)
-    if model is None:
-        return None
-    return db.session.execute(select(model).where(model.number == number)).scalar()
+    found = [select(literal(1).label("rank"), literal("lot").label("kind"), Lot.id)
+             .where(Lot.code == code),
+             select(literal(2), literal("location"), Location.id)
+             .where(Location.code == code, Location.kind == "storage"),
+             select(literal(3), literal("item"), Item.id).where(Item.sku == code)]
+    order = getattr(models, "ProductionOrder", None)
+    if order is not None:
+        found.append(select(literal(4), literal("production_order"), order.id)
+                     .where(order.number == code))
+    return union_all(*found).order_by("rank").limit(1)
 
 
 def _find_exact(code: str) -> Resolved | None:
     """A code as typed or read from a 1-D label: lot, location, SKU, order, barcode."""
-    if db.session.execute(select(Lot.id).where(Lot.code == code)).first():
-        return Resolved("lot", code, _path("lot", code))
-    if db.session.execute(select(Location.id).where(Location.code == code,
-                                                   Location.kind == "storage")).first():
-        return Resolved("location", code, _path("location", code))
-    item = db.session.execute(select(Item).where(Item.sku == code)).scalar()
-    if item:
-        return Resolved("item", code, _path("item", code), item)
-    if _production_order(code) is not None:
-        return Resolved("production_order", code, _path("production_order", code))
-    return None
+    match = db.session.execute(_exact_matches(code)).first()
+    if match is None:
+        return None
+    _rank, kind, row_id = match
+    item = db.session.get(Item, row_id) if kind == "item" else None
+    return Resolved(kind, code, _path(kind, code), item)
 
 
 def _item_for_barcode(*codes: str) -> Item | None:

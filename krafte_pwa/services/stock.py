@@ -209,7 +209,7 @@ def _read_lines(lines: list, order, orders: dict) -> list[_Line]:
 
 @transactional
 def transfer_stock(*, lot, source, destination, quantity, unit=None, user_id=None) -> Lot:
-    the_lot = read.lot(lot)
+    the_lot = read.lot_with_item(lot)
     src = read.location(source)
     dst = read.location(destination)
     if src.id == dst.id:

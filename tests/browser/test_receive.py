@@ -107,13 +107,13 @@ RECEIVE_WORDS = {
     "en": {"base_unit": "base unit", "quantity": "1.25", "choose": "Choose the item",
            "linked": f"{UNKNOWN_GTIN} is now linked to WAX", "save": "Save receipt",
            "link": "Link this barcode to the chosen item",
-           "received": ["1,250 g", "300 g"]},
+           "received": ["1,250 g", "300 g"], "offline": "Offline"},
     "fr": {"base_unit": "unité de base", "quantity": "1,25",
            "choose": "Choisissez d’abord l’article",
            "linked": f"{UNKNOWN_GTIN} est désormais associé à WAX",
            "save": "Enregistrer la réception",
            "link": "Associer ce code-barres à l’article choisi",
-           "received": ["1\u202f250 g", "300 g"]},
+           "received": ["1\u202f250 g", "300 g"], "offline": "Hors ligne"},
 }
 
 
@@ -165,6 +165,12 @@ def test_item_search_default_location_and_linking_an_unknown_barcode(live, shop,
     item.press("Tab")
     expect(form.locator("select[name=location]")).to_have_value("STORE")
     expect(unit).to_have_attribute("placeholder", "g")
+    # Without network the link waits; "Offline" goes when the network returns.
+    page.context.set_offline(True)
+    button.click()
+    expect(offer.locator("[data-link-text]")).to_have_text(words["offline"])
+    page.context.set_offline(False)
+    expect(offer.locator("[data-link-text]")).to_contain_text(UNKNOWN_GTIN)
     button.click()
     expect(offer.locator("[data-link-text]")).to_contain_text(words["linked"])
     with live.db() as session:

@@ -1,43 +1,133 @@
-"""The production station on a phone: the scan box comes before the pick list, and no page
-of an order (planned, in progress, completed) raises a JavaScript error."""
+"""The production station at phone (390×844) and tablet (1024×768) size, in English and
+French: on a phone the scan box comes before the pick list (on a tablet the list and the
+scan box sit side by side, both on screen); a suggested lot's code typed without network is
+ticked and reaches the server when the network returns; no page of an order (planned, in
+progress, completed, each reloaded) raises a script error."""
 
+import re
+
+import pytest
 from playwright.sync_api import expect
 
 from krafte_pwa.services import production
-from tests.browser.conftest import PHONE, SCREENSHOTS, use_language
+from tests.browser.conftest import SCREENSHOTS
+from tests.browser.test_floor_matrix import MATRIX, SIZES, WORDS, open_page, scanned, wait_until
+
+TEXT = {
+    "en": {"picked": "picked:", "wrong_order": "Scan a production order here.",
+           "label": "Print the output label", "start": "Start {order} with 1 scanned lot",
+           "cannot": "{order}: cannot start an order that is in progress"},
+    "fr": {"picked": "prélevé :", "wrong_order": "Scannez un ordre de fabrication ici.",
+           "label": "Imprimer l’étiquette du lot produit",
+           "start": "Lancer {order} avec 1 lot scanné",
+           "cannot": "{order} : impossible de lancer un ordre en cours"},
+}
 
 
-def test_station_on_a_phone_scan_first_and_no_script_errors(live, shop, new_page):
+ONE_LINE = """(e) => {  // the lines its text takes
+  const range = document.createRange();
+  range.selectNodeContents(e);
+  return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size === 1;
+}"""
+
+
+def check_layout(page, size, first, then):
+    """On a phone `first` sits above `then`; on a tablet beside it, both on screen; the
+    page never scrolls sideways."""
+    a, b = page.locator(first).bounding_box(), page.locator(then).bounding_box()
+    width, height = SIZES[size]["width"], SIZES[size]["height"]
+    if size == "phone":
+        assert a["y"] + a["height"] <= b["y"], (a, b)
+    else:
+        assert b["x"] + b["width"] <= a["x"] and a["y"] < height and b["y"] < height, (a, b)
+    assert a["x"] + a["width"] <= width and b["x"] + b["width"] <= width, (a, b)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def scan(page, text):
+    page.locator("#station-scan-text").fill(text)
+    page.locator("#station-scan-text").press("Enter")
+
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, size, lang):
+    words, text = WORDS[lang], TEXT[lang]
     with live.db():
         number = production.plan_order(item="CANDLE", quantity="10").number
-    page = new_page("operator", viewport=PHONE, next_path=f"/station/{number}")
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    scan_box = page.locator("#station-scan").bounding_box()
-    pick_list = page.locator("ol.picklist").bounding_box()
-    assert scan_box["y"] + scan_box["height"] <= pick_list["y"]  # scan first, then the list
-    page.locator("#station-scan-text").fill(f"{live.url}/l/{shop['wick']}")
-    page.locator("#station-scan-text").press("Enter")
+    page, errors = open_page(new_page, "operator", size, lang, f"/station/{number}")
+    check_layout(page, size, "#station-scan", "ol.picklist")
+    expect(page.locator("#station-scan-text")).to_be_in_viewport()
+    # A suggestion that wraps starts its second line with the location, not a lone "·".
+    details = page.locator(".sugg li[data-lot] > span").all_inner_texts()
+    assert details and all(d.startswith("STORE · ") for d in details), details
+    # A requirement's quantity and SKU stay on one line ("200 ml", "FO-LAV").
+    for part in page.locator(".req h3 .need, .req h3 .muted").all():
+        assert part.evaluate(ONE_LINE), part.inner_text()
+    scan(page, f"{live.url}/l/{shop['wick']}")
     expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
-    page.screenshot(path=str(SCREENSHOTS / "station-phone-en.png"), full_page=True)
-    use_language(page, live.url, "fr")
-    page.screenshot(path=str(SCREENSHOTS / "station-phone-fr.png"), full_page=True)
-    use_language(page, live.url, "en")
+
+    # Offline, the code of a lot the page suggests, typed: ticked, sent when back online.
+    page.context.set_offline(True)
+    scan(page, shop["jar"].lower())
+    status = page.locator("#station-scan [data-status]")
+    expect(status).to_have_text(re.compile(re.escape(f"{shop['jar']} {text['picked']}")))
+    expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
+    page.context.set_offline(False)
+    wait_until(lambda: scanned(live, number) == [shop["wick"], shop["jar"]])
+    page.screenshot(path=str(SCREENSHOTS / f"station-planned-{size}-{lang}.png"),
+                    full_page=True)
 
     with page.expect_navigation():
-        page.get_by_role("button", name="Start production").click()
-    expect(page.locator("h1 .status")).to_have_text("in progress")
-    assert page.locator("#complete-form").bounding_box()["y"] < \
-        page.locator(".station-list table").bounding_box()["y"]
-    page.locator("#complete-form input[name=quantity]").fill("10")
-    page.locator("#complete-form [data-confirm-expiry]").check()  # the wax caps the expiry
-    with page.expect_navigation():
-        page.locator("#complete-form").get_by_role("button", name="Complete").click()
-    expect(page.locator("h1 .status")).to_have_text("completed")
-    page.locator("[data-output-lot]").wait_for()
+        page.get_by_role("button", name=words["start"]).click()
+    expect(page.locator("h1 .status")).to_have_text(words["in_progress"])
     page.reload()
-    expect(page.locator("[data-print-output]")).to_be_visible()
+    check_layout(page, size, "#complete-form", ".station-list table")
+    scan(page, shop["oil"])  # a lot, where only an order label is wanted
+    expect(status).to_have_text(re.compile(re.escape(text["wrong_order"])))
+    expect(page.locator("[data-scanlog]")).to_have_count(0)  # no lot is scanned any more
+    page.screenshot(path=str(SCREENSHOTS / f"station-running-{size}-{lang}.png"),
+                    full_page=True)
+    form = page.locator("#complete-form")
+    form.locator("[data-confirm-expiry]").check()  # the wax caps the expiry
+    with page.expect_navigation():
+        form.get_by_role("button", name=words["complete"]).click()
+    expect(page.locator("h1 .status")).to_have_text(words["completed"])
+    page.reload()
+    expect(page.locator("[data-output-lot]")).to_be_visible()
+    expect(page.locator("[data-scanlog]")).to_have_count(0)
+    output = page.get_by_role("link", name=text["label"])
+    expect(output).to_be_in_viewport()
+    page.screenshot(path=str(SCREENSHOTS / f"station-completed-{size}-{lang}.png"),
+                    full_page=True)
     page.goto("/station")
-    assert errors == []
+    assert errors() == []
+
+
+@pytest.mark.parametrize("size, lang", MATRIX)
+def test_a_start_saved_offline_and_refused_later_says_why_at_the_station(live, shop, new_page,
+                                                                          size, lang):
+    """Started offline while someone else started it online: the refusal, with its reason,
+    on the station page the operator is looking at, and on the queue page."""
+    words, text = WORDS[lang], TEXT[lang]
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", size, lang, f"/station/{number}")
+    scan(page, f"{live.url}/l/{shop['wick']}")
+    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
+    page.context.set_offline(True)
+    page.get_by_role("button", name=words["start"]).click()
+    expect(page.locator("[data-queue-count]").first).to_have_text("1")
+    with live.db():
+        production.start_order(number=number)
+    page.context.set_offline(False)
+    banner = page.locator("[data-refused-banner]")
+    expect(banner.locator("strong")).to_have_text(words["refused"])
+    expect(banner.locator("li")).to_have_text(
+        text["start"].format(order=number) + " — " + text["cannot"].format(order=number))
+    expect(banner).to_be_in_viewport()
+    page.screenshot(path=str(SCREENSHOTS / f"station-refused-{size}-{lang}.png"),
+                    full_page=True)
+    banner.get_by_role("link").click()
+    refused = page.locator("[data-queue-list] > li.refused")
+    expect(refused.locator(".reason")).to_have_text(text["cannot"].format(order=number))
+    assert errors() == []

@@ -66,8 +66,10 @@
     if (outcome === "refused") return;  // the form keeps its values to fix
     const li = document.createElement("li");
     li.className = outcome === "sent" ? "ok" : "queued";
-    li.textContent = (outcome === "sent" ? "✓ " : "⏳ ") + K.fmt(K.T.move_label, {
+    li.dataset.text = K.fmt(K.T.move_label, {
       quantity: f.quantity.value, lot: f.lot.value, from: f.from.value, to: f.to.value});
+    li.textContent = (outcome === "sent" ? "✓ " : "⏳ ") + li.dataset.text;
+    if (outcome !== "sent") li.dataset.key = event.detail.entry.key;
     document.querySelector("[data-move-log]").prepend(li);
     setTimeout(() => {  // after the queue's own reset of the form
       form.reset();
@@ -75,6 +77,24 @@
       options(f.from, everywhere);
       document.getElementById("move-lot-text").focus();
     });
+  });
+  // A move kept for later: its line follows it, sent or refused (with the reason).
+  document.addEventListener("krafte:queue", async () => {
+    const waiting = document.querySelectorAll("[data-move-log] li[data-key]");
+    if (!waiting.length) return;
+    const queue = await K.queue.all();
+    const sent = new Set((await K.queue.sent()).map((s) => s.key));
+    for (const li of waiting) {
+      const entry = queue.find((e) => e.key === li.dataset.key);
+      if (entry && entry.state === "refused") {
+        li.className = "fail";
+        K.fill(li, "✗ " + li.dataset.text + " — " + K.reason(entry), entry);
+      } else if (sent.has(li.dataset.key)) {
+        li.className = "ok";
+        li.textContent = "✓ " + li.dataset.text;
+        delete li.dataset.key;
+      }
+    }
   });
   if (f.lot.value) showLot(f.lot.value);
 })();

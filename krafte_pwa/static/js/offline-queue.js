@@ -123,7 +123,7 @@ Q.send = async function (entry, retried, direct) {
     await Q.remove(entry.id);
     await store("sent", "readwrite", (s) => s.put({
       label: entry.label, labelKey: entry.labelKey, values: entry.values, at: Date.now(),
-      url: entry.url, answer: data}));
+      url: entry.url, answer: data, key: entry.key}));
     trimSent();
     updateBadge();
     return {outcome: "sent", data: data};

@@ -22,7 +22,7 @@ K.submitQueued = async function (form) {
   const entry = await Q.add(form.dataset.queue, payload, form.dataset.label, values);
   const label = entry.label;
   const result = await Q.send(entry, false, true);
-  form.dispatchEvent(new CustomEvent("krafte:result", {detail: result}));
+  form.dispatchEvent(new CustomEvent("krafte:result", {detail: {...result, entry: entry}}));
   if (result.outcome === "sent") {
     K.feedback(true);
     const after = form.dataset.after;

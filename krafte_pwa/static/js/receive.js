@@ -124,6 +124,7 @@
     } catch (e) {
       K.feedback(false);
       text.textContent = T.offline;
+      linkBox.dataset.offline = "1";
       return;
     }
     if (!res.ok) {
@@ -141,6 +142,13 @@
     setTimeout(() => {
       if (!unlinked) { linkBox.hidden = true; linkBox.querySelector("[data-link-button]").hidden = false; }
     }, 4000);
+  });
+
+  // "Offline" is stale once the network is back: the offer again.
+  window.addEventListener("online", () => {
+    if (!linkBox.dataset.offline) return;
+    delete linkBox.dataset.offline;
+    if (unlinked) offerLink(unlinked.code, unlinked.line);
   });
 
   // Offline: the same receipt as JSON for /api/v1/receipts, through the queue.

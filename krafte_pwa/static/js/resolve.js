@@ -9,16 +9,20 @@ const KEEP = 300;
 function recent() {
   try { return JSON.parse(localStorage.getItem(RECENT) || "{}"); } catch (e) { return {}; }
 }
-K.rememberCode = function (kind, code) {
-  if (!code || !["lot", "location"].includes(kind)) return;
+// Codes seen: [[kind, code], ...], the latest last; the oldest go past KEEP.
+K.rememberCodes = function (seen) {
   const all = recent();
-  const key = String(code).toUpperCase();
-  delete all[key];  // most recent last
-  all[key] = {kind: kind, code: code};
+  for (const [kind, code] of seen) {
+    if (!code || !["lot", "location"].includes(kind)) continue;
+    const key = String(code).toUpperCase();
+    delete all[key];  // most recent last
+    all[key] = {kind: kind, code: code};
+  }
   const keys = Object.keys(all);
   for (const old of keys.slice(0, Math.max(0, keys.length - KEEP))) delete all[old];
   try { localStorage.setItem(RECENT, JSON.stringify(all)); } catch (e) { /* full: skip */ }
 };
+K.rememberCode = (kind, code) => K.rememberCodes([[kind, code]]);
 function recentResolve(text) {
   const hit = recent()[String(text).trim().toUpperCase()];
   if (!hit) return null;
@@ -26,10 +30,19 @@ function recentResolve(text) {
   return {kind: hit.kind, code: hit.code, path: "/" + segment + "/" + encodeURIComponent(hit.code),
           offline: true};
 }
-// The lot or location page open now: its code is one seen lately.
+// Seen on the page open now: its own lot or location, the lots and locations it links to or
+// lists (a station's suggested lots), so their codes typed offline are known.
 (function () {
-  const m = /^\/(l|loc)\/([^/]+)\/?$/.exec(location.pathname);
-  if (m) K.rememberCode(SEGMENTS[m[1]], decodeURIComponent(m[2]));
+  const seen = [];
+  const page = (path) => /^\/(l|loc)\/([^/]+)\/?$/.exec(path);
+  const links = Array.from(document.querySelectorAll("main a[href^='/l'], main a[href^='/loc']"),
+                           (a) => page(new URL(a.href).pathname)).filter(Boolean);
+  for (const m of links) seen.push([SEGMENTS[m[1]], decodeURIComponent(m[2])]);
+  document.querySelectorAll("main [data-location]").forEach((e) => seen.push(["location", e.dataset.location]));
+  document.querySelectorAll("main [data-lot]").forEach((e) => seen.push(["lot", e.dataset.lot]));
+  const here = page(location.pathname);
+  if (here) seen.push([SEGMENTS[here[1]], decodeURIComponent(here[2])]);
+  if (seen.length) K.rememberCodes(seen);
 })();
 
 K.localResolve = function (text) {

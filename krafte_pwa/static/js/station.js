@@ -36,6 +36,7 @@
   const picks = new Map(unsent || fromServer);
 
   const note = (message, kind) => {
+    if (!log) return;  // a started or completed order: no lot is scanned
     const li = document.createElement("li");
     li.className = kind;
     li.textContent = new Date().toLocaleTimeString(document.documentElement.lang) + " · " + message;

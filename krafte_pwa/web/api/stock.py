@@ -65,7 +65,7 @@ def transfer():
     lot = stock.transfer_stock(lot=data.get("lot"), source=data.get("from"),
                                destination=data.get("to"), quantity=data.get("quantity"),
                                unit=data.get("unit"), user_id=user_id())
-    return lot_now_json(lot, queries.lot_detail(lot.code)), 201
+    return lot_now_json(lot, queries.detail_of(lot)), 201
 
 
 @bp.post("/adjustments")

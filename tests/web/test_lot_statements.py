@@ -1,0 +1,58 @@
+"""Reading or moving a lot through the API reads the lot with its item and supplier in one
+statement, and a transfer's answer reuses the lot it moved: a phone's most frequent calls
+stay a handful of round trips to the database."""
+
+import re
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from krafte_pwa.extensions import db
+from tests.factories import candle_workshop, receive
+
+
+@contextmanager
+def selects():
+    statements = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_lot_read_and_a_transfer_take_few_statements(client, operator):
+    candle_workshop()
+    code = receive("WAX", "100", supplier="Cires du Sud")
+    db.session.remove()
+    with selects() as statements:
+        read = client.get(f"/api/v1/lots/{code}", headers=operator)
+    assert read.status_code == 200 and read.json["item"] == "WAX", read.json
+    # the token and its user, the lot with its item and supplier, balances, status changes
+    assert len(statements) == 4, statements
+    with selects() as statements:
+        moved = client.post("/api/v1/transfers", headers={**operator, "Idempotency-Key": "t1"},
+                            json={"lot": code, "from": "STORE", "to": "SHELF",
+                                  "quantity": "30"})
+    assert moved.status_code == 201, moved.json
+    # the lot read once, its item and supplier with it
+    assert [table for s in statements
+            for table in re.findall(r"\bFROM (lot|item|partner)\b", s)] == ["lot"], statements
+
+
+def test_a_page_view_reads_its_session_and_user_in_one_statement(client, login_as):
+    candle_workshop()
+    code = receive("WAX", "100")
+    db.session.remove()
+    login_as("operator")
+    with selects() as statements:
+        page = client.get(f"/l/{code}")
+    assert page.status_code == 200
+    assert [table for s in statements
+            for table in re.findall(r'\bFROM ("?user"?|user_session)\b', s)] == ["user_session"], \
+        statements
