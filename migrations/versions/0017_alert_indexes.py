@@ -3,7 +3,7 @@ expiry alerts read only the lots they list, whatever the history; receipt lines 
 (whether an item has a purchase price, asked for the lots at a zero cost)
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-02 03:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
