@@ -95,9 +95,9 @@ def flask(env: dict, *args: str) -> None:
 
 
 @contextmanager
-def database(kind: str, tmp: str):
+def database(kind: str, tmp: str, keep: str | None = None):
     if kind == "sqlite":
-        yield "sqlite:///" + str(Path(tmp) / "load.db")
+        yield "sqlite:///" + str(Path(keep).resolve() if keep else Path(tmp) / "load.db")
         return
     from tests.pg_server import PostgresServer, find_bin_dir
 
@@ -486,14 +486,15 @@ def add_history(url: str, lots: int) -> None:
 def run(kind: str, args, verdicts: Verdicts) -> None:
     label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[kind]
     print(f"\n== {label}: {args.phones} phones, {args.stations} stations, {args.seconds} s")
-    with tempfile.TemporaryDirectory() as tmp, database(kind, tmp) as url:
+    keep = args.keep if kind == "sqlite" else None
+    with tempfile.TemporaryDirectory() as tmp, database(kind, tmp, keep) as url:
         port = free_port()
         env = server_env(url, port, tmp)
         built = time.monotonic()
-        flask(env, "db", "upgrade")
-        flask(env, "demo")
-        if args.lots:
-            add_history(url, args.lots)
+        if keep and Path(keep).exists():
+            print(f"  reusing {keep} (history of an earlier run, and that run's writes)")
+        else:
+            build(env, url, args.lots)
         before = counts_now(url)
         print(f"  database ready in {time.monotonic() - built:.0f} s")
         log = Path(tmp) / "gunicorn.log"
@@ -515,6 +516,13 @@ def run(kind: str, args, verdicts: Verdicts) -> None:
                   if "Traceback" in ln or "[ERROR]" in ln]
         if errors:
             print(f"  server log: {len(errors)} error lines, e.g. {errors[:3]}")
+
+
+def build(env: dict, url: str, lots: int) -> None:
+    flask(env, "db", "upgrade")
+    flask(env, "demo")
+    if lots:
+        add_history(url, lots)
 
 
 def drive(port: int, args, server):
@@ -558,6 +566,9 @@ def main() -> None:
                         help="lots of history added first (about 1.96 movements each)")
     parser.add_argument("--think", type=float, default=0.25,
                         help="mean pause between a client's actions, seconds")
+    parser.add_argument("--keep", metavar="FILE", default=None,
+                        help="SQLite: build the database in FILE and keep it; when FILE "
+                             "exists, reuse it as it is (reruns without the build)")
     args = parser.parse_args()
     if args.movements:
         args.lots = args.lots or round(args.movements / MOVEMENTS_PER_LOT)

@@ -50,6 +50,10 @@ write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 READING = "krafte_reading"  # connection info flag: a deferred transaction, no write yet
 WRITER = "krafte_writer"  # connection info flag: holds this process's writer lock
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "SAVEPOINT")
+# Page cache of each SQLite connection, KiB (SQLite's default: 2000). Every thread of a
+# worker holds a pooled connection, each with its own cache, filled by a large history; the
+# operating system caches the file for all of them anyway, so a smaller one costs little.
+SQLITE_CACHE_KIB = 512
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
 
@@ -86,6 +90,7 @@ def configure_engine(engine, busy_timeout: float = 5.0) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         cursor.close()
 
     writers = threading.Lock()  # this process's writers, one at a time (see the docstring)
