@@ -24,7 +24,8 @@ process's mean CPU time per call, which the load of other processes does not inf
 Targets (wall-clock medians), on each database: valuation now under 50 ms median at every
 size, and at the largest size within 1.5× of its median at the smallest (growth of less
 than 1 ms in absolute terms is not judged: a ratio of sub-millisecond figures measures the
-timer, not the history). Exits 1 when one is missed. (Recalls are timed by bench/recall.py alone, over its own genealogy.)
+timer, not the history). Exits 1 when one is missed. (Recalls are timed by bench/recall.py
+alone, over its own genealogy.)
 """
 
 from __future__ import annotations
