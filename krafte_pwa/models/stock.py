@@ -98,6 +98,11 @@ class Balance(db.Model):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
+    # copies of the lot's FEFO sort key (its expiry, then its date), written with the row
+    # and again whenever the lot's change (services/_fefo_keys.py): FEFO reads an item's
+    # first rows in that order from an index
+    lot_expiry: Mapped[date | None] = mapped_column(Date)
+    lot_date: Mapped[date | None] = mapped_column(Date)
 
     lot = relationship("Lot", lazy="joined", innerjoin=True)
     location = relationship("Location", lazy="joined", innerjoin=True)
@@ -113,6 +118,11 @@ class Balance(db.Model):
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
         # availability and FEFO of some items read only their balances with stock
         Index("ix_balance_item_in_stock", "item_id", "lot_id", "location_id", "quantity",
+              sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # FEFO reads an item's rows with stock in the order of their lots' expiry (none
+        # last) and date: a range of this index, stopped after the first rows
+        Index("ix_balance_item_fefo", "item_id", "lot_expiry", "lot_date", "lot_id",
+              "location_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
     )
 

@@ -23,6 +23,7 @@ from ..messages import _, amount
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
 from . import _values as values
+from ._fefo_keys import copies
 from ._tx import upsert
 from .outbox import touch
 
@@ -192,8 +193,8 @@ def _add(table, adds: list[Posting]) -> None:
         set_={"quantity": table.c.quantity + stmt.excluded.quantity},
     )
     db.session.execute(stmt, [{"lot_id": p.lot.id, "location_id": p.location_id,
-                               "item_id": p.lot.item_id, "quantity": p.quantity}
-                              for p in adds])
+                               "item_id": p.lot.item_id, "quantity": p.quantity,
+                               **copies(p.lot)} for p in adds])
     adds.clear()
 
 

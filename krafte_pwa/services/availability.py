@@ -335,23 +335,31 @@ def _fefo_found(wanted: dict[int, Decimal], today: date, limit: int | None):
 def _fefo_stock(*where, need, today, postgresql: bool):
     """(usable storage stock: item, lot, location, on hand, the FEFO key and the need; the
     FEFO order of its rows, that of domain.fefo.fefo_key: expiry, none last; lot date; lot
-    code; location)."""
+    code; location). On PostgreSQL the expiry and date are the copies the balance row keeps
+    of its lot's (services/_fefo_keys.py), in the order of ix_balance_item_fefo (ascending
+    is nulls last there): a branch reads an item's first rows from that index, and their
+    lots only, instead of every lot of the item's stock to sort them."""
     lot, with_lot = _lot_of_balance(postgresql)
+    expiry, lot_date = ((Balance.lot_expiry, Balance.lot_date) if postgresql
+                        else (lot.expiry, lot.lot_date))
     query = (with_lot(select(Balance.item_id, Balance.lot_id, Balance.location_id,
-                             Balance.quantity, lot.expiry, lot.lot_date,
-                             lot.code.label("lot_code"), Location.code.label("location_code"),
+                             Balance.quantity, expiry.label("expiry"),
+                             lot_date.label("lot_date"), lot.code.label("lot_code"),
+                             Location.code.label("location_code"),
                              need.label("need")).select_from(Balance))
              .join(Location, Location.id == Balance.location_id)
              .where(*where, Balance.quantity > 0, Location.kind == "storage",
-                    usable(today, lot)))
-    return query, (lot.expiry.is_(None), lot.expiry, lot.lot_date, lot.code, Location.code)
+                    lot.status == "released", or_(expiry.is_(None), expiry >= today)))
+    first = (expiry.asc().nulls_last(),) if postgresql else (expiry.is_(None), expiry)
+    return query, (*first, lot_date, lot.code, Location.code)
 
 
 @lru_cache(maxsize=2 * FEFO_BRANCHES)
 def _fefo_first(branches: int, postgresql: bool):
     """FEFO over the first FEFO_FIRST rows of so many items: a branch per item reads that
-    item's balances with stock and keeps its first rows (a top-k sort) instead of sorting
-    every item's whole stock. Built once (bind parameters item0 …, need0 …, today)."""
+    item's balances with stock and keeps its first rows (on SQLite a top-k sort, on
+    PostgreSQL the first rows of an index range) instead of sorting every item's whole
+    stock. Built once (bind parameters item0 …, need0 …, today)."""
     today = bindparam("today", type_=Date())
 
     def branch(k: int):
