@@ -78,7 +78,9 @@ class Movement(db.Model):
         CheckConstraint("quantity <> 0", name="nonzero"),
         Index("ix_movement_lot_location", "lot_id", "location_id"),
         Index("ix_movement_item_created", "item_id", "created_at"),
-        Index("ix_movement_created", "created_at"),
+        # the stock journal reads a day of movements from this index alone
+        Index("ix_movement_created", "created_at", "item_id", "kind", "location_id",
+              "quantity", "unit_cost", "document", "id"),
         Index("ix_movement_document", "document"),
         # valuations and the journal sum a span of time from the index alone, item by item
         # (already grouped by item: no sort)

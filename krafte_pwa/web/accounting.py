@@ -29,7 +29,7 @@ def journal():
         with force_locale("fr") if fmt == "fec" else nullcontext():
             book = accounting.journal(args.get("from"), args.get("to"))
             export = accounting.export(book, fmt)
-        return Response(export.content, mimetype=export.mimetype, headers={
+        return Response(export.stream(), mimetype=export.mimetype, headers={
             "Content-Disposition": f'attachment; filename="{export.filename}"'})
     book = accounting.journal(args.get("from"), args.get("to"))
     labels = {number: label for name, number in reversed(accounting.accounts().items())

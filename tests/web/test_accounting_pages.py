@@ -15,6 +15,7 @@ def test_journal_page_and_downloads(client, users, login_as):
     assert "Close the month" not in page and "account_raw_materials" not in page
     fec = client.get(f"/accounting/?{period}&format=fec")
     assert fec.status_code == 200 and fec.data.startswith(b"JournalCode\tJournalLib\t")
+    assert "Content-Length" not in fec.headers  # streamed
     assert client.post("/accounting/close", data={"month": "2020-01"}).status_code == 403
     login_as("admin")
     page = client.get("/accounting/").get_data(as_text=True)

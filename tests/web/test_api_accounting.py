@@ -116,6 +116,7 @@ def test_exports_read_back(client, manager, admin, month):
     assert fec.status_code == 200
     disposition = fec.headers["Content-Disposition"]
     assert f'filename="123456789FEC{month["last"].strftime("%Y%m%d")}.txt"' in disposition
+    assert "Content-Length" not in fec.headers  # streamed, as it is written
     records = read_fec(fec.data, month["first"], month["last"])
     assert len(records) == lines
     assert {r["CompteLib"] for r in records if r["CompteNum"] == "31"} == {

@@ -14,7 +14,7 @@
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from .journal import Journal
@@ -34,11 +34,28 @@ CSV_FIELDS = ("number", "date", "journal", "label", "document", "account", "acco
               "debit", "credit", "currency")
 
 
-@dataclass
 class Export:
-    filename: str
-    mimetype: str
-    content: bytes
+    """A file: its name, its type and its bytes, given at once or made in chunks as they
+    are sent (stream()); `content` is them all."""
+
+    def __init__(self, filename: str, mimetype: str, content: bytes | None = None,
+                 chunks: Callable[[], Iterator[bytes]] | None = None):
+        self.filename = filename
+        self.mimetype = mimetype
+        self._content = content
+        self._chunks = chunks
+
+    def stream(self) -> Iterator[bytes]:
+        if self._content is not None or self._chunks is None:
+            yield self._content or b""
+        else:
+            yield from self._chunks()
+
+    @property
+    def content(self) -> bytes:
+        if self._content is None:
+            self._content = b"".join(self.stream())
+        return self._content
 
 
 def _labels(accounts: dict[str, str]) -> dict[str, str]:
@@ -51,6 +68,9 @@ def _labels(accounts: dict[str, str]) -> dict[str, str]:
 
 def _clean(text) -> str:
     """No field separator or line break inside a field."""
+    if text.__class__ is str and text.isprintable() and "  " not in text \
+            and text.strip(" ") is text:
+        return text  # already clean (all whitespace but the space is non-printable)
     return " ".join(str(text or "").replace("\t", " ").split())
 
 
@@ -59,43 +79,97 @@ def _plain(value: Decimal) -> str:
     return text if len(text) > 3 and text[-3] == "." and "E" not in text else f"{value:.2f}"
 
 
+_CENTS = [f"{n:02d}" for n in range(100)]
+FEC_CHUNK = 2_500  # entries (their lines) encoded and sent at a time
+# the characters ISO 8859-15 writes otherwise than ISO 8859-1 (Latin-1)
+_NOT_LATIN_1 = tuple(bytes([code]) for code in (0xA4, 0xA6, 0xA8, 0xB4, 0xB8, 0xBC, 0xBD, 0xBE))
+
+
 def fec(journal: Journal, accounts: dict[str, str], journal_name: str,
         siren: str | None = None) -> Export:
-    """Plain string operations, each field cleaned and each date formatted once: a month
-    is hundreds of thousands of lines."""
+    """The file is written as it is sent, the lines of FEC_CHUNK entries at a time
+    (plain string operations on pre-formatted fields: a month is hundreds of thousands
+    of lines); what needs the application (translated names) is read here, before."""
     labels = {account: _clean(label) for account, label in _labels(accounts).items()}
     name = _clean(journal_name)
+    filename = f"{siren or '000000000'}FEC{journal.last_day.strftime('%Y%m%d')}.txt"
+    entries = journal.entries
+    return Export(filename, "text/plain; charset=iso-8859-15",
+                  chunks=lambda: map(_iso_8859_15, _fec_text(entries, labels, name)))
+
+
+def _iso_8859_15(text: str) -> bytes:
+    """As text.encode("iso-8859-15", errors="replace"), through Latin-1 (several times
+    faster) when the two agree."""
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return text.encode("iso-8859-15", errors="replace")
+    for code in _NOT_LATIN_1:
+        if code in data:
+            return text.encode("iso-8859-15", errors="replace")
+    return data
+
+
+def _amount(value: int) -> str:
+    """Signed cents (debit > 0, credit < 0: never 0) -> the Debit and Credit fields."""
+    if value > 0:
+        return f"{value // 100},{_CENTS[value % 100]}\t0,00"
+    return f"0,00\t{-value // 100},{_CENTS[-value % 100]}"
+
+
+class _Accounts(dict):
+    """Account number -> its two FEC fields (number and label), each made once."""
+
+    def __init__(self, labels: dict[str, str]):
+        super().__init__()
+        self.labels = labels
+
+    def __missing__(self, number: str) -> str:
+        label = self.labels[number] if number in self.labels else _clean(number)
+        found = self[number] = f"{number}\t{label}"
+        return found
+
+
+def _fec_text(entries, labels: dict[str, str], name: str) -> Iterator[str]:
+    """The file's text in chunks: the header, then one line per entry line (an entry's
+    two lines as one string). Each day (YYYYMMDD and the line's last fields) and each
+    account's fields are made once; a label or a document is cleaned only when it needs
+    it."""
+    accounts = _Accounts(labels)
     days: dict = {}
-    amounts: dict[Decimal, str] = {}
-    accounts_part: dict[str, str] = {}
     rows = ["\t".join(FEC_FIELDS)]
     append = rows.append
-    for entry in journal.entries:
-        day = days.get(entry.date)
-        if day is None:
-            day = days[entry.date] = entry.date.strftime("%Y%m%d")
-        number = str(entry.number)
+    for entry in entries:
+        day_end = days.get(entry.date)
+        if day_end is None:
+            day = entry.date.strftime("%Y%m%d")
+            day_end = days[entry.date] = (day, f"\t\t\t{day}\t\t")
+        day, end = day_end
+        number = entry.number
+        document, label = entry.document or f"ST{number}", entry.label
+        if not (document.isprintable() and label.isprintable()) or "  " in document \
+                or "  " in label or document.strip(" ") is not document \
+                or label.strip(" ") is not label:
+            document, label = _clean(document), _clean(label)
         head = f"{entry.journal}\t{name}\t{number}\t{day}\t"
-        tail = (f"\t\t\t{_clean(entry.document or f'ST{number}')}\t{day}\t"
-                f"{_clean(entry.label)}\t")
-        end = f"\t\t\t{day}\t\t"
-        for line in entry.lines:
-            account = line.account
-            part = accounts_part.get(account)
-            if part is None:
-                part = accounts_part[account] = \
-                    f"{account}\t{labels[account] if account in labels else _clean(account)}"
-            debit = amounts.get(line.debit)
-            if debit is None:
-                debit = amounts[line.debit] = _plain(line.debit).replace(".", ",")
-            credit = amounts.get(line.credit)
-            if credit is None:
-                credit = amounts[line.credit] = _plain(line.credit).replace(".", ",")
-            append(f"{head}{part}{tail}{debit}\t{credit}{end}")
-    filename = f"{siren or '000000000'}FEC{journal.last_day.strftime('%Y%m%d')}.txt"
-    text = "\r\n".join(rows) + "\r\n"
-    return Export(filename, "text/plain; charset=iso-8859-15",
-                  text.encode("iso-8859-15", errors="replace"))
+        tail = f"\t\t\t{document}\t{day}\t{label}\t"
+        flat = entry.flat
+        if len(flat) == 4:  # most entries: two lines, written as one string
+            first, a, second, b = flat
+            append(f"{head}{accounts[first]}{tail}{_amount(a)}{end}\r\n"
+                   f"{head}{accounts[second]}{tail}{_amount(b)}{end}")
+        else:
+            parts = iter(flat)
+            for account, value in zip(parts, parts, strict=True):
+                append(f"{head}{accounts[account]}{tail}{_amount(value)}{end}")
+        if len(rows) >= FEC_CHUNK:
+            rows.append("")
+            yield "\r\n".join(rows)
+            rows.clear()
+    if rows:
+        rows.append("")
+        yield "\r\n".join(rows)
 
 
 def _csv(header, rows) -> bytes:

@@ -63,5 +63,5 @@ def accounting_export():
         journal = accounting.journal(args.get("from"), args.get("to"))
         export = accounting.export(journal, fmt,
                                    currency=current_app.config.get("CURRENCY", "EUR"))
-    return Response(export.content, mimetype=export.mimetype, headers={
+    return Response(export.stream(), mimetype=export.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{export.filename}"'})
