@@ -25,7 +25,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import (
+    ARRAY,
+    BigInteger,
     Date,
+    Integer,
     and_,
     bindparam,
     case,
@@ -220,29 +223,50 @@ def _usable_first_rows(ids: list[int], today: date) -> dict[int, tuple[int, Deci
     usable stock in storage per item: a branch per item, stopped by its LIMIT."""
     if len(ids) > FEFO_BRANCHES:
         return {i: (0, use) for i, use in usable_on_hand(ids, today).items()}
-    params = {f"item{k}": i for k, i in enumerate(ids)} | {"today": today}
-    query = _first_rows_sums(len(ids), dialect_name() == "postgresql")
+    if dialect_name() == "postgresql":
+        query, params = _first_rows_sums_each(), {"items": ids, "today": today}
+    else:
+        params = {f"item{k}": i for k, i in enumerate(ids)} | {"today": today}
+        query = _first_rows_sums(len(ids))
     return {i: (n, _dec(total)) for i, n, total in db.session.execute(query, params).all()}
 
 
-@lru_cache(maxsize=2 * FEFO_BRANCHES)
-def _first_rows_sums(branches: int, postgresql: bool):
-    """The statement of _usable_first_rows for so many items, built once (bind parameters
-    item0 … and today): building it costs more than running it."""
-    today = bindparam("today", type_=Date())
+def _usable_first(item_id, today, postgresql: bool):
+    """(item, quantity) of at most AVAILABLE_FIRST balances of an item with usable stock
+    in storage, in no particular order."""
+    lot, with_lot = _lot_of_balance(postgresql)
+    return (with_lot(select(Balance.item_id, Balance.quantity).select_from(Balance))
+            .join(Location, Location.id == Balance.location_id)
+            .where(Balance.item_id == item_id, Balance.quantity > 0,
+                   Location.kind == "storage", usable(today, lot))
+            .limit(AVAILABLE_FIRST))
 
-    def branch(k: int):
-        lot, with_lot = _lot_of_balance(postgresql)
-        return select(with_lot(select(Balance.item_id, Balance.quantity).select_from(Balance))
-                      .join(Location, Location.id == Balance.location_id)
-                      .where(Balance.item_id == bindparam(f"item{k}"), Balance.quantity > 0,
-                             Location.kind == "storage", usable(today, lot))
-                      .limit(AVAILABLE_FIRST).subquery())
 
-    rows = _per_item(branch(k) for k in range(branches))
+def _rows_and_sums(rows):
     return (select(rows.c.item_id, func.count(), type_coerce(func.sum(rows.c.quantity),
                                                              Quantity()))
             .group_by(rows.c.item_id))
+
+
+@lru_cache(maxsize=FEFO_BRANCHES)
+def _first_rows_sums(branches: int):
+    """SQLite: the statement of _usable_first_rows for so many items, built once (bind
+    parameters item0 … and today): building it costs more than running it."""
+    today = bindparam("today", type_=Date())
+    return _rows_and_sums(_per_item(
+        select(_usable_first(bindparam(f"item{k}"), today, False).subquery())
+        for k in range(branches)))
+
+
+@lru_cache(maxsize=1)
+def _first_rows_sums_each():
+    """PostgreSQL: the same as one LATERAL subquery run for each item of the array `items`:
+    one text for any number of items, planned as one subquery, not a branch per item."""
+    wanted = (func.unnest(bindparam("items", type_=ARRAY(Integer)))
+              .table_valued("item_id").render_derived(name="wanted"))
+    first = _usable_first(wanted.c.item_id, bindparam("today", type_=Date()),
+                          True).lateral("first_rows")
+    return _rows_and_sums(select(first).select_from(wanted).join(first, true()).subquery())
 
 
 def _lot_of_balance(postgresql: bool):
@@ -330,9 +354,13 @@ def _fefo_found(wanted: dict[int, Decimal], today: date, limit: int | None):
         stock, _key = _fefo_stock(Balance.item_id.in_(ids), need=need, today=today,
                                   postgresql=postgresql)
         return db.session.execute(_fefo_needed(stock.subquery())).all()
+    if postgresql:
+        scale = Quantity().process_bind_param
+        return db.session.execute(_fefo_first_each(), {
+            "items": ids, "needs": [scale(wanted[i], None) for i in ids], "today": today}).all()
     params = ({f"item{k}": i for k, i in enumerate(ids)}
               | {f"need{k}": wanted[i] for k, i in enumerate(ids)} | {"today": today})
-    return db.session.execute(_fefo_first(len(ids), postgresql), params).all()
+    return db.session.execute(_fefo_first(len(ids)), params).all()
 
 
 def _fefo_stock(*where, need, today, postgresql: bool):
@@ -357,21 +385,37 @@ def _fefo_stock(*where, need, today, postgresql: bool):
     return query, (*first, lot_date, lot.code, Location.code)
 
 
-@lru_cache(maxsize=2 * FEFO_BRANCHES)
-def _fefo_first(branches: int, postgresql: bool):
-    """FEFO over the first FEFO_FIRST rows of so many items: a branch per item reads that
-    item's balances with stock and keeps its first rows (on SQLite a top-k sort, on
-    PostgreSQL the first rows of an index range) instead of sorting every item's whole
-    stock. Built once (bind parameters item0 …, need0 …, today)."""
+@lru_cache(maxsize=FEFO_BRANCHES)
+def _fefo_first(branches: int):
+    """SQLite: FEFO over the first FEFO_FIRST rows of so many items: a branch per item
+    reads that item's balances with stock and keeps its first rows (a top-k sort) instead
+    of sorting every item's whole stock. Built once (bind parameters item0 …, need0 …,
+    today)."""
     today = bindparam("today", type_=Date())
 
     def branch(k: int):
         stock, key = _fefo_stock(Balance.item_id == bindparam(f"item{k}"),
                                  need=bindparam(f"need{k}", type_=Quantity()), today=today,
-                                 postgresql=postgresql)
+                                 postgresql=False)
         return select(stock.order_by(*key).limit(FEFO_FIRST).subquery())
 
     return _fefo_needed(_per_item(branch(k) for k in range(branches)))
+
+
+@lru_cache(maxsize=1)
+def _fefo_first_each():
+    """PostgreSQL: what _fefo_first answers, as one LATERAL subquery run for each item of
+    the arrays `items` and `needs` (scaled): each item's first rows in FEFO order from
+    ix_balance_item_fefo, stopped by the LIMIT; one text for any number of items, planned
+    as one subquery instead of a branch per item (planning the branches cost more than
+    running them)."""
+    wanted = (func.unnest(bindparam("items", type_=ARRAY(Integer)),
+                          bindparam("needs", type_=ARRAY(BigInteger)))
+              .table_valued("item_id", "need").render_derived(name="wanted"))
+    stock, key = _fefo_stock(Balance.item_id == wanted.c.item_id, need=wanted.c.need,
+                             today=bindparam("today", type_=Date()), postgresql=True)
+    first = stock.order_by(*key).limit(FEFO_FIRST).lateral("first_rows")
+    return _fefo_needed(select(first).select_from(wanted).join(first, true()).subquery())
 
 
 def _fefo_needed(stock):
