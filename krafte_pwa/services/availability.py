@@ -13,10 +13,11 @@ ix_balance_item_in_stock), never the zero balances used-up lots leave behind, an
 lot of each such balance by its key. FEFO, and the checks that only ask whether enough is
 available, read the first rows of each item (one UNION ALL branch per item, stopped by a
 LIMIT) and the rest of an item only when those fall short: their work follows the stock
-in hand, never the length of the history. On PostgreSQL FEFO's first rows come in FEFO
-order from ix_balance_item_fefo, over the copies of the lot's expiry and date that each
-balance row keeps (services/_fefo_keys.py): a branch reads those rows and their lots, not
-every lot the item has in stock.
+in hand, never the length of the history. On PostgreSQL the items come as an array and
+one LATERAL subquery runs for each (planned once, whatever the number of items), and
+FEFO's first rows come in FEFO order from ix_balance_item_fefo, over the copies of the
+lot's expiry and date that each balance row keeps (services/_fefo_keys.py): it reads those
+rows and their lots, not every lot the item has in stock.
 """
 
 from dataclasses import dataclass
