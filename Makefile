@@ -89,8 +89,9 @@ test-fast: install
 lint: venv
 	$(BIN)/ruff check .
 
-# Every bench runs; each exits non-zero when a target it prints is missed, and the misses
-# are listed at the end (bench/load.py is `make load`; timing.py is their shared module).
+# Every bench runs once; each times its own subject (recall: bench/recall.py only), exits
+# non-zero when a target it prints is missed, and the misses are listed at the end
+# (bench/load.py is `make load`; timing.py is their shared module).
 bench: install
 	@missed=""; for f in bench/*.py; do \
 	  case "$$f" in bench/load.py|bench/timing.py) continue;; esac; \

@@ -113,7 +113,7 @@ def _stock(rng, groups) -> None:
     amounts = {item_id: D(rng.randint(2, 400) * 100) for item_id in stocked}
     db.session.execute(insert(Balance), [
         {"lot_id": lot_ids[i], "location_id": store.id, "item_id": i, "quantity": q,
-         "lot_expiry": None, "lot_date": TODAY} for i, q in amounts.items()])
+         "expiry": None, "lot_date": TODAY} for i, q in amounts.items()])
     db.session.execute(insert(Movement), [
         {"lot_id": lot_ids[i], "location_id": store.id, "item_id": i, "quantity": q,
          "unit_cost": D("0.01"), "kind": MovementKind.RECEIPT, "document": "BENCH"}

@@ -106,7 +106,7 @@ def _bulk_stock(lots_per_component: int, movements: int) -> None:
                       "BENCH", now) for _ in range(9))
     bulk_insert("lot", ["id", "code", "item_id", "origin", "lot_date", "expiry", "status",
                         "unit_cost", "created_at"], lots)
-    bulk_insert("balance", ["lot_id", "location_id", "item_id", "quantity", "lot_expiry",
+    bulk_insert("balance", ["lot_id", "location_id", "item_id", "quantity", "expiry",
                             "lot_date"], balances)
     bulk_insert("movement", ["lot_id", "location_id", "item_id", "quantity", "unit_cost",
                              "kind", "document", "created_at"], moves)

@@ -100,10 +100,10 @@ class Balance(db.Model):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
-    # copies of the lot's FEFO sort key (its expiry, then its date), written with the row
-    # and again whenever the lot's change (services/_fefo_keys.py): FEFO reads an item's
-    # first rows in that order from an index
-    lot_expiry: Mapped[date | None] = mapped_column(Date)
+    # copies of the lot's expiry and date, written with the row and again whenever the
+    # lot's change (services/_fefo_keys.py): the expiry alerts read the few balances with
+    # stock in a span of dates from one index, FEFO an item's first rows in FEFO order
+    expiry: Mapped[date | None] = mapped_column(Date)
     lot_date: Mapped[date | None] = mapped_column(Date)
 
     lot = relationship("Lot", lazy="joined", innerjoin=True)
@@ -123,9 +123,14 @@ class Balance(db.Model):
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
         # FEFO reads an item's rows with stock in the order of their lots' expiry (none
         # last) and date: a range of this index, stopped after the first rows
-        Index("ix_balance_item_fefo", "item_id", "lot_expiry", "lot_date", "lot_id",
+        Index("ix_balance_item_fefo", "item_id", "expiry", "lot_date", "lot_id",
               "location_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # lots expired or expiring with stock, in expiry order, whatever the history
+        Index("ix_balance_expiry_in_stock", "expiry", "lot_id", "location_id", "item_id",
+              "quantity",
+              sqlite_where=text("quantity > 0 AND expiry IS NOT NULL"),
+              postgresql_where=text("quantity > 0 AND expiry IS NOT NULL")),
     )
 
 

@@ -30,7 +30,8 @@ class ReceiptLine(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"))
     position: Mapped[int] = mapped_column(Integer)
-    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"))
+    # indexed: whether an item has a purchase price is asked lot by lot (cost alerts)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lot.id"), index=True)
     quantity: Mapped[Decimal] = mapped_column(Quantity())  # in the item's base unit
     entered_quantity: Mapped[Decimal] = mapped_column(Quantity())
     entered_unit: Mapped[str] = mapped_column(String(20))

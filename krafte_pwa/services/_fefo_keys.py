@@ -16,7 +16,7 @@ KEY = ("expiry", "lot_date")
 
 def copies(lot: Lot) -> dict:
     """The columns of a balance row that copy its lot's FEFO key."""
-    return {"lot_expiry": lot.expiry, "lot_date": lot.lot_date}
+    return {"expiry": lot.expiry, "lot_date": lot.lot_date}
 
 
 def _rekeyed(session: Session) -> list[Lot]:
@@ -31,7 +31,7 @@ def _after_flush(session: Session, _context) -> None:
     table = Balance.__table__
     session.connection().execute(
         update(table).where(table.c.lot_id == bindparam("k_lot"))
-        .values(lot_expiry=bindparam("k_expiry"), lot_date=bindparam("k_date")),
+        .values(expiry=bindparam("k_expiry"), lot_date=bindparam("k_date")),
         [{"k_lot": lot.id, "k_expiry": lot.expiry, "k_date": lot.lot_date}
          for lot in sorted(lots, key=lambda lot: lot.id)])
 

@@ -69,7 +69,9 @@ def base_quantity(item: Item, value, unit: str | None, field: str = "quantity", 
     """Entered quantity in any unit the item knows -> its base unit, at the stored scale."""
     entered = number(value, field, **kw)
     try:
-        converted = item.units.to_base(entered, unit)
+        # no unit: nothing to convert, and the item's pack units need not be read
+        converted = (entered if unit is None or str(unit).strip() == ""
+                     else item.units.to_base(entered, unit))
     except UnitError as exc:
         raise UnitMismatch(_("%(field)s: %(problem)s", field=field_name(field), problem=known(exc)),
                            details={"field": field}) from None

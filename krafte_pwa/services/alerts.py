@@ -1,16 +1,24 @@
 """Alerts: low stock, lots expiring soon, expired lots still in stock, lots in
 quarantine; for managers, lots in stock at a zero cost whose item has no cost source.
-Materials first: knowing a key ingredient runs out before it does."""
+Materials first: knowing a key ingredient runs out before it does.
+
+Bounded whatever the history and the stock: each lot list is one statement that reads
+the lots it lists through an index (the balances with stock by expiry, the lots not
+released, the lots at a zero cost), at most `limit` of them, with their total counted up
+to CAP + 1 (shown as "1,000+"). Low stock sums the stock of the items with a reorder point
+from the index of balances with stock alone, less the few balances that are not usable.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce, union
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Balance, Item, Location, Lot
+from ..models.types import Quantity
 from . import availability as avail
 from .lot_costs import has_cost_source
 from .queries import on_order_by_item
@@ -18,6 +26,7 @@ from .settings import get_setting
 
 ZERO = Decimal(0)
 KIND_ORDER = {"material": 0, "intermediate": 1, "product": 2}
+CAP = 1000  # lots counted per list at most: more shows as "1,000+"
 
 
 @dataclass
@@ -44,7 +53,8 @@ class Alerts:
     quarantine: list[LotAlert] = field(default_factory=list)
     cost_missing: list[LotAlert] = field(default_factory=list)  # managers only
     days: int = 30
-    totals: dict[str, int] = field(default_factory=dict)  # how many of each, shown or not
+    # how many of each, shown or not, counted up to CAP + 1 for the lot lists
+    totals: dict[str, int] = field(default_factory=dict)
 
 
 def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
@@ -53,15 +63,40 @@ def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
     return max(quantity, point - available - on_order)
 
 
+def _summed(query) -> dict[int, Decimal]:
+    rows = query.subquery()
+    return {item_id: Decimal(total) for item_id, total in db.session.execute(
+        select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
+        .group_by(rows.c.item_id)).all()}
+
+
+def usable_by_item(item_ids: list[int], today: date) -> dict[int, Decimal]:
+    """Usable stock per item, as availability defines it (in storage, released, not
+    expired), computed so that it does not read a lot per balance: the stock in storage
+    from the index of balances with stock alone, less the few balances that are not
+    usable, found from their own indexes (lots not released, balances past expiry)."""
+    storage = select(Location.id).where(Location.kind == "storage")
+    rows = (Balance.lot_id, Balance.location_id, Balance.item_id, Balance.quantity)
+    mine = (Balance.quantity > 0, Balance.location_id.in_(storage),
+            Balance.item_id.in_(item_ids))
+    stock = _summed(select(Balance.item_id, Balance.quantity).where(*mine))
+    held = select(*rows).join(Lot, Lot.id == Balance.lot_id).where(
+        Lot.status != "released", *mine)
+    expired = select(*rows).where(Balance.expiry < today, *mine)
+    unusable = _summed(union(held, expired))
+    return {i: stock.get(i, ZERO) - unusable.get(i, ZERO) for i in item_ids}
+
+
 def low_stock(today: date) -> list[LowStock]:
     items = db.session.execute(
         select(Item).where(Item.archived.is_(False), Item.reorder_point > 0)
     ).scalars().all()
-    free = avail.available([item.id for item in items], today)
+    ids = [item.id for item in items]
+    have, held = usable_by_item(ids, today), avail.reserved(ids)
     on_order = on_order_by_item()
     found = []
     for item in items:
-        available = free[item.id]
+        available = have[item.id] - held.get(item.id, ZERO)
         ordered = on_order.get(item.id, ZERO)
         if available + ordered < item.reorder_point:
             found.append(LowStock(item, available, ordered, item.reorder_point,
@@ -72,45 +107,87 @@ def low_stock(today: date) -> list[LowStock]:
     return found
 
 
-def _in_stock(query, conditions):
-    return (query.join(Balance, Balance.lot_id == Lot.id)
-            .join(Location, Location.id == Balance.location_id)
-            .where(Location.kind == "storage", Balance.quantity > 0, *conditions))
+def _in_storage(query):
+    return (query.join(Location, Location.id == Balance.location_id)
+            .where(Location.kind == "storage", Balance.quantity > 0))
 
 
-def _lots_in_stock(conditions, limit: int | None) -> tuple[list, int]:
-    """(lot, quantity) rows in expiry order, at most `limit`, and how many there are in all
-    (a window count over the groups: one query for both)."""
-    query = (_in_stock(select(Lot, func.sum(Balance.quantity), func.count().over()),
-                       conditions)
-             .group_by(Lot.id)
+def _lots_in_stock(where, limit: int | None) -> tuple[list, int]:
+    """(lot, quantity in storage) in expiry order (none last), at most `limit`, and how many
+    lots there are counted up to CAP + 1 (a scalar subquery of the same statement). For
+    the lists that start from the few lots concerned (conditions on the lot)."""
+    query = (_in_storage(select(Lot, func.sum(Balance.quantity), _capped_count(where, True))
+                         .select_from(Balance).join(Lot, Lot.id == Balance.lot_id))
+             .where(*where).group_by(Lot.id)
              .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
              .options(selectinload(Lot.item)))
     rows = db.session.execute(query.limit(limit) if limit is not None else query).all()
-    return [(lot, quantity) for lot, quantity, _ in rows], (rows[0][2] if rows else 0)
+    return [(lot, quantity) for lot, quantity, _total in rows], (rows[0][2] if rows else 0)
+
+
+def _by_expiry(where, limit: int | None) -> tuple[list, int]:
+    """The same for the expiry lists (conditions on the balances alone): the balances with
+    stock in the span of dates are read from their index in expiry order and limited before
+    a lot is read. PostgreSQL's statistics cannot tell how few balances with stock lie in a
+    span of dates (most past expiry dates belong to used-up lots): joined first, it would
+    read every lot."""
+    found = (_in_storage(select(Balance.lot_id, Balance.expiry,
+                                func.sum(Balance.quantity).label("quantity")))
+             .where(*where).group_by(Balance.expiry, Balance.lot_id)
+             .order_by(Balance.expiry, Balance.lot_id))
+    found = (found.limit(limit) if limit is not None else found).subquery()
+    query = (select(Lot, found.c.quantity, _capped_count(where, False))
+             .join(found, found.c.lot_id == Lot.id)
+             .order_by(Lot.expiry, Lot.code).options(selectinload(Lot.item)))
+    rows = db.session.execute(query).all()
+    return [(lot, quantity) for lot, quantity, _total in rows], (rows[0][2] if rows else 0)
+
+
+def _capped_count(where, lots: bool):
+    """How many lots, counted up to CAP + 1 (more than CAP shows as "CAP+")."""
+    # (expiry, lot): the order of the expiry index, so SQLite reads the lots distinct from it
+    query = _in_storage(select(Balance.expiry, Balance.lot_id))
+    if lots:
+        query = query.join(Lot, Lot.id == Balance.lot_id)
+    counted = query.where(*where).distinct().limit(CAP + 1).subquery()
+    return select(func.count()).select_from(counted).scalar_subquery()
+
+
+def _conditions(today: date, horizon: date, costs: bool) -> dict:
+    """Per list, how it is read and its conditions on the balances with stock in storage
+    (and their lots): the expiry lists read the balances by expiry (their index holds only
+    those with stock), the others start from the few lots concerned (partial indexes on
+    lot)."""
+    # the second condition lets SQLite read the partial index of lots not released
+    blocked = select(Lot.id).where(Lot.status == "blocked", Lot.status != "released")
+    found = {
+        "expiring": (_by_expiry, (Balance.expiry >= today, Balance.expiry <= horizon,
+                                  Balance.lot_id.not_in(blocked))),
+        "expired": (_by_expiry, (Balance.expiry < today,)),
+        "quarantine": (_lots_in_stock, (Lot.status == "quarantine",
+                                        Lot.status != "released")),
+    }
+    if costs:
+        # the cost source is asked of the few lots at a zero cost with stock, not of every
+        # item; the item list (every item) lets SQLite read the partial index of those lots
+        found["cost_missing"] = (_lots_in_stock, (
+            Lot.unit_cost == 0, Lot.item_id.in_(select(Item.id)),
+            ~select(Item.id).where(Item.id == Lot.item_id, has_cost_source()).exists()))
+    return found
 
 
 def alerts(today: date | None = None, days: int | None = None,
            limit: int | None = None, costs: bool = False) -> Alerts:
     """Every alert; with `limit`, at most that many lots per list (the home page shows the
-    first few) while `totals` still counts them all. `costs`: also the lots whose cost is
-    missing (for who may see costs)."""
+    first few, the alerts page the first hundred) while `totals` counts them up to CAP + 1.
+    `costs`: also the lots whose cost is missing (for who may see costs)."""
     today = today or date.today()
     days = days or int(get_setting("expiry_warning_days"))
-    horizon = today + timedelta(days=days)
-    conditions = {
-        "expiring": (Lot.expiry >= today, Lot.expiry <= horizon, Lot.status != "blocked"),
-        "expired": (Lot.expiry < today,),
-        # the second condition lets SQLite read the partial index of lots not released
-        "quarantine": (Lot.status == "quarantine", Lot.status != "released"),
-    }
-    if costs:
-        conditions["cost_missing"] = (Lot.unit_cost == 0, Lot.item_id.in_(
-            select(Item.id).where(~has_cost_source())))
     found = Alerts(low_stock=low_stock(today), days=days)
     found.totals["low_stock"] = len(found.low_stock)
-    for key, where in conditions.items():
-        rows, found.totals[key] = _lots_in_stock(where, limit)
+    for key, (read, where) in _conditions(today, today + timedelta(days=days),
+                                          costs).items():
+        rows, found.totals[key] = read(where, limit)
         setattr(found, key, [LotAlert(lot, Decimal(q),
                                       (lot.expiry - today).days if lot.expiry else None)
                              for lot, q in rows])

@@ -372,7 +372,7 @@ def _fefo_stock(*where, need, today, postgresql: bool):
     is nulls last there): a branch reads an item's first rows from that index, and their
     lots only, instead of every lot of the item's stock to sort them."""
     lot, with_lot = _lot_of_balance(postgresql)
-    expiry, lot_date = ((Balance.lot_expiry, Balance.lot_date) if postgresql
+    expiry, lot_date = ((Balance.expiry, Balance.lot_date) if postgresql
                         else (lot.expiry, lot.lot_date))
     query = (with_lot(select(Balance.item_id, Balance.lot_id, Balance.location_id,
                              Balance.quantity, expiry.label("expiry"),

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
 from ..domain.recipes import (
@@ -232,8 +233,14 @@ def _pick(order, chosen, wip, reason, user_id) -> bool:
                      "quantity": qty, "consumed": ZERO, "returned": ZERO, "wasted": ZERO,
                      "overridden": overridden, "created_at": utcnow()})
     post(postings, user_id)
-    db.session.execute(insert(Pick), rows)  # one executemany, no RETURNING
-    db.session.expire(order, ["picks"])
+    # one INSERT of every row, RETURNING them: the answer lists the picks without reading
+    # them again (their lots and places are in the session already)
+    picks = db.session.scalars(insert(Pick).returning(Pick), rows).all()
+    for pick in picks:
+        lot, location = merged[(pick.lot_id, pick.location_id)][:2]
+        set_committed_value(pick, "lot", lot)
+        set_committed_value(pick, "location", location)
+    set_committed_value(order, "picks", sorted(picks, key=lambda pick: pick.id))
     return any(m[3] for m in merged.values())
 
 

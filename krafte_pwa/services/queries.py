@@ -96,13 +96,13 @@ def on_order_by_item() -> dict[int, Decimal]:
     receiving more than ordered does not cancel another line's order)."""
     from ..models import PurchaseOrder, PurchaseOrderLine, ReceiptLine
 
-    received = (select(ReceiptLine.po_line_id, func.sum(ReceiptLine.quantity).label("q"))
-                .where(ReceiptLine.po_line_id.is_not(None))
-                .group_by(ReceiptLine.po_line_id).subquery())
+    # received per open line, through the index of receipt lines by order line: the open
+    # orders' lines only, not every receipt ever made against an order
+    received = (select(func.sum(ReceiptLine.quantity))
+                .where(ReceiptLine.po_line_id == PurchaseOrderLine.id).scalar_subquery())
     rows = db.session.execute(
-        select(PurchaseOrderLine.item_id, PurchaseOrderLine.quantity, received.c.q)
+        select(PurchaseOrderLine.item_id, PurchaseOrderLine.quantity, received)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
-        .outerjoin(received, received.c.po_line_id == PurchaseOrderLine.id)
         .where(PurchaseOrder.status.in_(("ordered", "partial")))
     ).all()
     totals: dict[int, Decimal] = {}

@@ -2,13 +2,24 @@
 alerts), open production orders — and the shop-floor tasks one tap away."""
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..services import alerts as alert_service
 from ..services import open_orders, sales_queries
+from .i18n import fmt_quantity
 
 bp = Blueprint("pages", __name__)
 SHOWN = 5
+LISTED = 30  # lots per list on the alerts page
+
+
+@bp.app_template_global()
+def alert_count(total: int) -> str:
+    """A list's total as counted: past the cap, "1,000+"."""
+    if total > alert_service.CAP:
+        return _("%(num)s+", num=fmt_quantity(alert_service.CAP))
+    return fmt_quantity(total)
 
 
 @bp.get("/")
@@ -26,8 +37,8 @@ def home():
 @bp.get("/alerts")
 @login_required
 def alerts():
-    return render_template("pages/alerts.html",
-                           alerts=alert_service.alerts(costs=current_user.sees_costs))
+    found = alert_service.alerts(limit=LISTED, costs=current_user.sees_costs)
+    return render_template("pages/alerts.html", alerts=found, listed=LISTED)
 
 
 @bp.get("/menu")

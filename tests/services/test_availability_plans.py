@@ -28,7 +28,7 @@ def history_of_used_up_lots(sku: str) -> None:
         "DATE '2025-01-01', 'released', 0, now() FROM generate_series(:first, :last) g"),
         params)
     db.session.execute(text(
-        "INSERT INTO balance (lot_id, location_id, item_id, quantity, lot_expiry, lot_date) "
+        "INSERT INTO balance (lot_id, location_id, item_id, quantity, expiry, lot_date) "
         "SELECT g, :store, :item, 0, DATE '2025-01-01', DATE '2024-01-01' "
         "FROM generate_series(:first, :last) g"), params)
     db.session.commit()

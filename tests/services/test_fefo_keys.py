@@ -22,7 +22,7 @@ TODAY = date.today()
 
 def copies_that_differ() -> list:
     """Balance rows whose copies are not their lot's expiry and date (none expected)."""
-    rows = db.session.execute(select(Lot.code, Lot.expiry, Lot.lot_date, Balance.lot_expiry,
+    rows = db.session.execute(select(Lot.code, Lot.expiry, Lot.lot_date, Balance.expiry,
                                      Balance.lot_date).join(Balance, Balance.lot_id == Lot.id))
     return [row for row in rows if (row[1], row[2]) != (row[3], row[4])]
 
@@ -89,7 +89,7 @@ def stock_of_a_thousand_lots_among_five_thousand(sku: str, first: int) -> None:
         "CASE WHEN g % 7 = 0 THEN NULL ELSE CURRENT_DATE + (g % 900) END, 'released', 0, "
         "now() FROM generate_series(:first, :last) g"), params)
     db.session.execute(text(
-        "INSERT INTO balance (lot_id, location_id, item_id, quantity, lot_expiry, lot_date) "
+        "INSERT INTO balance (lot_id, location_id, item_id, quantity, expiry, lot_date) "
         "SELECT lot.id, :store, :item, CASE WHEN lot.id % 5 = 0 THEN 1000000 ELSE 0 END, "
         "lot.expiry, lot.lot_date FROM lot WHERE lot.id BETWEEN :first AND :last"), params)
 

@@ -1,6 +1,7 @@
-"""Plan, start and complete through the API each issue a bounded number of SQL statements,
-whatever the number of components, lots and used-up balances (both databases): the answer
-reuses what the action computed instead of running the FEFO suggestions again."""
+"""Plan, start and complete through the API each issue at most 20 SQL statements in all,
+whatever the number of components, lots and used-up balances (both databases): bearer
+auth, reads, writes, the value balances and the outbox counted. The answer reuses what the
+action computed instead of running the FEFO suggestions again or reading the picks back."""
 
 from contextlib import contextmanager
 
@@ -15,10 +16,10 @@ from tests.factories import in_days
 COMPONENTS = [f"C{i:02d}" for i in range(10)]
 MAX_STATEMENTS = 20
 # the value balances, kept in the same transaction as the movements, are one upsert at
-# commit whatever the action posted: counted apart from the action's own statements
+# commit whatever the action posted
 VALUE_BALANCES = "INSERT INTO value_balance"
 # the stock levels owed to the sales channels: the outbox's one INSERT … SELECT at commit
-# (no row when no channel offers the items), counted apart as well
+# (no row when no channel offers the items)
 OUTBOX = "INSERT INTO outbox_message"
 
 
@@ -61,6 +62,13 @@ def counted():
         event.remove(db.engine, "before_cursor_execute", count)
 
 
+def budget() -> int:
+    """20, plus SQLite's BEGIN: the app sends it through SQLAlchemy (db_session, to choose
+    a deferred or immediate transaction), where PostgreSQL's driver sends its BEGIN itself,
+    unseen by the count."""
+    return MAX_STATEMENTS + (db.engine.dialect.name == "sqlite")
+
+
 def test_plan_start_complete_issue_a_bounded_number_of_statements(client, manager):
     ten_component_workshop()
     db.session.remove()
@@ -76,6 +84,10 @@ def test_plan_start_complete_issue_a_bounded_number_of_statements(client, manage
         started = client.post(f"/api/v1/production-orders/{number}/start", headers=manager, json={})
     assert started.status_code == 200, started.json
     assert len(started.json["picks"]) == 20
+    # the picks the answer lists (from the INSERT's RETURNING) are the ones stored
+    db.session.remove()
+    stored = client.get(f"/api/v1/production-orders/{number}", headers=manager).json["picks"]
+    assert started.json["picks"] == stored
     db.session.remove()
     with counted() as complete:
         done = client.post(f"/api/v1/production-orders/{number}/complete", headers=manager,
@@ -89,5 +101,6 @@ def test_plan_start_complete_issue_a_bounded_number_of_statements(client, manage
     outbox = {name: sum(" ".join(st.split()).startswith(OUTBOX) for st in sts)
               for name, sts in actions.items()}
     assert max(outbox.values()) <= 1
-    counts = {name: len(sts) - values[name] - outbox[name] for name, sts in actions.items()}
-    assert max(counts.values()) <= MAX_STATEMENTS, (counts, plan, start, complete)
+    # everything each request sent counts: bearer auth, reads, writes, value balances, outbox
+    counts = {name: len(sts) for name, sts in actions.items()}
+    assert max(counts.values()) <= budget(), (counts, plan, start, complete)
