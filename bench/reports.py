@@ -22,8 +22,9 @@ Prints the median and 95th percentile, in process, of services.reports.valuation
 Reads run as a GET request would (plain BEGIN, rolled back); the CPU column is this
 process's mean CPU time per call, which the load of other processes does not inflate.
 Targets (wall-clock medians), on each database: valuation now under 50 ms median at every
-size, and at the largest size within 1.5× of its median at the smallest. Exits 1 when one
-is missed. (Recalls are timed by bench/recall.py alone, over its own genealogy.)
+size, and at the largest size within 1.5× of its median at the smallest (growth of less
+than 1 ms in absolute terms is not judged: a ratio of sub-millisecond figures measures the
+timer, not the history). Exits 1 when one is missed. (Recalls are timed by bench/recall.py alone, over its own genealogy.)
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
-from timing import figures, measure  # noqa: E402  (bench/ is on sys.path)
+from timing import NOISE_FLOOR_MS, figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
@@ -313,11 +314,12 @@ def run_database(kind: str, sizes: list[int], runs: int, keep: str | None) -> bo
             server.stop()
     small, large = medians[min(sizes)], medians[max(sizes)]
     under = all(m < TARGET_MS for m in medians.values())
-    flat = large <= GROWTH * small
+    flat = large <= GROWTH * small or large - small < NOISE_FLOOR_MS
     print(f"\n{name} target: valuation now under {TARGET_MS:.0f} ms median at every size: "
           f"{'met' if under else 'MISSED'} ({', '.join(f'{m:.1f}' for m in medians.values())}"
           f" ms); at {max(sizes):,} within {GROWTH}x of {min(sizes):,}: "
-          f"{'met' if flat else 'MISSED'} ({large / small:.2f}x); load average {_load()}")
+          f"{'met' if flat else 'MISSED'} ({large / small:.2f}x, {large - small:+.2f} ms; "
+          f"growth under {NOISE_FLOOR_MS:g} ms is not judged); load average {_load()}")
     return under and flat
 
 

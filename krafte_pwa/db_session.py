@@ -27,8 +27,17 @@ quantities are taken by conditional UPDATEs, counters by atomic upserts.
 A writer that cannot get the lock within the busy timeout (`SQLITE_BUSY_TIMEOUT`,
 seconds, default 5; `KRAFTE_SQLITE_BUSY_TIMEOUT`) gets sqlite3's "database is locked",
 which the web layer answers with 503 and `Retry-After` (see `is_busy`).
+
+Within one process, writers queue on a lock of our own before `BEGIN IMMEDIATE`: SQLite's
+busy handler polls with sleeps that grow to 100 ms, so a writer waiting behind another
+thread of the same process would get the lock up to 100 ms after it is free; the lock
+hands it over at once. Only one thread per process then waits in SQLite's handler, for
+the other processes' writers. The lock is released when the transaction ends, however it
+ends (commit, rollback, or the pool's reset of a connection given back).
 """
 
+import sqlite3
+import threading
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -39,6 +48,7 @@ from sqlalchemy.exc import DBAPIError
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 READING = "krafte_reading"  # connection info flag: a deferred transaction, no write yet
+WRITER = "krafte_writer"  # connection info flag: holds this process's writer lock
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "SAVEPOINT")
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
 
@@ -78,11 +88,30 @@ def configure_engine(engine, busy_timeout: float = 5.0) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    writers = threading.Lock()  # this process's writers, one at a time (see the docstring)
+
+    def begin_immediate(conn, execute) -> None:
+        if not writers.acquire(timeout=busy_timeout):
+            raise sqlite3.OperationalError("database is locked")
+        conn.info[WRITER] = True
+        try:
+            execute("BEGIN IMMEDIATE")  # waits up to the busy timeout, then "locked"
+        except BaseException:
+            release(conn.info)
+            raise
+
+    def release(info) -> None:
+        if info.pop(WRITER, False):
+            writers.release()
+
     @event.listens_for(engine, "begin")
     def _begin(conn):
         immediate = write_intent.get()
         conn.info[READING] = False
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate:
+            begin_immediate(conn, conn.exec_driver_sql)
+        else:
+            conn.exec_driver_sql("BEGIN")
         conn.info[READING] = not immediate
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -93,18 +122,25 @@ def configure_engine(engine, busy_timeout: float = 5.0) -> None:
         conn.info[READING] = False
         if raw.in_transaction:
             raw.execute("COMMIT")  # end the read transaction: it cannot upgrade safely
-        raw.execute("BEGIN IMMEDIATE")  # waits up to the busy timeout, then "locked"
+        begin_immediate(conn, raw.execute)
 
     @event.listens_for(engine, "commit")
     @event.listens_for(engine, "rollback")
     def _ended(conn):
         conn.info[READING] = False
+        release(conn.info)
+
+    @event.listens_for(engine.pool, "reset")
+    @event.listens_for(engine.pool, "checkin")
+    @event.listens_for(engine.pool, "invalidate")
+    @event.listens_for(engine.pool, "close")
+    def _given_back(_dbapi_connection, record, *_args):
+        if record is not None:
+            release(record.info)
 
 
 def is_busy(exc: BaseException) -> bool:
     """SQLite could not get its lock within the busy timeout."""
     original = exc.orig if isinstance(exc, DBAPIError) else exc
-    import sqlite3
-
     return (isinstance(original, sqlite3.OperationalError)
             and str(original).lower().startswith(BUSY_MESSAGES))
