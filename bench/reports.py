@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
-from timing import NOISE_FLOOR_MS, figures, measure  # noqa: E402  (bench/ is on sys.path)
+from timing import NOISE_FLOOR_MS, copy_lot_keys, figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
@@ -206,6 +206,7 @@ def build(builder: Builder, movements: int) -> None:
     values.rebuild()  # the rows were written around post(): value balances from the ledger
     db.session.commit()
     with db.engine.begin() as conn:
+        copy_lot_keys(conn)
         conn.exec_driver_sql("ANALYZE")
 
 
