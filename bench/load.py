@@ -60,7 +60,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from load_probe import HEADER as PROBE_HEADER  # noqa: E402
 from load_probe import parse as parse_probe  # noqa: E402
-from timing import Verdicts  # noqa: E402
+from timing import Verdicts, copy_lot_keys  # noqa: E402
 
 from tests.live_server import (  # noqa: E402
     Client,
@@ -473,6 +473,7 @@ def add_history(url: str, lots: int) -> None:
     add_lots(app, lots)
     with app.app_context():
         with db.engine.begin() as conn:
+            copy_lot_keys(conn)
             for index in indexes:
                 index.create(conn)
             if conn.dialect.name == "sqlite":  # the new indexes' statistics

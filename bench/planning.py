@@ -112,8 +112,8 @@ def _stock(rng, groups) -> None:
     lot_ids = dict(db.session.execute(select(Lot.item_id, Lot.id)).all())
     amounts = {item_id: D(rng.randint(2, 400) * 100) for item_id in stocked}
     db.session.execute(insert(Balance), [
-        {"lot_id": lot_ids[i], "location_id": store.id, "item_id": i, "quantity": q}
-        for i, q in amounts.items()])
+        {"lot_id": lot_ids[i], "location_id": store.id, "item_id": i, "quantity": q,
+         "expiry": None, "lot_date": TODAY} for i, q in amounts.items()])
     db.session.execute(insert(Movement), [
         {"lot_id": lot_ids[i], "location_id": store.id, "item_id": i, "quantity": q,
          "unit_cost": D("0.01"), "kind": MovementKind.RECEIPT, "document": "BENCH"}

@@ -89,7 +89,7 @@ def _bulk_stock(lots_per_component: int, movements: int) -> None:
             lot_date = (TODAY - timedelta(days=rng.randint(1, 400))).isoformat()
             lots.append((lot_id, f"R{sku}-{n:05d}", items[sku], "receipt", lot_date, expiry,
                          "released", cost, now))
-            balances.append((lot_id, store, items[sku], 500 * Q))
+            balances.append((lot_id, store, items[sku], 500 * Q, expiry, lot_date))
             moves.append((lot_id, store, items[sku], 500 * Q, cost, MovementKind.RECEIPT,
                           "BENCH", now))
     for n in range(max(movements - len(moves), 0) // 10):  # used-up lots: 10 movements
@@ -99,14 +99,15 @@ def _bulk_stock(lots_per_component: int, movements: int) -> None:
         lot_date = (TODAY - timedelta(days=rng.randint(400, 1100))).isoformat()
         lots.append((lot_id, f"U{sku}-{n:07d}", items[sku], "receipt", lot_date, None,
                      "released", cost, now))
-        balances.append((lot_id, store, items[sku], 0))
+        balances.append((lot_id, store, items[sku], 0, None, lot_date))
         moves.append((lot_id, store, items[sku], 90 * Q, cost, MovementKind.RECEIPT,
                       "BENCH", now))
         moves.extend((lot_id, store, items[sku], -10 * Q, cost, MovementKind.CONSUME,
                       "BENCH", now) for _ in range(9))
     bulk_insert("lot", ["id", "code", "item_id", "origin", "lot_date", "expiry", "status",
                         "unit_cost", "created_at"], lots)
-    bulk_insert("balance", ["lot_id", "location_id", "item_id", "quantity"], balances)
+    bulk_insert("balance", ["lot_id", "location_id", "item_id", "quantity", "expiry",
+                            "lot_date"], balances)
     bulk_insert("movement", ["lot_id", "location_id", "item_id", "quantity", "unit_cost",
                              "kind", "document", "created_at"], moves)
     after_bulk(["lot", "movement"])

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select  # noqa: E402
-from timing import figures, measure  # noqa: E402  (bench/ is on sys.path)
+from timing import copy_lot_keys, figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.domain.numbers import QUANTITY_PLACES  # noqa: E402
@@ -250,6 +250,7 @@ def build(builder: Builder, target: int, batch_families: int = 100) -> int:
                 "INSERT INTO balance (lot_id, location_id, item_id, quantity) "
                 "VALUES (?, ?, ?, ?)", rows["balance"])
     with db.engine.begin() as conn:
+        copy_lot_keys(conn)
         conn.exec_driver_sql("ANALYZE")
     return number
 

@@ -24,7 +24,8 @@ process's mean CPU time per call, which the load of other processes does not inf
 Targets (wall-clock medians), on each database: valuation now under 50 ms median at every
 size, and at the largest size within 1.5× of its median at the smallest (growth of less
 than 1 ms in absolute terms is not judged: a ratio of sub-millisecond figures measures the
-timer, not the history). Exits 1 when one is missed. (Recalls are timed by bench/recall.py alone, over its own genealogy.)
+timer, not the history). Exits 1 when one is missed. (Recalls are timed by bench/recall.py
+alone, over its own genealogy.)
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
-from timing import NOISE_FLOOR_MS, figures, measure  # noqa: E402  (bench/ is on sys.path)
+from timing import NOISE_FLOOR_MS, copy_lot_keys, figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
@@ -205,6 +206,7 @@ def build(builder: Builder, movements: int) -> None:
     values.rebuild()  # the rows were written around post(): value balances from the ledger
     db.session.commit()
     with db.engine.begin() as conn:
+        copy_lot_keys(conn)
         conn.exec_driver_sql("ANALYZE")
 
 

@@ -117,11 +117,21 @@ def bulk_insert(table: str, columns: list[str], rows) -> None:
         raw.close()
 
 
+def copy_lot_keys(conn) -> None:
+    """Balances inserted in bulk without them get their lot's expiry and date, which the
+    ledger copies onto every balance it writes (FEFO and the expiry alerts read them)."""
+    conn.exec_driver_sql(
+        "UPDATE balance SET expiry = (SELECT lot.expiry FROM lot WHERE lot.id = balance.lot_id),"
+        " lot_date = (SELECT lot.lot_date FROM lot WHERE lot.id = balance.lot_id)"
+        " WHERE lot_date IS NULL")
+
+
 def after_bulk(tables: list[str]) -> None:
-    """PostgreSQL: move the id sequences past the ids inserted by hand, then VACUUM ANALYZE
-    (what autovacuum does to a table that grew: statistics and the visibility map that
-    index-only scans rely on); SQLite: ANALYZE."""
+    """Balances get their lots' keys (copy_lot_keys); PostgreSQL: move the id sequences
+    past the ids inserted by hand, then VACUUM ANALYZE (what autovacuum does to a table that
+    grew: statistics and the visibility map that index-only scans rely on); SQLite: ANALYZE."""
     with db.engine.begin() as conn:
+        copy_lot_keys(conn)
         if conn.dialect.name == "postgresql":
             for table in tables:
                 conn.exec_driver_sql(

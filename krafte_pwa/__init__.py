@@ -40,9 +40,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False  # answers keep the contract's field order
 
     from . import models  # noqa: F401  (mappers registered before the first query)
-    from .services import outbox
+    from .services import _fefo_keys, outbox
 
     outbox.install()  # stock changes write the channels' messages in their transaction
+    _fefo_keys.install()  # a lot re-dated re-dates its balances in the same transaction
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)

@@ -100,9 +100,11 @@ class Balance(db.Model):
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id"))
     quantity: Mapped[Decimal] = mapped_column(Quantity(), default=Decimal(0))
-    # the lot's expiry, copied when the row is made (a lot's expiry never changes): the
-    # expiry alerts read the few balances with stock in a span of dates from one index
+    # copies of the lot's expiry and date, written with the row and again whenever the
+    # lot's change (services/_fefo_keys.py): the expiry alerts read the few balances with
+    # stock in a span of dates from one index, FEFO an item's first rows in FEFO order
     expiry: Mapped[date | None] = mapped_column(Date)
+    lot_date: Mapped[date | None] = mapped_column(Date)
 
     lot = relationship("Lot", lazy="joined", innerjoin=True)
     location = relationship("Location", lazy="joined", innerjoin=True)
@@ -118,6 +120,11 @@ class Balance(db.Model):
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
         # availability and FEFO of some items read only their balances with stock
         Index("ix_balance_item_in_stock", "item_id", "lot_id", "location_id", "quantity",
+              sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # FEFO reads an item's rows with stock in the order of their lots' expiry (none
+        # last) and date: a range of this index, stopped after the first rows
+        Index("ix_balance_item_fefo", "item_id", "expiry", "lot_date", "lot_id",
+              "location_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
         # lots expired or expiring with stock, in expiry order, whatever the history
         Index("ix_balance_expiry_in_stock", "expiry", "lot_id", "location_id", "item_id",

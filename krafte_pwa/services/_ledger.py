@@ -14,8 +14,7 @@ balance and no sum of balances can outgrow the 64-bit scaled integer they are st
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, event, func, insert, select, tuple_, update
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy import and_, bindparam, func, insert, select, tuple_, update
 
 from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
 from ..errors import BadQuantity, InsufficientStock
@@ -24,6 +23,7 @@ from ..messages import _, amount
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
 from . import _values as values
+from ._fefo_keys import copies
 from ._tx import upsert
 from .outbox import touch
 
@@ -194,7 +194,7 @@ def _add(table, adds: list[Posting]) -> None:
     )
     db.session.execute(stmt, [{"lot_id": p.lot.id, "location_id": p.location_id,
                                "item_id": p.lot.item_id, "quantity": p.quantity,
-                               "expiry": p.lot.expiry} for p in adds])
+                               **copies(p.lot)} for p in adds])
     adds.clear()
 
 
@@ -225,13 +225,3 @@ def ledger_sum(lot_id: int, location_id: int) -> Decimal:
                                                   Movement.location_id == location_id)
     ).scalar()
     return value if value is not None else Decimal(0)
-
-
-@event.listens_for(Session, "before_flush")
-def _balances_follow_lot_expiry(session: Session, _context, _instances) -> None:
-    """A lot re-dated: its balances carry the new expiry too (the expiry alerts read them
-    there). No statement unless a lot's expiry changed."""
-    for lot in session.dirty:
-        if isinstance(lot, Lot) and attributes.get_history(lot, "expiry").has_changes():
-            session.execute(update(Balance).where(Balance.lot_id == lot.id)
-                            .values(expiry=lot.expiry))

@@ -13,7 +13,11 @@ ix_balance_item_in_stock), never the zero balances used-up lots leave behind, an
 lot of each such balance by its key. FEFO, and the checks that only ask whether enough is
 available, read the first rows of each item (one UNION ALL branch per item, stopped by a
 LIMIT) and the rest of an item only when those fall short: their work follows the stock
-in hand, never the length of the history.
+in hand, never the length of the history. On PostgreSQL the items come as an array and
+one LATERAL subquery runs for each (planned once, whatever the number of items), and
+FEFO's first rows come in FEFO order from ix_balance_item_fefo, over the copies of the
+lot's expiry and date that each balance row keeps (services/_fefo_keys.py): it reads those
+rows and their lots, not every lot the item has in stock.
 """
 
 from dataclasses import dataclass
@@ -22,7 +26,10 @@ from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import (
+    ARRAY,
+    BigInteger,
     Date,
+    Integer,
     and_,
     bindparam,
     case,
@@ -217,29 +224,50 @@ def _usable_first_rows(ids: list[int], today: date) -> dict[int, tuple[int, Deci
     usable stock in storage per item: a branch per item, stopped by its LIMIT."""
     if len(ids) > FEFO_BRANCHES:
         return {i: (0, use) for i, use in usable_on_hand(ids, today).items()}
-    params = {f"item{k}": i for k, i in enumerate(ids)} | {"today": today}
-    query = _first_rows_sums(len(ids), dialect_name() == "postgresql")
+    if dialect_name() == "postgresql":
+        query, params = _first_rows_sums_each(), {"items": ids, "today": today}
+    else:
+        params = {f"item{k}": i for k, i in enumerate(ids)} | {"today": today}
+        query = _first_rows_sums(len(ids))
     return {i: (n, _dec(total)) for i, n, total in db.session.execute(query, params).all()}
 
 
-@lru_cache(maxsize=2 * FEFO_BRANCHES)
-def _first_rows_sums(branches: int, postgresql: bool):
-    """The statement of _usable_first_rows for so many items, built once (bind parameters
-    item0 … and today): building it costs more than running it."""
-    today = bindparam("today", type_=Date())
+def _usable_first(item_id, today, postgresql: bool):
+    """(item, quantity) of at most AVAILABLE_FIRST balances of an item with usable stock
+    in storage, in no particular order."""
+    lot, with_lot = _lot_of_balance(postgresql)
+    return (with_lot(select(Balance.item_id, Balance.quantity).select_from(Balance))
+            .join(Location, Location.id == Balance.location_id)
+            .where(Balance.item_id == item_id, Balance.quantity > 0,
+                   Location.kind == "storage", usable(today, lot))
+            .limit(AVAILABLE_FIRST))
 
-    def branch(k: int):
-        lot, with_lot = _lot_of_balance(postgresql)
-        return select(with_lot(select(Balance.item_id, Balance.quantity).select_from(Balance))
-                      .join(Location, Location.id == Balance.location_id)
-                      .where(Balance.item_id == bindparam(f"item{k}"), Balance.quantity > 0,
-                             Location.kind == "storage", usable(today, lot))
-                      .limit(AVAILABLE_FIRST).subquery())
 
-    rows = _per_item(branch(k) for k in range(branches))
+def _rows_and_sums(rows):
     return (select(rows.c.item_id, func.count(), type_coerce(func.sum(rows.c.quantity),
                                                              Quantity()))
             .group_by(rows.c.item_id))
+
+
+@lru_cache(maxsize=FEFO_BRANCHES)
+def _first_rows_sums(branches: int):
+    """SQLite: the statement of _usable_first_rows for so many items, built once (bind
+    parameters item0 … and today): building it costs more than running it."""
+    today = bindparam("today", type_=Date())
+    return _rows_and_sums(_per_item(
+        select(_usable_first(bindparam(f"item{k}"), today, False).subquery())
+        for k in range(branches)))
+
+
+@lru_cache(maxsize=1)
+def _first_rows_sums_each():
+    """PostgreSQL: the same as one LATERAL subquery run for each item of the array `items`:
+    one text for any number of items, planned as one subquery, not a branch per item."""
+    wanted = (func.unnest(bindparam("items", type_=ARRAY(Integer)))
+              .table_valued("item_id").render_derived(name="wanted"))
+    first = _usable_first(wanted.c.item_id, bindparam("today", type_=Date()),
+                          True).lateral("first_rows")
+    return _rows_and_sums(select(first).select_from(wanted).join(first, true()).subquery())
 
 
 def _lot_of_balance(postgresql: bool):
@@ -327,40 +355,68 @@ def _fefo_found(wanted: dict[int, Decimal], today: date, limit: int | None):
         stock, _key = _fefo_stock(Balance.item_id.in_(ids), need=need, today=today,
                                   postgresql=postgresql)
         return db.session.execute(_fefo_needed(stock.subquery())).all()
+    if postgresql:
+        scale = Quantity().process_bind_param
+        return db.session.execute(_fefo_first_each(), {
+            "items": ids, "needs": [scale(wanted[i], None) for i in ids], "today": today}).all()
     params = ({f"item{k}": i for k, i in enumerate(ids)}
               | {f"need{k}": wanted[i] for k, i in enumerate(ids)} | {"today": today})
-    return db.session.execute(_fefo_first(len(ids), postgresql), params).all()
+    return db.session.execute(_fefo_first(len(ids)), params).all()
 
 
 def _fefo_stock(*where, need, today, postgresql: bool):
     """(usable storage stock: item, lot, location, on hand, the FEFO key and the need; the
     FEFO order of its rows, that of domain.fefo.fefo_key: expiry, none last; lot date; lot
-    code; location)."""
+    code; location). On PostgreSQL the expiry and date are the copies the balance row keeps
+    of its lot's (services/_fefo_keys.py), in the order of ix_balance_item_fefo (ascending
+    is nulls last there): a branch reads an item's first rows from that index, and their
+    lots only, instead of every lot of the item's stock to sort them."""
     lot, with_lot = _lot_of_balance(postgresql)
+    expiry, lot_date = ((Balance.expiry, Balance.lot_date) if postgresql
+                        else (lot.expiry, lot.lot_date))
     query = (with_lot(select(Balance.item_id, Balance.lot_id, Balance.location_id,
-                             Balance.quantity, lot.expiry, lot.lot_date,
-                             lot.code.label("lot_code"), Location.code.label("location_code"),
+                             Balance.quantity, expiry.label("expiry"),
+                             lot_date.label("lot_date"), lot.code.label("lot_code"),
+                             Location.code.label("location_code"),
                              need.label("need")).select_from(Balance))
              .join(Location, Location.id == Balance.location_id)
              .where(*where, Balance.quantity > 0, Location.kind == "storage",
-                    usable(today, lot)))
-    return query, (lot.expiry.is_(None), lot.expiry, lot.lot_date, lot.code, Location.code)
+                    lot.status == "released", or_(expiry.is_(None), expiry >= today)))
+    first = (expiry.asc().nulls_last(),) if postgresql else (expiry.is_(None), expiry)
+    return query, (*first, lot_date, lot.code, Location.code)
 
 
-@lru_cache(maxsize=2 * FEFO_BRANCHES)
-def _fefo_first(branches: int, postgresql: bool):
-    """FEFO over the first FEFO_FIRST rows of so many items: a branch per item reads that
-    item's balances with stock and keeps its first rows (a top-k sort) instead of sorting
-    every item's whole stock. Built once (bind parameters item0 …, need0 …, today)."""
+@lru_cache(maxsize=FEFO_BRANCHES)
+def _fefo_first(branches: int):
+    """SQLite: FEFO over the first FEFO_FIRST rows of so many items: a branch per item
+    reads that item's balances with stock and keeps its first rows (a top-k sort) instead
+    of sorting every item's whole stock. Built once (bind parameters item0 …, need0 …,
+    today)."""
     today = bindparam("today", type_=Date())
 
     def branch(k: int):
         stock, key = _fefo_stock(Balance.item_id == bindparam(f"item{k}"),
                                  need=bindparam(f"need{k}", type_=Quantity()), today=today,
-                                 postgresql=postgresql)
+                                 postgresql=False)
         return select(stock.order_by(*key).limit(FEFO_FIRST).subquery())
 
     return _fefo_needed(_per_item(branch(k) for k in range(branches)))
+
+
+@lru_cache(maxsize=1)
+def _fefo_first_each():
+    """PostgreSQL: what _fefo_first answers, as one LATERAL subquery run for each item of
+    the arrays `items` and `needs` (scaled): each item's first rows in FEFO order from
+    ix_balance_item_fefo, stopped by the LIMIT; one text for any number of items, planned
+    as one subquery instead of a branch per item (planning the branches cost more than
+    running them)."""
+    wanted = (func.unnest(bindparam("items", type_=ARRAY(Integer)),
+                          bindparam("needs", type_=ARRAY(BigInteger)))
+              .table_valued("item_id", "need").render_derived(name="wanted"))
+    stock, key = _fefo_stock(Balance.item_id == wanted.c.item_id, need=wanted.c.need,
+                             today=bindparam("today", type_=Date()), postgresql=True)
+    first = stock.order_by(*key).limit(FEFO_FIRST).lateral("first_rows")
+    return _fefo_needed(select(first).select_from(wanted).join(first, true()).subquery())
 
 
 def _fefo_needed(stock):

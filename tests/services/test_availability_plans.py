@@ -28,8 +28,9 @@ def history_of_used_up_lots(sku: str) -> None:
         "DATE '2025-01-01', 'released', 0, now() FROM generate_series(:first, :last) g"),
         params)
     db.session.execute(text(
-        "INSERT INTO balance (lot_id, location_id, item_id, quantity) "
-        "SELECT g, :store, :item, 0 FROM generate_series(:first, :last) g"), params)
+        "INSERT INTO balance (lot_id, location_id, item_id, quantity, expiry, lot_date) "
+        "SELECT g, :store, :item, 0, DATE '2025-01-01', DATE '2024-01-01' "
+        "FROM generate_series(:first, :last) g"), params)
     db.session.commit()
     with db.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")

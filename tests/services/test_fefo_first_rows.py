@@ -184,9 +184,10 @@ def test_postgresql_reads_the_lot_of_each_balance_with_stock_by_its_key(pg_app):
             "CURRENT_DATE + (g % 300), 'released', 0, now() "
             "FROM generate_series(:first, :last) g"), params)
         db.session.execute(text(  # one lot in five in stock
-            "INSERT INTO balance (lot_id, location_id, item_id, quantity) "
-            "SELECT g, :store, :item, CASE WHEN g % 5 = 0 THEN 1000000 ELSE 0 END "
-            "FROM generate_series(:first, :last) g"), params)
+            "INSERT INTO balance (lot_id, location_id, item_id, quantity, expiry, "
+            "lot_date) SELECT g, :store, :item, CASE WHEN g % 5 = 0 THEN 1000000 ELSE 0 END, "
+            "CURRENT_DATE + (g % 300), CURRENT_DATE - 1 FROM generate_series(:first, :last) g"),
+            params)
     db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
