@@ -3,6 +3,8 @@
 The app is preloaded in the master (--preload) so the workers share its modules; the
 objects loaded so far are frozen out of the garbage collector before each fork, so a
 collection in a worker does not touch (and copy) the pages it shares with the master.
+What the workers would each build on their first requests is built there first
+(krafte_pwa/preload.py).
 
 glibc's malloc gives each thread that allocates an arena of its own (up to 8 per CPU),
 and an arena keeps the memory it once held: a worker's 4 threads each kept several MiB
@@ -37,4 +39,7 @@ bound_malloc_arenas()  # in the master, before it forks the workers and they sta
 
 
 def pre_fork(server, worker):
+    from krafte_pwa.preload import warm_up
+
+    warm_up()  # built once here, shared by the workers (see krafte_pwa/preload.py)
     gc.freeze()

@@ -76,6 +76,17 @@ def _configure_postgresql(engine) -> None:
         dbapi_connection.commit()
 
 
+def _configure_sqlite_connection(dbapi_connection, busy_timeout: float) -> None:
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+    cursor.close()
+
+
 def configure_engine(engine, busy_timeout: float = 5.0) -> None:
     if engine.dialect.name == "postgresql":
         _configure_postgresql(engine)
@@ -84,14 +95,7 @@ def configure_engine(engine, busy_timeout: float = 5.0) -> None:
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-        cursor.close()
+        _configure_sqlite_connection(dbapi_connection, busy_timeout)
 
     writers = threading.Lock()  # this process's writers, one at a time (see the docstring)
 

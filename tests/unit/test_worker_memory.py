@@ -1,4 +1,5 @@
-"""What keeps a gunicorn worker small: few malloc arenas, small SQLite page caches."""
+"""What keeps a gunicorn worker small: few malloc arenas, small SQLite page caches,
+what every worker needs built once in the master."""
 
 import subprocess
 import sys
@@ -53,3 +54,21 @@ def test_each_sqlite_connection_has_a_small_page_cache(sqlite_url):
             engine.dispose()
     assert size == -SQLITE_CACHE_KIB
     assert SQLITE_CACHE_KIB < 2000  # SQLite's default cache: 2000 KiB per connection
+
+
+# gunicorn's master runs pre_fork before each worker it forks.
+PRE_FORK = """
+import os, runpy, sys
+from babel import localedata
+from sqlalchemy import inspect
+from krafte_pwa.models import Lot
+assert not inspect(Lot).configured and "fr" not in localedata._cache
+runpy.run_path(os.path.join(sys.argv[1], "gunicorn.conf.py"))["pre_fork"](None, None)
+print(inspect(Lot).configured, sorted(n for n in localedata._cache if n in ("en", "fr")))
+"""
+
+
+def test_the_master_builds_what_the_workers_would_each_build_on_their_first_requests():
+    done = subprocess.run([sys.executable, "-c", PRE_FORK, str(ROOT)], cwd=ROOT,
+                          capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.split("\n")[-2] == "True ['en', 'fr']"
