@@ -4,7 +4,7 @@ The app is preloaded in the master (--preload) so the workers share its modules;
 objects loaded so far are frozen out of the garbage collector before each fork, so a
 collection in a worker does not touch (and copy) the pages it shares with the master.
 What the workers would each build on their first requests is built there first
-(krafte_pwa/preload.py).
+(krafte_pwa/preload.py), when the app is preloaded.
 
 glibc's malloc gives each thread that allocates an arena of its own (up to 8 per CPU),
 and an arena keeps the memory it once held: a worker's 4 threads each kept several MiB
@@ -39,7 +39,8 @@ bound_malloc_arenas()  # in the master, before it forks the workers and they sta
 
 
 def pre_fork(server, worker):
-    from krafte_pwa.preload import warm_up
+    if server.cfg.preload_app:  # else each worker loads the app itself: nothing to share
+        from krafte_pwa.preload import warm_up
 
-    warm_up()  # built once here, shared by the workers (see krafte_pwa/preload.py)
+        warm_up()  # built once here, shared by the workers (see krafte_pwa/preload.py)
     gc.freeze()

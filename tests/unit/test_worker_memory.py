@@ -63,7 +63,9 @@ from babel import localedata
 from sqlalchemy import inspect
 from krafte_pwa.models import Lot
 assert not inspect(Lot).configured and "fr" not in localedata._cache
-runpy.run_path(os.path.join(sys.argv[1], "gunicorn.conf.py"))["pre_fork"](None, None)
+from types import SimpleNamespace
+server = SimpleNamespace(cfg=SimpleNamespace(preload_app=True))  # as with --preload
+runpy.run_path(os.path.join(sys.argv[1], "gunicorn.conf.py"))["pre_fork"](server, None)
 print(inspect(Lot).configured, sorted(n for n in localedata._cache if n in ("en", "fr")))
 """
 
