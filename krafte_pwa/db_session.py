@@ -139,11 +139,24 @@ def configure_engine(engine, busy_timeout: float = 5.0) -> None:
         conn.info[READING] = False
         release(conn.info)
 
-    @event.listens_for(engine.pool, "reset")
-    @event.listens_for(engine.pool, "checkin")
-    @event.listens_for(engine.pool, "invalidate")
-    @event.listens_for(engine.pool, "close")
-    def _given_back(_dbapi_connection, record, *_args):
+    _on_return(engine.pool, release)
+
+
+def _on_return(pool, release) -> None:
+    """`release(info)` when the pool takes a connection back, resets, invalidates or closes
+    it: a transaction that ended without our commit or rollback events frees the lock."""
+
+    @event.listens_for(pool, "reset")
+    def _reset(_dbapi_connection, record, _reset_state):
+        _given_back(_dbapi_connection, record)
+
+    @event.listens_for(pool, "invalidate")
+    def _invalidated(_dbapi_connection, record, _exception):
+        _given_back(_dbapi_connection, record)
+
+    @event.listens_for(pool, "checkin")
+    @event.listens_for(pool, "close")
+    def _given_back(_dbapi_connection, record):
         if record is not None:
             release(record.info)
 

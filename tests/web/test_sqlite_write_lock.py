@@ -169,3 +169,39 @@ def test_simultaneous_replays_of_one_key_apply_once_on_sqlite(patient_app, quant
     assert {status for status, _ in answers} == {201}, answers
     assert len({str(answer) for _, answer in answers}) == 1
     assert ledger()[0] == before[0] + 2  # one transfer: two legs
+
+
+def test_a_writer_left_open_and_given_back_frees_the_process_writer_lock(tmp_path):
+    """A connection given back with its write transaction still open frees the lock that
+    queues this process's writers: the next writer gets in at once, not after the timeout."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine
+
+    from krafte_pwa.db_session import configure_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    configure_engine(engine, busy_timeout=3)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    for _ in range(2):
+        first = engine.connect()
+        first.begin()
+        first.exec_driver_sql("INSERT INTO t VALUES (1)")
+        first.close()  # no commit: the pool rolls it back
+        done = []
+
+        def write(done=done):
+            with engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO t VALUES (2)")
+            done.append(time.monotonic())
+
+        started = time.monotonic()
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(10)
+        assert done and done[0] - started < 2  # well before the 3 s timeout
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM t WHERE x = 1").scalar() == 0
+    engine.dispose()
