@@ -12,8 +12,9 @@ from the index of balances with stock alone, less the few balances that are not 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import func, select, type_coerce, union
+from sqlalchemy import Date, Integer, bindparam, func, select, type_coerce, union
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -63,11 +64,15 @@ def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
     return max(quantity, point - available - on_order)
 
 
-def _summed(query) -> dict[int, Decimal]:
+def _sum_statement(query):
     rows = query.subquery()
-    return {item_id: Decimal(total) for item_id, total in db.session.execute(
-        select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
-        .group_by(rows.c.item_id)).all()}
+    return (select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
+            .group_by(rows.c.item_id))
+
+
+def _summed(statement, params) -> dict[int, Decimal]:
+    return {item_id: Decimal(total)
+            for item_id, total in db.session.execute(statement, params).all()}
 
 
 def usable_by_item(item_ids: list[int], today: date) -> dict[int, Decimal]:
@@ -75,16 +80,27 @@ def usable_by_item(item_ids: list[int], today: date) -> dict[int, Decimal]:
     expired), computed so that it does not read a lot per balance: the stock in storage
     from the index of balances with stock alone, less the few balances that are not
     usable, found from their own indexes (lots not released, balances past expiry)."""
+    if not item_ids:
+        return {}
+    stock_query, unusable_query = _usable_statements()
+    params = {"ids": list(item_ids), "today": today}
+    stock, unusable = _summed(stock_query, params), _summed(unusable_query, params)
+    return {i: stock.get(i, ZERO) - unusable.get(i, ZERO) for i in item_ids}
+
+
+@lru_cache(maxsize=1)
+def _usable_statements():
+    """The two statements of usable_by_item (bind parameters ids and today), built once:
+    building them costs more than running them on a small database."""
     storage = select(Location.id).where(Location.kind == "storage")
     rows = (Balance.lot_id, Balance.location_id, Balance.item_id, Balance.quantity)
     mine = (Balance.quantity > 0, Balance.location_id.in_(storage),
-            Balance.item_id.in_(item_ids))
-    stock = _summed(select(Balance.item_id, Balance.quantity).where(*mine))
+            Balance.item_id.in_(bindparam("ids", expanding=True)))
     held = select(*rows).join(Lot, Lot.id == Balance.lot_id).where(
         Lot.status != "released", *mine)
-    expired = select(*rows).where(Balance.expiry < today, *mine)
-    unusable = _summed(union(held, expired))
-    return {i: stock.get(i, ZERO) - unusable.get(i, ZERO) for i in item_ids}
+    expired = select(*rows).where(Balance.expiry < bindparam("today", type_=Date()), *mine)
+    return (_sum_statement(select(Balance.item_id, Balance.quantity).where(*mine)),
+            _sum_statement(union(held, expired)))
 
 
 def low_stock(today: date) -> list[LowStock]:
@@ -112,7 +128,7 @@ def _in_storage(query):
             .where(Location.kind == "storage", Balance.quantity > 0))
 
 
-def _lots_in_stock(where, limit: int | None) -> tuple[list, int]:
+def _lots_in_stock(where, limit: bool):
     """(lot, quantity in storage) in expiry order (none last), at most `limit`, and how many
     lots there are counted up to CAP + 1 (a scalar subquery of the same statement). For
     the lists that start from the few lots concerned (conditions on the lot)."""
@@ -121,11 +137,10 @@ def _lots_in_stock(where, limit: int | None) -> tuple[list, int]:
              .where(*where).group_by(Lot.id)
              .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
              .options(selectinload(Lot.item)))
-    rows = db.session.execute(query.limit(limit) if limit is not None else query).all()
-    return [(lot, quantity) for lot, quantity, _total in rows], (rows[0][2] if rows else 0)
+    return query.limit(bindparam("limit", type_=Integer())) if limit else query
 
 
-def _by_expiry(where, limit: int | None) -> tuple[list, int]:
+def _by_expiry(where, limit: bool):
     """The same for the expiry lists (conditions on the balances alone): the balances with
     stock in the span of dates are read from their index in expiry order and limited before
     a lot is read. PostgreSQL's statistics cannot tell how few balances with stock lie in a
@@ -135,12 +150,10 @@ def _by_expiry(where, limit: int | None) -> tuple[list, int]:
                                 func.sum(Balance.quantity).label("quantity")))
              .where(*where).group_by(Balance.expiry, Balance.lot_id)
              .order_by(Balance.expiry, Balance.lot_id))
-    found = (found.limit(limit) if limit is not None else found).subquery()
-    query = (select(Lot, found.c.quantity, _capped_count(where, False))
-             .join(found, found.c.lot_id == Lot.id)
-             .order_by(Lot.expiry, Lot.code).options(selectinload(Lot.item)))
-    rows = db.session.execute(query).all()
-    return [(lot, quantity) for lot, quantity, _total in rows], (rows[0][2] if rows else 0)
+    found = (found.limit(bindparam("limit", type_=Integer())) if limit else found).subquery()
+    return (select(Lot, found.c.quantity, _capped_count(where, False))
+            .join(found, found.c.lot_id == Lot.id)
+            .order_by(Lot.expiry, Lot.code).options(selectinload(Lot.item)))
 
 
 def _capped_count(where, lots: bool):
@@ -149,17 +162,26 @@ def _capped_count(where, lots: bool):
     query = _in_storage(select(Balance.expiry, Balance.lot_id))
     if lots:
         query = query.join(Lot, Lot.id == Balance.lot_id)
-    counted = query.where(*where).distinct().limit(CAP + 1).subquery()
+    counted = query.where(*where).distinct().limit(bindparam("cap", type_=Integer())).subquery()
     return select(func.count()).select_from(counted).scalar_subquery()
 
 
-def _conditions(today: date, horizon: date, costs: bool) -> dict:
+@lru_cache(maxsize=4)
+def _list_statements(costs: bool, limited: bool) -> dict:
+    """Per list, its statement (bind parameters today, horizon, cap and, when `limited`, limit),
+    built once: building these costs more than running them on a small database. Each row:
+    (lot, quantity in storage, the list's total counted up to CAP + 1)."""
+    return {key: read(where, limited) for key, (read, where) in _conditions(costs).items()}
+
+
+def _conditions(costs: bool) -> dict:
     """Per list, how it is read and its conditions on the balances with stock in storage
     (and their lots): the expiry lists read the balances by expiry (their index holds only
     those with stock), the others start from the few lots concerned (partial indexes on
     lot)."""
     # the second condition lets SQLite read the partial index of lots not released
     blocked = select(Lot.id).where(Lot.status == "blocked", Lot.status != "released")
+    today, horizon = bindparam("today", type_=Date()), bindparam("horizon", type_=Date())
     found = {
         "expiring": (_by_expiry, (Balance.expiry >= today, Balance.expiry <= horizon,
                                   Balance.lot_id.not_in(blocked))),
@@ -185,10 +207,13 @@ def alerts(today: date | None = None, days: int | None = None,
     days = days or int(get_setting("expiry_warning_days"))
     found = Alerts(low_stock=low_stock(today), days=days)
     found.totals["low_stock"] = len(found.low_stock)
-    for key, (read, where) in _conditions(today, today + timedelta(days=days),
-                                          costs).items():
-        rows, found.totals[key] = read(where, limit)
+    params = {"today": today, "horizon": today + timedelta(days=days), "cap": CAP + 1}
+    if limit is not None:
+        params["limit"] = limit
+    for key, statement in _list_statements(costs, limit is not None).items():
+        rows = db.session.execute(statement, params).all()
+        found.totals[key] = rows[0][2] if rows else 0
         setattr(found, key, [LotAlert(lot, Decimal(q),
                                       (lot.expiry - today).days if lot.expiry else None)
-                             for lot, q in rows])
+                             for lot, q, _total in rows])
     return found
