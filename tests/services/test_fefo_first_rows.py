@@ -3,7 +3,6 @@ the first rows of each item's stock, on both databases: lots that may not be tak
 in quarantine, expired, used up, in a WIP location) never take a place among those rows, an
 item those rows do not cover is read in full, and the answers are those of a full read."""
 
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal as D
 
@@ -18,6 +17,7 @@ from krafte_pwa.services import locations as location_actions
 from krafte_pwa.services import production, production_queries, recipes, stock
 from krafte_pwa.services._tx import transaction
 from tests.factories import candle_workshop, in_days, receive
+from tests.statements import selects
 
 TODAY = date.today()
 
@@ -47,21 +47,6 @@ def full_fefo(sku: str, quantity: D):
 def takes_of(plan, sku: str):
     takes, missing = plan[item_id(sku)]
     return [(t.lot.code, t.location.code, t.quantity) for t in takes], missing
-
-
-@contextmanager
-def selects():
-    found = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            found.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        yield found
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
 
 
 def lots_that_may_not_be_taken(sku: str) -> None:

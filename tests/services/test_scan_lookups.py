@@ -1,36 +1,20 @@
 """A scan finds what a code names in one statement: a label URL (read whole first, then its
 code) costs two lookups, not one per kind of thing; the order of kinds still decides."""
 
-from contextlib import contextmanager
 
-from sqlalchemy import event
 
 from krafte_pwa.extensions import db
 from krafte_pwa.services import locations as location_actions
 from krafte_pwa.services import scan
 from tests.factories import candle_workshop, receive
-
-
-@contextmanager
-def counted():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.statements import selects
 
 
 def test_a_label_url_is_resolved_in_two_lookups(app):
     candle_workshop()
     code = receive("WAX", "100")
     db.session.remove()
-    with counted() as statements:
+    with selects() as statements:
         found = scan.resolve(f"http://krafte.test/l/{code}")
     assert (found.kind, found.code, found.path) == ("lot", code, f"/l/{code}")
     assert len(statements) == 2, statements

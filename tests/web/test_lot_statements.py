@@ -3,27 +3,10 @@ statement, and a transfer's answer reuses the lot it moved: a phone's most frequ
 stay a handful of round trips to the database."""
 
 import re
-from contextlib import contextmanager
-
-from sqlalchemy import event
 
 from krafte_pwa.extensions import db
 from tests.factories import candle_workshop, receive
-
-
-@contextmanager
-def selects():
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.statements import selects
 
 
 def test_a_lot_read_and_a_transfer_take_few_statements(client, operator):
