@@ -6,7 +6,8 @@ Bounded whatever the history and the stock: each lot list is one statement that 
 the lots it lists through an index (the balances with stock by expiry, the lots not
 released, the lots at a zero cost), at most `limit` of them, with their total counted up
 to CAP + 1 (shown as "1,000+"). Low stock sums the stock of the items with a reorder point
-from the index of balances with stock alone, less the few balances that are not usable.
+from its balances with stock by expiry, in the same statement as its items, reservations
+and orders. Each list's statement reads its lots' items too.
 """
 
 from dataclasses import dataclass, field
@@ -14,15 +15,25 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, bindparam, func, select, type_coerce, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Date, Integer, bindparam, case, func, or_, select, type_coerce
+from sqlalchemy.orm import joinedload
 
+from ..domain.order_states import OPEN_STATUSES
 from ..extensions import db
-from ..models import Balance, Item, Location, Lot
+from ..models import (
+    Balance,
+    Item,
+    Location,
+    Lot,
+    ProductionOrder,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    ReceiptLine,
+    Reservation,
+    SalesReservation,
+)
 from ..models.types import Quantity
-from . import availability as avail
 from .lot_costs import has_cost_source
-from .queries import on_order_by_item
 from .settings import get_setting
 
 ZERO = Decimal(0)
@@ -64,56 +75,54 @@ def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
     return max(quantity, point - available - on_order)
 
 
-def _sum_statement(query):
-    rows = query.subquery()
-    return (select(rows.c.item_id, type_coerce(func.sum(rows.c.quantity), Quantity()))
-            .group_by(rows.c.item_id))
-
-
-def _summed(statement, params) -> dict[int, Decimal]:
-    return {item_id: Decimal(total)
-            for item_id, total in db.session.execute(statement, params).all()}
-
-
-def usable_by_item(item_ids: list[int], today: date) -> dict[int, Decimal]:
-    """Usable stock per item, as availability defines it (in storage, released, not
-    expired), computed so that it does not read a lot per balance: the stock in storage
-    from the index of balances with stock alone, less the few balances that are not
-    usable, found from their own indexes (lots not released, balances past expiry)."""
-    if not item_ids:
-        return {}
-    stock_query, unusable_query = _usable_statements()
-    params = {"ids": list(item_ids), "today": today}
-    stock, unusable = _summed(stock_query, params), _summed(unusable_query, params)
-    return {i: stock.get(i, ZERO) - unusable.get(i, ZERO) for i in item_ids}
+def _sum(column):
+    return type_coerce(func.sum(column), Quantity())
 
 
 @lru_cache(maxsize=1)
-def _usable_statements():
-    """The two statements of usable_by_item (bind parameters ids and today), built once:
-    building them costs more than running them on a small database."""
+def _low_stock_statement():
+    """The items with a reorder point and, per item, its usable stock, what is held back for
+    production and sales, and what is on order: one statement (bind parameter today), built
+    once. Usable stock, as availability defines it (in storage, released, not expired), is
+    read from the item's balances with stock in the index by item and expiry alone: the few
+    lots not released are a set read once from their own index, not a lot per balance."""
+    today = bindparam("today", type_=Date())
     storage = select(Location.id).where(Location.kind == "storage")
-    rows = (Balance.lot_id, Balance.location_id, Balance.item_id, Balance.quantity)
-    mine = (Balance.quantity > 0, Balance.location_id.in_(storage),
-            Balance.item_id.in_(bindparam("ids", expanding=True)))
-    held = select(*rows).join(Lot, Lot.id == Balance.lot_id).where(
-        Lot.status != "released", *mine)
-    expired = select(*rows).where(Balance.expiry < bindparam("today", type_=Date()), *mine)
-    return (_sum_statement(select(Balance.item_id, Balance.quantity).where(*mine)),
-            _sum_statement(union(held, expired)))
+    not_released = select(Lot.id).where(Lot.status != "released")
+    usable = select(_sum(Balance.quantity)).where(
+        Balance.item_id == Item.id, Balance.quantity > 0, Balance.location_id.in_(storage),
+        or_(Balance.expiry.is_(None), Balance.expiry >= today),
+        Balance.lot_id.not_in(not_released))
+    open_orders = select(ProductionOrder.id).where(ProductionOrder.status.in_(OPEN_STATUSES))
+    for_production = select(_sum(Reservation.quantity)).where(
+        Reservation.item_id == Item.id, Reservation.order_id.in_(open_orders),
+        Reservation.quantity > 0)
+    for_sales = select(_sum(SalesReservation.quantity)).where(
+        SalesReservation.item_id == Item.id)
+    return (select(Item, *(query.scalar_subquery() for query in (
+        usable, for_production, for_sales, _on_order())))
+            .where(Item.archived.is_(False), Item.reorder_point > 0))
+
+
+def _on_order():
+    """Ordered from the item's suppliers and not received yet (never below zero per line:
+    receiving more than ordered does not cancel another line's order)."""
+    received = func.coalesce(select(func.sum(ReceiptLine.quantity)).where(
+        ReceiptLine.po_line_id == PurchaseOrderLine.id).scalar_subquery(), 0)
+    left = case((PurchaseOrderLine.quantity > received,
+                 PurchaseOrderLine.quantity - received), else_=0)
+    return (select(_sum(left))
+            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
+            .where(PurchaseOrderLine.item_id == Item.id,
+                   PurchaseOrder.status.in_(("ordered", "partial"))))
 
 
 def low_stock(today: date) -> list[LowStock]:
-    items = db.session.execute(
-        select(Item).where(Item.archived.is_(False), Item.reorder_point > 0)
-    ).scalars().all()
-    ids = [item.id for item in items]
-    have, held = usable_by_item(ids, today), avail.reserved(ids)
-    on_order = on_order_by_item()
     found = []
-    for item in items:
-        available = have[item.id] - held.get(item.id, ZERO)
-        ordered = on_order.get(item.id, ZERO)
+    rows = db.session.execute(_low_stock_statement(), {"today": today}).all()
+    for item, usable, production, sales, ordered in rows:
+        available = (usable or ZERO) - (production or ZERO) - (sales or ZERO)
+        ordered = ordered or ZERO
         if available + ordered < item.reorder_point:
             found.append(LowStock(item, available, ordered, item.reorder_point,
                                   suggested_order(available, ordered, item.reorder_point,
@@ -131,13 +140,16 @@ def _in_storage(query):
 def _lots_in_stock(where, limit: bool):
     """(lot, quantity in storage) in expiry order (none last), at most `limit`, and how many
     lots there are counted up to CAP + 1 (a scalar subquery of the same statement). For
-    the lists that start from the few lots concerned (conditions on the lot)."""
-    query = (_in_storage(select(Lot, func.sum(Balance.quantity), _capped_count(where, True))
+    the lists that start from the few lots concerned (conditions on the lot). The lots are
+    summed and limited first, then read with their items."""
+    order = (Lot.expiry.is_(None), Lot.expiry, Lot.code)
+    found = (_in_storage(select(Lot.id, func.sum(Balance.quantity).label("quantity"))
                          .select_from(Balance).join(Lot, Lot.id == Balance.lot_id))
-             .where(*where).group_by(Lot.id)
-             .order_by(Lot.expiry.is_(None), Lot.expiry, Lot.code)
-             .options(selectinload(Lot.item)))
-    return query.limit(bindparam("limit", type_=Integer())) if limit else query
+             .where(*where).group_by(Lot.id).order_by(*order))
+    found = (found.limit(bindparam("limit", type_=Integer())) if limit else found).subquery()
+    return (select(Lot, found.c.quantity, _capped_count(where, True))
+            .join(found, found.c.id == Lot.id).order_by(*order)
+            .options(joinedload(Lot.item, innerjoin=True)))
 
 
 def _by_expiry(where, limit: bool):
@@ -153,15 +165,16 @@ def _by_expiry(where, limit: bool):
     found = (found.limit(bindparam("limit", type_=Integer())) if limit else found).subquery()
     return (select(Lot, found.c.quantity, _capped_count(where, False))
             .join(found, found.c.lot_id == Lot.id)
-            .order_by(Lot.expiry, Lot.code).options(selectinload(Lot.item)))
+            .order_by(Lot.expiry, Lot.code).options(joinedload(Lot.item, innerjoin=True)))
 
 
 def _capped_count(where, lots: bool):
     """How many lots, counted up to CAP + 1 (more than CAP shows as "CAP+")."""
-    # (expiry, lot): the order of the expiry index, so SQLite reads the lots distinct from it
-    query = _in_storage(select(Balance.expiry, Balance.lot_id))
-    if lots:
-        query = query.join(Lot, Lot.id == Balance.lot_id)
+    if lots:  # from the lots concerned, each probing its balances with stock (index alone)
+        query = _in_storage(select(Lot.id).select_from(Balance)
+                            .join(Lot, Lot.id == Balance.lot_id))
+    else:  # (expiry, lot): the order of the expiry index: SQLite reads them distinct from it
+        query = _in_storage(select(Balance.expiry, Balance.lot_id))
     counted = query.where(*where).distinct().limit(bindparam("cap", type_=Integer())).subquery()
     return select(func.count()).select_from(counted).scalar_subquery()
 
