@@ -98,16 +98,15 @@ def channels_in_use() -> list[str]:
         select(SalesOrder.channel).distinct().order_by(SalesOrder.channel)).scalars())
 
 
-def orders_to_pack(limit: int = 20) -> list[SalesOrder]:
-    """Confirmed and partly shipped orders, oldest first: the packer's list."""
-    return list(db.session.execute(
-        select(SalesOrder).where(SalesOrder.status.in_(("confirmed", "partial")))
-        .order_by(SalesOrder.created_at, SalesOrder.id).limit(limit)).scalars())
-
-
-def count_to_pack() -> int:
-    return db.session.execute(select(func.count(SalesOrder.id)).where(
-        SalesOrder.status.in_(("confirmed", "partial")))).scalar_one()
+def orders_to_pack(limit: int = 20) -> tuple[int, list[SalesOrder]]:
+    """How many orders are confirmed or partly shipped, and the `limit` oldest of them: the
+    packer's list. One statement (the count rides along each row; no row, no order)."""
+    where = SalesOrder.status.in_(("confirmed", "partial"))
+    count = select(func.count(SalesOrder.id)).where(where).scalar_subquery()
+    rows = db.session.execute(select(SalesOrder, count).where(where)
+                              .order_by(SalesOrder.created_at, SalesOrder.id)
+                              .limit(limit)).all()
+    return (rows[0][1] if rows else 0), [order for order, _count in rows]
 
 
 def orders_on_hold(limit: int = 50) -> list[SalesOrder]:

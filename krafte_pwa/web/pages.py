@@ -27,10 +27,10 @@ def alert_count(total: int) -> str:
 def home():
     count, first_orders = open_orders.open_production_orders(SHOWN)
     found = alert_service.alerts(limit=SHOWN, costs=current_user.sees_costs)
+    to_pack_count, to_pack = sales_queries.orders_to_pack(SHOWN)
     return render_template("pages/home.html", alerts=found,
                            orders=count, open_orders=first_orders, shown=SHOWN,
-                           to_pack=sales_queries.orders_to_pack(SHOWN),
-                           to_pack_count=sales_queries.count_to_pack(),
+                           to_pack=to_pack, to_pack_count=to_pack_count,
                            on_hold=sales_queries.orders_on_hold(SHOWN))
 
 

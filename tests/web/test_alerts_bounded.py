@@ -100,3 +100,26 @@ def test_a_re_dated_lot_moves_between_the_expiry_lists(lots):
     found = alerts.alerts()
     assert code in [a.lot.code for a in found.expired]
     assert code not in [a.lot.code for a in found.expiring]
+
+
+def test_low_stock_on_order_never_counts_an_over_received_line_below_zero(
+        client, users, manager, operator):
+    """150 wicks received against a line of 100: that line is done, not -50; the other
+    line's 50 are still on order, as on the item's page."""
+    candle_workshop()
+    wick = db.session.execute(select(Item).where(Item.sku == "WICK")).scalar_one()
+    wick.reorder_point = D(1000)
+    db.session.commit()
+    number = client.post("/api/v1/purchase-orders", headers=manager, json={
+        "supplier": "Mèches & Co", "lines": [{"item": "WICK", "quantity": 100},
+                                             {"item": "WICK", "quantity": 50}]}).json["number"]
+    assert client.post(f"/api/v1/purchase-orders/{number}/order",
+                       headers=manager).status_code == 200
+    received = client.post("/api/v1/receipts", headers=operator, json={
+        "location": "STORE", "purchase_order": number,
+        "lines": [{"line": 1, "quantity": 150}]})
+    assert received.status_code == 201, received.json
+    db.session.remove()
+    low = {a.item.sku: (a.available, a.on_order) for a in alerts.low_stock(date.today())}
+    assert low["WICK"] == (D(150), D(50))
+    assert client.get("/api/v1/items/WICK", headers=operator).json["on_order"] == "50"
