@@ -5,7 +5,7 @@ from flask_babel import get_locale
 
 from ..db_session import write_intent
 from ..extensions import csrf, db, login_manager
-from . import i18n
+from . import i18n, template_i18n
 
 
 def register(app: Flask) -> None:
@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
         order_status=i18n.order_status_label,
     )
     app.jinja_env.globals.update(locales=i18n.LOCALES, get_locale=get_locale)
+    template_i18n.install(app)
     app.extensions["krafte_db"] = db
 
 

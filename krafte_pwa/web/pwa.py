@@ -13,10 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 bp = Blueprint("pwa", __name__)
 
@@ -130,9 +132,18 @@ def js_strings() -> dict:
     }
 
 
+def js_strings_json() -> Markup:
+    """js_strings as the page's JSON, made once per language (they are the catalogue's)."""
+    made = current_app.extensions.setdefault("krafte_js_strings", {})
+    locale = str(get_locale())
+    if locale not in made:
+        made[locale] = Markup(htmlsafe_json_dumps(js_strings(), dumps=current_app.json.dumps))
+    return made[locale]
+
+
 @bp.app_context_processor
 def _pwa_globals():
-    return {"asset_url": asset_url, "js_strings": js_strings}
+    return {"asset_url": asset_url, "js_strings_json": js_strings_json}
 
 
 @bp.get("/manifest.webmanifest")
