@@ -4,8 +4,9 @@ and misses, the orders to pack, and what a scanned lot means for an order."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from ..errors import BadInput, LotNotUsable
@@ -98,14 +99,21 @@ def channels_in_use() -> list[str]:
         select(SalesOrder.channel).distinct().order_by(SalesOrder.channel)).scalars())
 
 
+@lru_cache(maxsize=1)
+def _to_pack_statement():
+    """The orders to pack, oldest first (bind parameter limit), each with how many there
+    are: built once, as every home page runs it."""
+    where = SalesOrder.status.in_(("confirmed", "partial"))
+    count = select(func.count(SalesOrder.id)).where(where).scalar_subquery()
+    return (select(SalesOrder, count).where(where)
+            .order_by(SalesOrder.created_at, SalesOrder.id)
+            .limit(bindparam("limit", type_=Integer())))
+
+
 def orders_to_pack(limit: int = 20) -> tuple[int, list[SalesOrder]]:
     """How many orders are confirmed or partly shipped, and the `limit` oldest of them: the
     packer's list. One statement (the count rides along each row; no row, no order)."""
-    where = SalesOrder.status.in_(("confirmed", "partial"))
-    count = select(func.count(SalesOrder.id)).where(where).scalar_subquery()
-    rows = db.session.execute(select(SalesOrder, count).where(where)
-                              .order_by(SalesOrder.created_at, SalesOrder.id)
-                              .limit(limit)).all()
+    rows = db.session.execute(_to_pack_statement(), {"limit": limit}).all()
     return (rows[0][1] if rows else 0), [order for order, _count in rows]
 
 

@@ -4,9 +4,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -185,16 +186,21 @@ def start_session(user: User, *, remember: bool = False) -> User:
     return user
 
 
+@lru_cache(maxsize=1)
+def _session_statement():
+    """A session with its user, by key hash (bind parameter key_hash), built once: every
+    page view runs it."""
+    return (select(UserSession).options(joinedload(UserSession.user))
+            .where(UserSession.key_hash == bindparam("key_hash")))
+
+
 def session_user(session_id) -> User | None:
     """The user of a live session, or None: unknown, ended, expired or deactivated.
     Reads only: a page view writes nothing."""
     number, _dot, key = str(session_id).partition(".")
     if not number.isdigit() or not key:
         return None
-    row = db.session.execute(  # the user in the same statement: every page view pays this
-        select(UserSession).options(joinedload(UserSession.user))
-        .where(UserSession.key_hash == _digest(key))
-    ).scalar()
+    row = db.session.execute(_session_statement(), {"key_hash": _digest(key)}).scalar()
     if row is None or row.user_id != int(number) or row.expires_at <= utcnow():
         return None
     user = row.user
