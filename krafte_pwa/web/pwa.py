@@ -136,8 +136,11 @@ def js_strings_json() -> Markup:
     """js_strings as the page's JSON, made once per language (they are the catalogue's)."""
     made = current_app.extensions.setdefault("krafte_js_strings", {})
     locale = str(get_locale())
-    if locale not in made:
-        made[locale] = Markup(htmlsafe_json_dumps(js_strings(), dumps=current_app.json.dumps))
+    if locale not in made:  # as the tojson filter writes it
+        policies = current_app.jinja_env.policies
+        made[locale] = Markup(htmlsafe_json_dumps(
+            js_strings(), dumps=policies["json.dumps_function"],
+            **policies["json.dumps_kwargs"]))
     return made[locale]
 
 

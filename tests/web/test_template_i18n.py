@@ -4,6 +4,8 @@ request, and follow a locale forced for a while (flask_babel.force_locale) and b
 from flask import g, render_template_string
 from flask_babel import force_locale
 
+from krafte_pwa.web import pwa
+
 PAGE = ('{{ _("Offline") }} · '
         '{{ ngettext("Expiring within %(num)d day", "Expiring within %(num)d days", 2) }}')
 
@@ -15,6 +17,12 @@ def test_templates_follow_a_forced_locale_and_come_back(app):
         with force_locale("fr"):
             assert render_template_string(PAGE) == "Hors ligne · Péremption d’ici 2 jours"
         assert render_template_string(PAGE) == "Offline · Expiring within 2 days"
+
+
+def test_the_script_strings_are_the_json_tojson_wrote(app):
+    with app.test_request_context("/"):
+        assert str(pwa.js_strings_json()) == render_template_string(
+            "{{ strings()|tojson }}", strings=pwa.js_strings)
 
 
 def test_the_script_strings_are_made_once_per_language(client, login_as):
