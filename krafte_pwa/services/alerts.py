@@ -6,8 +6,9 @@ Bounded whatever the history and the stock: each lot list is one statement that 
 the lots it lists through an index (the balances with stock by expiry, the lots not
 released, the lots at a zero cost), at most `limit` of them, with their total counted up
 to CAP + 1 (shown as "1,000+"). Low stock sums the stock of the items with a reorder point
-from its balances with stock by expiry, in the same statement as its items, reservations
-and orders. Each list's statement reads its lots' items too.
+from the index of balances with stock alone, less the few balances that are not usable,
+in the same statement as its items, reservations and orders. Each list's statement reads
+its lots' items too.
 """
 
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, bindparam, case, func, or_, select, type_coerce
+from sqlalchemy import Date, Integer, bindparam, case, func, select, type_coerce
 from sqlalchemy.orm import joinedload
 
 from ..domain.order_states import OPEN_STATUSES
@@ -84,23 +85,30 @@ def _low_stock_statement():
     """The items with a reorder point and, per item, its usable stock, what is held back for
     production and sales, and what is on order: one statement (bind parameter today), built
     once. Usable stock, as availability defines it (in storage, released, not expired), is
-    read from the item's balances with stock in the index by item and expiry alone: the few
-    lots not released are a set read once from their own index, not a lot per balance."""
-    today = bindparam("today", type_=Date())
+    the item's stock in storage read from the index of its balances with stock alone, less
+    the few balances that are not usable, found from their own indexes: its balances past
+    expiry (by item and expiry) in released lots, and the lots not released, each probing
+    its balances. Not a lot per balance."""
     storage = select(Location.id).where(Location.kind == "storage")
-    not_released = select(Lot.id).where(Lot.status != "released")
-    usable = select(_sum(Balance.quantity)).where(
-        Balance.item_id == Item.id, Balance.quantity > 0, Balance.location_id.in_(storage),
-        or_(Balance.expiry.is_(None), Balance.expiry >= today),
-        Balance.lot_id.not_in(not_released))
+    mine = (Balance.quantity > 0, Balance.location_id.in_(storage))
+    not_released = Lot.status != "released"
+    stock = select(_sum(Balance.quantity)).where(Balance.item_id == Item.id, *mine)
+    expired = select(_sum(Balance.quantity)).where(
+        Balance.item_id == Item.id, Balance.expiry < bindparam("today", type_=Date()),
+        Balance.lot_id.not_in(select(Lot.id).where(not_released)), *mine)
+    in_lot = select(func.sum(Balance.quantity)).where(Balance.lot_id == Lot.id, *mine)
+    held = (select(Lot.item_id, _sum(in_lot.scalar_subquery()).label("quantity"))
+            .where(not_released).group_by(Lot.item_id).subquery())
     open_orders = select(ProductionOrder.id).where(ProductionOrder.status.in_(OPEN_STATUSES))
     for_production = select(_sum(Reservation.quantity)).where(
         Reservation.item_id == Item.id, Reservation.order_id.in_(open_orders),
         Reservation.quantity > 0)
     for_sales = select(_sum(SalesReservation.quantity)).where(
         SalesReservation.item_id == Item.id)
-    return (select(Item, *(query.scalar_subquery() for query in (
-        usable, for_production, for_sales, _on_order())))
+    return (select(Item, stock.scalar_subquery(), expired.scalar_subquery(), held.c.quantity,
+                   *(query.scalar_subquery() for query in (
+                       for_production, for_sales, _on_order())))
+            .outerjoin(held, held.c.item_id == Item.id)
             .where(Item.archived.is_(False), Item.reorder_point > 0))
 
 
@@ -120,8 +128,9 @@ def _on_order():
 def low_stock(today: date) -> list[LowStock]:
     found = []
     rows = db.session.execute(_low_stock_statement(), {"today": today}).all()
-    for item, usable, production, sales, ordered in rows:
-        available = (usable or ZERO) - (production or ZERO) - (sales or ZERO)
+    for item, stock, expired, held, production, sales, ordered in rows:
+        available = ((stock or ZERO) - (expired or ZERO) - (held or ZERO)
+                     - (production or ZERO) - (sales or ZERO))
         ordered = ordered or ZERO
         if available + ordered < item.reorder_point:
             found.append(LowStock(item, available, ordered, item.reorder_point,
