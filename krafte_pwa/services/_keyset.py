@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Integer, bindparam, func, select, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Lot
@@ -111,7 +111,7 @@ def lot_page(build: Callable, segments: list[Segment], position: Callable, *,
                  per_page=per_page, total=total)
     ids = [row[-2] for row in found.rows]
     lots = {lot.id: lot for lot in db.session.execute(
-        select(Lot).options(joinedload(Lot.item)).where(Lot.id.in_(ids))).scalars()}
+        select(Lot).options(selectinload(Lot.item)).where(Lot.id.in_(ids))).scalars()}
     rows = [(lots[row[-2]], row[-1]) for row in found.rows]
     return LotPage(rows, found.total, rows[0][0].code if found.previous else None,
                    rows[-1][0].code if found.next else None)
