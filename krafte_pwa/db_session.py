@@ -36,12 +36,14 @@ the other processes' writers. The lock is released when the transaction ends, ho
 ends (commit, rollback, or the pool's reset of a connection given back).
 """
 
+import select
 import sqlite3
 import threading
+import time
 from contextvars import ContextVar
 
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 # True: transactions start with BEGIN IMMEDIATE. Web requests switch it off: they begin
 # deferred and take the write lock at their first write (see the module docstring).
@@ -55,6 +57,9 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "S
 # operating system caches the file for all of them anyway, so a smaller one costs little.
 SQLITE_CACHE_KIB = 512
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+# PostgreSQL: a pooled connection idle longer than this is pinged before use (seconds)
+IDLE_PING_SECONDS = 30.0
+LAST_USED = "krafte_last_used"  # connection record info: when it was last given back
 
 
 def _writes(statement: str, context) -> bool:
@@ -74,6 +79,51 @@ def _configure_postgresql(engine) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET random_page_cost = 1.1")
         dbapi_connection.commit()
+
+    _check_on_checkout(engine)
+
+
+def _check_on_checkout(engine) -> None:
+    """A pooled connection the server may have closed is pinged before use, and replaced
+    if the ping fails (the pool then opens a new one): no round trip for the others.
+
+    Instead of a `SELECT 1` at every checkout (`pool_pre_ping`, a round trip per request),
+    a connection is suspect when its socket has something to read while it sits idle in
+    the pool (a server that ends a session, on shutdown or pg_terminate_backend, sends an
+    error and closes it), or when it has been idle longer than IDLE_PING_SECONDS (a
+    firewall may have dropped it without a word)."""
+
+    @event.listens_for(engine.pool, "checkin")
+    def _given_back(_dbapi_connection, record):
+        if record is not None:
+            record.info[LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _taken(dbapi_connection, record, _proxy):
+        if _suspect(dbapi_connection, record.info) and not _answers(engine, dbapi_connection):
+            raise DisconnectionError("the server closed this connection")
+
+
+def _suspect(dbapi_connection, info) -> bool:
+    last = info.get(LAST_USED)
+    if last is not None and time.monotonic() - last > IDLE_PING_SECONDS:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+    except Exception:  # closed: no socket any more
+        return True
+    return bool(poller.poll(0))
+
+
+def _answers(engine, dbapi_connection) -> bool:
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except engine.dialect.loaded_dbapi.Error:
+        return False
+    return True
 
 
 def _configure_sqlite_connection(dbapi_connection, busy_timeout: float) -> None:
