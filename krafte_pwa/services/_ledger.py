@@ -12,9 +12,12 @@ balance and no sum of balances can outgrow the 64-bit scaled integer they are st
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Integer, and_, any_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
 from ..errors import BadQuantity, InsufficientStock
@@ -24,7 +27,7 @@ from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
 from . import _values as values
 from ._fefo_keys import copies
-from ._tx import upsert
+from ._tx import dialect_name, upsert
 from .outbox import touch
 
 
@@ -38,14 +41,31 @@ class Posting:
     reason: str | None = None
 
 
-def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A movement as `post` wrote it: the row's values and its lot. A plain record, not
+    a mapped Movement (those cost far more to build, and the answer needs no ids)."""
+    lot: Lot
+    lot_id: int
+    location_id: int
+    item_id: int
+    quantity: Decimal
+    unit_cost: Decimal
+    kind: int
+    document: str | None
+    reason: str | None
+    user_id: int | None
+    created_at: datetime
+
+
+def post(postings: list[Posting], user_id: int | None) -> list[Moved]:
     """Apply postings; raise InsufficientStock if any balance would go below zero (then,
     found from the locked quantities before anything is written, nothing was written).
 
     A constant number of statements whatever the number of postings: the balance rows
     that change are locked in (lot, location) order (PostgreSQL), the takes go in one
     executemany of conditional UPDATEs, the additions in one upsert, the movements in one
-    INSERT. The returned movements are not attached to the session (no ids)."""
+    INSERT. The movements are returned as plain records (no ids, not in the session)."""
     table = Balance.__table__
     now = utcnow()
     takes, adds = _net_changes(postings)
@@ -64,7 +84,7 @@ def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
              "created_at": now} for p in postings]
     db.session.execute(insert(Movement), rows)  # one executemany, no RETURNING
     touch(db.session, {p.lot.item_id for p in postings})  # the channels' stock levels
-    movements = [Movement(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
+    movements = [Moved(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
     values.record(movements)  # the value balances, written with the transaction's commit
     return movements
 
@@ -96,6 +116,10 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
     the quantities read stay true until the transaction ends."""
     if not keys:
         return {}
+    if dialect_name() == "postgresql":
+        lots, places = [lot for lot, _where in keys], [where for _lot, where in keys]
+        rows = db.session.execute(_locked_keys(), {"lots": lots, "places": places})
+        return {(lot, where): qty for lot, where, qty in rows.all()}
     # The lot ids alone as well: SQLite reads a row-value IN through no index (it would
     # scan every balance of the history), a plain IN on the key's first column it does.
     query = (select(Balance.lot_id, Balance.location_id, Balance.quantity)
@@ -103,6 +127,21 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
                     tuple_(Balance.lot_id, Balance.location_id).in_(keys))
              .order_by(Balance.lot_id, Balance.location_id).with_for_update())
     return {(lot, where): qty for lot, where, qty in db.session.execute(query).all()}
+
+
+@lru_cache(maxsize=1)
+def _locked_keys():
+    """PostgreSQL: the keys as two arrays, so the statement's text is the same whatever
+    their number (built, compiled and planned once; an IN of as many parameters as keys
+    would be a new statement for each number of keys)."""
+    lots = bindparam("lots", type_=ARRAY(Integer))
+    wanted = func.unnest(lots, bindparam("places", type_=ARRAY(Integer))
+                         ).table_valued("lot_id", "location_id").render_derived(name="wanted")
+    return (select(Balance.lot_id, Balance.location_id, Balance.quantity)
+            .where(Balance.lot_id == any_(lots),
+                   tuple_(Balance.lot_id, Balance.location_id).in_(
+                       select(wanted.c.lot_id, wanted.c.location_id)))
+            .order_by(Balance.lot_id, Balance.location_id).with_for_update())
 
 
 def _take(table, takes) -> None:

@@ -52,7 +52,7 @@ def _layers(session: Session) -> list:
     return session.info.setdefault(_PENDING, [(None, {})])
 
 
-def record(movements: list[Movement]) -> None:
+def record(movements) -> None:
     """Note what the movements add to the value of their item (in WIP or not), now and in
     the month."""
     session = db.session
