@@ -36,6 +36,7 @@ the other processes' writers. The lock is released when the transaction ends, ho
 ends (commit, rollback, or the pool's reset of a connection given back).
 """
 
+import re
 import select
 import sqlite3
 import threading
@@ -81,6 +82,66 @@ def _configure_postgresql(engine) -> None:
         dbapi_connection.commit()
 
     _check_on_checkout(engine)
+    _reads_outside_transactions(engine)
+
+
+# PostgreSQL: statements that may run outside a transaction (autocommit): a plain SELECT
+# that names nothing that writes, locks or keeps session state
+READ_ONLY = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+NOT_ONLY_READ = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK|NOWAIT)\b|"
+                           r"advisory|set_config|nextval|setval", re.IGNORECASE)
+
+
+def _needs_transaction(statement: str, context) -> bool:
+    if _writes(statement, context) or not READ_ONLY.match(statement):
+        return True
+    if context is not None and context.execution_options.get("stream_results"):
+        return True  # a server-side cursor lives in a transaction
+    return NOT_ONLY_READ.search(statement) is not None
+
+
+def _reads_outside_transactions(engine) -> None:
+    """PostgreSQL, `write_intent` off (web requests): no BEGIN and no ROLLBACK round trips
+    for what only reads. The connection runs in autocommit until the first statement that
+    writes or locks (or opens a server-side cursor); from that statement on it is one
+    transaction, committed or rolled back as a whole, as before.
+
+    Under READ COMMITTED every statement sees the data committed when it starts, inside
+    a transaction or not, and reads take no locks that matter to others: the reads before
+    the first write see what they saw before. A request that only reads holds no
+    transaction open, not even between its statements."""
+
+    def dbapi(conn):
+        return conn.connection.dbapi_connection
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.info[READING] = not write_intent.get()
+        if conn.info[READING]:
+            dbapi(conn).autocommit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _first_write(conn, _cursor, statement, _parameters, context, _executemany):
+        if conn.info.get(READING) and _needs_transaction(statement, context):
+            conn.info[READING] = False
+            dbapi(conn).autocommit = False  # the statement begins the transaction
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(conn):
+        try:
+            if conn.info.pop(READING, False):
+                dbapi(conn).autocommit = False
+        except Exception:  # an invalidated connection: the pool discards it
+            pass
+
+    @event.listens_for(engine.pool, "checkin")
+    def _given_back(dbapi_connection, _record):
+        if dbapi_connection is not None and getattr(dbapi_connection, "autocommit", False):
+            try:
+                dbapi_connection.autocommit = False
+            except Exception:  # closed: the pool discards it
+                pass
 
 
 def _check_on_checkout(engine) -> None:
