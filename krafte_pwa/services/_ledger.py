@@ -17,7 +17,6 @@ from decimal import Decimal
 from functools import lru_cache
 
 from sqlalchemy import Integer, and_, any_, bindparam, func, insert, select, tuple_, update
-from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
 from ..errors import BadQuantity, InsufficientStock
@@ -121,8 +120,8 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
     if not keys:
         return {}
     if dialect_name() == "postgresql":
-        lots, places = [lot for lot, _where in keys], [where for _lot, where in keys]
-        rows = db.session.execute(_locked_keys(), {"lots": lots, "places": places})
+        rows = db.session.execute(_locked_keys(), by_arrays.arrays(
+            [{"lot_id": lot, "location_id": where} for lot, where in keys], KEYS))
         return {(lot, where): qty for lot, where, qty in rows.all()}
     # The lot ids alone as well: SQLite reads a row-value IN through no index (it would
     # scan every balance of the history), a plain IN on the key's first column it does.
@@ -138,14 +137,15 @@ def _locked_keys():
     """PostgreSQL: the keys as two arrays, so the statement's text is the same whatever
     their number (built, compiled and planned once; an IN of as many parameters as keys
     would be a new statement for each number of keys)."""
-    lots = bindparam("lots", type_=ARRAY(Integer))
-    wanted = func.unnest(lots, bindparam("places", type_=ARRAY(Integer))
-                         ).table_valued("lot_id", "location_id").render_derived(name="wanted")
+    wanted = by_arrays.unnest("wanted", KEYS)
     return (select(Balance.lot_id, Balance.location_id, Balance.quantity)
-            .where(Balance.lot_id == any_(lots),
+            .where(Balance.lot_id == any_(by_arrays.array_param("lot_id", Integer)),
                    tuple_(Balance.lot_id, Balance.location_id).in_(
                        select(wanted.c.lot_id, wanted.c.location_id)))
             .order_by(Balance.lot_id, Balance.location_id).with_for_update())
+
+
+KEYS = {"lot_id": Integer, "location_id": Integer}
 
 
 def _take(table, takes, arrays: bool) -> None:

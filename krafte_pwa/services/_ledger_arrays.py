@@ -8,6 +8,7 @@ statements and their meaning are those of `_ledger` (same conditions, same order
 rows); SQLite keeps the executemany forms.
 """
 
+import re
 from functools import lru_cache
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    cast,
     func,
     select,
     update,
@@ -28,17 +30,45 @@ from sqlalchemy.dialects.postgresql import ARRAY, insert
 
 from ..extensions import db
 from ..models import Balance, Movement
-from ..models.types import Money, Quantity
+from ..models.types import Money, Quantity, Scaled
+
+_ESCAPED = re.compile(r'["\\\\]')  # inside a quoted array element: \" and \\
 
 
-def _unnest(name: str, columns: dict):
+def array_param(name: str, kind):
+    """A bound array of `kind` elements, sent as the text of a PostgreSQL array (see
+    array_text) and cast by the server."""
+    element = BigInteger if isinstance(kind, Scaled) else kind
+    return cast(bindparam(name, type_=Text), ARRAY(element))
+
+
+def array_text(values, kind) -> str:
+    """`values` as PostgreSQL's text form of an array: built here in one join, where the
+    driver would adapt and quote element by element (most of a write's client time)."""
+    if isinstance(kind, Scaled):
+        values = [kind.process_bind_param(v, None) for v in values]
+    if kind is Text:
+        items = ["NULL" if v is None else '"' + _ESCAPED.sub(r"\\\g<0>", v) + '"'
+                 for v in values]
+    elif kind is Boolean:
+        items = ["NULL" if v is None else "t" if v else "f" for v in values]
+    elif None in values:
+        items = ["NULL" if v is None else str(v) for v in values]  # ints, ISO dates
+    else:
+        items = map(str, values)
+    return "{" + ",".join(items) + "}"
+
+
+def unnest(name: str, columns: dict):
     """A FROM item of the arrays bound as `columns` (name -> element type)."""
-    arrays = [bindparam(column, type_=ARRAY(kind)) for column, kind in columns.items()]
-    return func.unnest(*arrays).table_valued(*columns).render_derived(name=name)
+    bound = [array_param(column, kind) for column, kind in columns.items()]
+    return func.unnest(*bound).table_valued(*columns).render_derived(name=name)
 
 
-def _columns(rows: list[dict], names) -> dict:
-    return {name: [row[name] for row in rows] for name in names}
+def arrays(rows: list[dict], columns: dict) -> dict:
+    """The bound values of `unnest(…, columns)` for these rows."""
+    return {name: array_text([row[name] for row in rows], kind)
+            for name, kind in columns.items()}
 
 
 TAKES = {"k_lot": Integer, "k_location": Integer, "take": Quantity()}
@@ -47,13 +77,13 @@ TAKES = {"k_lot": Integer, "k_location": Integer, "take": Quantity()}
 def take(rows: list[dict]) -> int:
     """The conditional UPDATEs of `_ledger._take` (rows: k_lot, k_location, take); the
     number of balances that had enough and were taken from."""
-    return db.session.execute(_take(), _columns(rows, TAKES)).rowcount
+    return db.session.execute(_take(), arrays(rows, TAKES)).rowcount
 
 
 @lru_cache(maxsize=1)
 def _take():
     table = Balance.__table__
-    taken = _unnest("taken", TAKES)
+    taken = unnest("taken", TAKES)
     return (update(table)
             .where(and_(table.c.lot_id == taken.c.k_lot,
                         table.c.location_id == taken.c.k_location,
@@ -67,13 +97,13 @@ ADDS = {"lot_id": Integer, "location_id": Integer, "item_id": Integer, "quantity
 
 def add(rows: list[dict]) -> None:
     """The upsert of `_ledger._add`, for rows of distinct (lot, location) keys."""
-    db.session.execute(_add(), _columns(rows, ADDS))
+    db.session.execute(_add(), arrays(rows, ADDS))
 
 
 @lru_cache(maxsize=1)
 def _add():
     table = Balance.__table__
-    added = _unnest("added", ADDS)
+    added = unnest("added", ADDS)
     stmt = insert(table).from_select(list(ADDS), select(*added.c))
     return stmt.on_conflict_do_update(
         index_elements=[table.c.lot_id, table.c.location_id],
@@ -87,12 +117,12 @@ MOVES = {"lot_id": Integer, "location_id": Integer, "item_id": Integer,
 
 def insert_movements(rows: list[dict], user_id: int | None, now) -> None:
     """The movements of `_ledger.post`, in the order of `rows`."""
-    db.session.execute(_moves(), {**_columns(rows, MOVES), "user": user_id, "now": now})
+    db.session.execute(_moves(), {**arrays(rows, MOVES), "user": user_id, "now": now})
 
 
 @lru_cache(maxsize=1)
 def _moves():
-    moved = _unnest("moved", MOVES)
+    moved = unnest("moved", MOVES)
     rows = select(*moved.c, bindparam("user", type_=Integer),
                   bindparam("now", type_=DateTime))
     return Movement.__table__.insert().from_select(
@@ -106,12 +136,12 @@ VALUES = {"period": Date, "item_id": Integer, "wip": Boolean, "value_high": BigI
 def add_values(session, rows: list[dict], table, set_) -> None:
     """The value upsert of `_values._add` (rows of distinct keys); `set_(stmt)` gives its
     SET clause."""
-    session.execute(_values(table, set_), _columns(rows, VALUES))
+    session.execute(_values(table, set_), arrays(rows, VALUES))
 
 
 @lru_cache(maxsize=2)
 def _values(table, set_):
-    values = _unnest("changed", VALUES)
+    values = unnest("changed", VALUES)
     stmt = insert(table).from_select(list(VALUES), select(*values.c))
     return stmt.on_conflict_do_update(
         index_elements=[table.c.period, table.c.item_id, table.c.wip], set_=set_(stmt))

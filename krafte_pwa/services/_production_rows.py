@@ -6,17 +6,21 @@ committed state, so the answer reads them without the unit of work flushing them
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Boolean, DateTime, Integer, bindparam, func, insert, literal, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Boolean, DateTime, Integer, bindparam, insert, literal, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import Pick, Reservation
 from ..models.types import Quantity
+from . import _ledger_arrays as by_arrays
 from ._tx import dialect_name
 
 ZERO = Decimal(0)
 SETTLED = ("consumed", "returned", "wasted", "waste_reason")
+
+
+PICKED = {"lot_id": Integer, "location_id": Integer, "quantity": Quantity(),
+          "overridden": Boolean}
 
 
 def insert_picks(order_id: int, rows: list[dict], now) -> list[Pick]:
@@ -24,10 +28,7 @@ def insert_picks(order_id: int, rows: list[dict], now) -> list[Pick]:
     quantity, overridden."""
     if dialect_name() == "postgresql":
         return db.session.scalars(_picks_from_arrays(), {
-            "order_id": order_id, "now": now, "lots": [r["lot_id"] for r in rows],
-            "places": [r["location_id"] for r in rows],
-            "quantities": [r["quantity"] for r in rows],
-            "overridden": [r["overridden"] for r in rows]}).all()
+            "order_id": order_id, "now": now, **by_arrays.arrays(rows, PICKED)}).all()
     return db.session.scalars(insert(Pick).returning(Pick), [
         {**row, "order_id": order_id, "consumed": ZERO, "returned": ZERO, "wasted": ZERO,
          "created_at": now} for row in rows]).all()
@@ -35,12 +36,7 @@ def insert_picks(order_id: int, rows: list[dict], now) -> list[Pick]:
 
 @lru_cache(maxsize=1)
 def _picks_from_arrays():
-    picked = func.unnest(
-        bindparam("lots", type_=ARRAY(Integer)), bindparam("places", type_=ARRAY(Integer)),
-        bindparam("quantities", type_=ARRAY(Quantity())),
-        bindparam("overridden", type_=ARRAY(Boolean)),
-    ).table_valued("lot_id", "location_id", "quantity", "overridden").render_derived(
-        name="picked")
+    picked = by_arrays.unnest("picked", PICKED)
     zero = literal(0, Integer)
     rows = select(bindparam("order_id", type_=Integer), picked.c.lot_id, picked.c.location_id,
                   picked.c.quantity, zero, zero, zero, picked.c.overridden,

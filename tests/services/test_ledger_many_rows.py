@@ -92,3 +92,20 @@ def test_postgresql_writes_keep_one_text_whatever_the_number_of_rows(pg_app):
     assert len(texts) == 8 and texts[:half] == texts[half:], texts  # lock, take, add, moves
     db.session.remove()
     assert sorted(_balances().values()) == [D(2)] * 5 + [D(8)] * 5
+
+
+def test_reasons_and_documents_come_back_as_written(app):
+    """User text goes into the arrays' text form: quotes, backslashes, commas, braces,
+    the word NULL and accents come back unchanged."""
+    candle_workshop()
+    wax = _lot(receive("WAX", "10"))
+    store = _place("STORE")
+    reasons = ['dit "sec"', "back\\slash", "a, {b}", "NULL", "", "été  ", None]
+    with transaction():
+        post([Posting(wax, store, D(1), MovementKind.ADJUSTMENT, f'D"{n}', reason)
+              for n, reason in enumerate(reasons)], None)
+    db.session.remove()
+    written = db.session.execute(select(Movement.document, Movement.reason)
+                                 .where(Movement.kind == MovementKind.ADJUSTMENT)
+                                 .order_by(Movement.id)).all()
+    assert written == [(f'D"{n}', reason) for n, reason in enumerate(reasons)]
