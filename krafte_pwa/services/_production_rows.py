@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, DateTime, Integer, bindparam, insert, literal, s
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Pick, Reservation
+from ..models import Lot, Pick, Reservation
 from ..models.types import Quantity
 from . import _ledger_arrays as by_arrays
 from ._tx import dialect_name
@@ -82,3 +82,21 @@ def _settle():
     return (update(table).where(table.c.id == bindparam("pick"))
             .values({name: bindparam(f"new_{name}", type_=table.c[name].type)
                      for name in SETTLED}))
+
+
+def lots_read_again(lots) -> list[Lot]:
+    """The lots as they are now (the caller holds their items' locks): their rows read as
+    plain rows, and the objects refreshed only if one differs from what they hold."""
+    held = {lot.id: lot for lot in lots}
+    columns = Lot.__table__.c
+    rows = db.session.execute(_lots_now(), {"ids": sorted(held)}).all()
+    if any(getattr(held[row.id], c.key) != row._mapping[c] for row in rows for c in columns):
+        return db.session.execute(
+            select(Lot).where(Lot.id.in_(held)).execution_options(populate_existing=True)
+        ).scalars().all()
+    return [held[row.id] for row in rows]
+
+
+@lru_cache(maxsize=1)
+def _lots_now():
+    return select(*Lot.__table__.c).where(Lot.id.in_(bindparam("ids", expanding=True)))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
@@ -206,9 +206,7 @@ def _choose(order, entries, needs, reason, user_id, today) -> list[tuple[avail.T
 def _status_changed(chosen, today: date) -> bool:
     """The chosen lots read again now that their items are locked (status changes lock
     them too): True if one may no longer be used as chosen."""
-    lots = db.session.execute(
-        select(Lot).where(Lot.id.in_({take.lot.id for take, _o in chosen}))
-        .execution_options(populate_existing=True)).scalars().all()
+    lots = rows_.lots_read_again({take.lot for take, _o in chosen})
     usable = {lot.id for lot in lots
               if lot.status == "released" and not avail.is_expired(lot, today)}
     return any(take.lot.id not in usable and (not overridden or take.lot.status != "released")
