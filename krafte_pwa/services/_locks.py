@@ -8,7 +8,7 @@ key-share locks that foreign keys take (a movement inserted for an item) never w
 from functools import lru_cache
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..errors import NotFound
 from ..extensions import db
@@ -31,7 +31,7 @@ def _items_locked():
 
 def order_for_update(number) -> ProductionOrder:
     number = read.text(number, "number", max_length=20)
-    order = db.session.execute(_order_locked(), {"number": number}).scalar()
+    order = db.session.execute(_order_locked(), {"number": number}).unique().scalar()
     if order is None:
         raise NotFound(_("no production order '%(number)s'", number=number),
                        code="unknown_order")
@@ -40,12 +40,14 @@ def order_for_update(number) -> ProductionOrder:
 
 @lru_cache(maxsize=1)
 def _order_locked():
-    """Built once: its loader options cost more to build than the statement to run."""
+    """Built once: its loader options cost more to build than the statement to run. One
+    statement: the order's reservations (a dozen rows) and its sub-orders (rarely any)
+    joined to it, the row lock on the order's row alone."""
     return (select(ProductionOrder).where(ProductionOrder.number == bindparam("number"))
             .options(joinedload(ProductionOrder.item), joinedload(ProductionOrder.recipe),
                      joinedload(ProductionOrder.wip_location),
-                     selectinload(ProductionOrder.reservations).joinedload(Reservation.item),
+                     joinedload(ProductionOrder.reservations).joinedload(Reservation.item),
                      # read once for the start's wait and the answer's links
-                     selectinload(ProductionOrder.sub_orders))
+                     joinedload(ProductionOrder.sub_orders))
             .with_for_update(key_share=True, of=ProductionOrder)
             .execution_options(populate_existing=True))
