@@ -19,6 +19,10 @@ import ctypes.util
 import gc
 import os
 
+# Every launcher (make run, the systemd unit, the team image) gets the shared, preloaded
+# app without having to pass --preload.
+preload_app = True
+
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 MALLOC_ARENAS = 2
 

@@ -10,10 +10,11 @@ until someone resends them.
 On PostgreSQL several workers share the outbox: a worker locks the product's mapping row
 (`FOR NO KEY UPDATE SKIP LOCKED`, which does not block the shop floor's inserts of new
 messages) for the time of the push, so two workers never push the same product at once,
-and the second finds the messages already sent. On SQLite (one worker) nothing is held
-during the call: the messages are read, the transaction ended, the push made, the
-outcome written in a short write transaction; a shop that is down never holds the
-database's write lock.
+and the second finds the messages already sent. On SQLite nothing is held during the
+call: the messages are read, the transaction ended, the messages leased in a short write
+(their due time moved past the push, so another worker no longer sees them due), the
+push made, the outcome written in a short write transaction; a shop that is down never
+holds the database's write lock.
 """
 
 import math
@@ -33,6 +34,7 @@ from ._tx import dialect_name, transaction
 BACKOFF_SECONDS = 30
 MAX_BACKOFF = 3600
 MAX_ATTEMPTS = 10
+LEASE = timedelta(minutes=10)  # well over a push's longest wait (_shop_push.TIMEOUT)
 
 
 @dataclass
@@ -79,9 +81,10 @@ def deliver_due(now: datetime | None = None, *, client=None, limit: int = 1000) 
 
 
 def _deliver(claim: Claim, at: datetime, client, report: Report) -> None:
-    locking = dialect_name() == "postgresql"
-    if not locking:
+    if dialect_name() != "postgresql":
         db.session.rollback()  # end the read: no lock held while the shop answers
+        if not _lease(claim, at):
+            return  # another worker took these messages since they were read
     error = None
     try:
         _shop_push.push(claim.target, claim.quantity, client)
@@ -94,6 +97,28 @@ def _deliver(claim: Claim, at: datetime, client, report: Report) -> None:
     else:
         report.failed += len(claim.message_ids)
         report.errors.append(error)
+
+
+def _lease(claim: Claim, at: datetime) -> bool:
+    """SQLite: take the claimed messages for LEASE (moving their due time past it) in a
+    short write, all of them or none; a second worker that read them too finds them no
+    longer due. A worker that dies during the push leaves them due again after LEASE."""
+    table = OutboxMessage.__table__
+    try:
+        with transaction():
+            taken = db.session.execute(
+                update(table).where(table.c.id.in_(claim.message_ids),
+                                    table.c.status == "pending", table.c.due_at <= at)
+                .values(due_at=at + LEASE)).rowcount
+            if taken != len(claim.message_ids):
+                raise _TakenMeanwhile  # rolls back the part this worker leased
+    except _TakenMeanwhile:
+        return False
+    return True
+
+
+class _TakenMeanwhile(Exception):
+    pass
 
 
 def _due(at: datetime):

@@ -218,8 +218,10 @@ def _events_of():
 
 
 def lot_movements(lot: Lot, limit: int = 200) -> list[Movement]:
+    """Newest first, with the location and user each row shows."""
     return db.session.execute(
-        select(Movement).where(Movement.lot_id == lot.id)
+        select(Movement).options(joinedload(Movement.location), joinedload(Movement.user))
+        .where(Movement.lot_id == lot.id)
         .order_by(Movement.created_at.desc(), Movement.id.desc()).limit(limit)
     ).scalars().all()
 

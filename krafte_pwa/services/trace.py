@@ -58,11 +58,28 @@ def trace_lot(code, direction: str = "backward") -> Trace:
     if direction not in DIRECTIONS:
         raise BadInput(_("direction must be backward or forward"),
                        details={"field": "direction"})
-    root = read.lot(code)
-    back = direction == "backward"
+    return _trace(read.lot_with_item(code), direction == "backward")
+
+
+def both_ways(lot: Lot | str) -> tuple[Trace, Trace]:
+    """Backward and forward from a lot (or its code), for the lot and trace pages: the lot
+    and its own quantity are read once."""
+    if not isinstance(lot, Lot):
+        lot = read.lot_with_item(lot)
+    backward = _trace(lot, True)
+    return backward, _trace(lot, False, backward.root.quantity)
+
+
+_UNREAD = object()
+
+
+def _trace(root: Lot, back: bool, root_quantity=_UNREAD) -> Trace:
     edges, seen, truncated = _walk(root.id, back)
-    lots = {lot.id: lot for lot in db.session.execute(
-        select(Lot).options(joinedload(Lot.item)).where(Lot.id.in_(seen))).scalars()}
+    lots = {root.id: root}
+    if len(seen) > 1:  # a lot nothing was made from or with has only itself to show
+        lots.update((lot.id, lot) for lot in db.session.execute(
+            select(Lot).options(joinedload(Lot.item))
+            .where(Lot.id.in_(seen - {root.id}))).scalars())
     made_by = _orders_by_output(seen)
     order_numbers = _order_numbers({o for targets in edges.values()
                                      for _other, _qty, o in targets})
@@ -94,8 +111,12 @@ def trace_lot(code, direction: str = "backward") -> Trace:
                 node.children.append(child)
         return node
 
-    tree = build(root.id, _made_or_received(root, made_by), None, frozenset({root.id}))
-    return Trace(tree, direction, len(seen), truncated)
+    if root_quantity is _UNREAD:
+        received = receipts.get(root.id) if root.origin == "receipt" else None
+        root_quantity = (received[0]["quantity"] if received
+                         else _made_or_received(root, made_by))
+    tree = build(root.id, root_quantity, None, frozenset({root.id}))
+    return Trace(tree, "backward" if back else "forward", len(seen), truncated)
 
 
 def _walk(root_id: int, back: bool) -> tuple[dict, set, bool]:

@@ -18,12 +18,6 @@ bp = Blueprint("production", __name__, url_prefix="/production")
 LINE_FIELDS = ("item", "quantity", "unit", "loss_percent")
 
 
-@bp.app_template_global()
-def lot_trace(code, direction="backward"):
-    """For the lot page: `{% include "production/_trace.html" %}` with `lot` set."""
-    return trace.trace_lot(code, direction)
-
-
 bp.add_app_template_global(trace.flatten, "trace_rows")
 
 
@@ -179,6 +173,6 @@ def recipe_cost_preview(sku):
 @bp.get("/trace/<code>")
 @login_required
 def lot_trace_page(code):
-    return render_template("production/trace.html", code=code,
-                           backward=trace.trace_lot(code, "backward"),
-                           forward=trace.trace_lot(code, "forward"))
+    backward, forward = trace.both_ways(code)
+    return render_template("production/trace.html", code=code, backward=backward,
+                           forward=forward)

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..messages import numbered_rows
 from ..models import LOT_STATUSES
-from ..services import item_queries, lot_costs, queries, stock
+from ..services import item_queries, lot_costs, queries, stock, trace
 from ..services import locations as location_actions
 from ..services.location_queries import storage_locations
 from .auth import role_required
@@ -24,9 +24,11 @@ PAGE_ROWS = 300
 @login_required
 def lot(code):
     detail = queries.lot_detail(code)
+    backward, forward = trace.both_ways(detail.lot)
     return render_template("stock/lot.html", detail=detail, lot=detail.lot,
                            movements=queries.lot_movements(detail.lot, 100),
-                           locations=storage_locations(), statuses=LOT_STATUSES)
+                           locations=storage_locations(), statuses=LOT_STATUSES,
+                           backward=backward, forward=forward)
 
 
 @bp.get("/loc/<code>")

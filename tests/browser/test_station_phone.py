@@ -125,9 +125,26 @@ def test_a_start_saved_offline_and_refused_later_says_why_at_the_station(live, s
     expect(banner.locator("li")).to_have_text(
         text["start"].format(order=number) + " — " + text["cannot"].format(order=number))
     expect(banner).to_be_in_viewport()
+    expect(page.locator("h1 .status")).to_have_text(words["in_progress"])  # as it now is
     page.screenshot(path=str(SCREENSHOTS / f"station-refused-{size}-{lang}.png"),
                     full_page=True)
     banner.get_by_role("link").click()
     refused = page.locator("[data-queue-list] > li.refused")
     expect(refused.locator(".reason")).to_have_text(text["cannot"].format(order=number))
+    assert errors() == []
+
+
+def test_a_start_saved_offline_shows_the_order_started_once_sent(live, shop, new_page):
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
+    scan(page, f"{live.url}/l/{shop['wick']}")
+    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
+    page.context.set_offline(True)
+    page.get_by_role("button", name=WORDS["en"]["start"]).click()
+    expect(page.locator("[data-queue-count]").first).to_have_text("1")
+    expect(page.locator("h1 .status")).to_have_text("planned")
+    page.context.set_offline(False)
+    expect(page.locator("h1 .status")).to_have_text(WORDS["en"]["in_progress"])
+    expect(page.locator("#complete-form")).to_be_visible()
     assert errors() == []

@@ -39,6 +39,17 @@ def arenas(mode: str) -> int:
     return done.stderr.count("Arena ")
 
 
+def test_gunicorn_preloads_the_app_whoever_starts_it():
+    """The systemd unit and the team image start gunicorn without --preload: the settings
+    file (read from the working directory) must preload the app for them."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    done = subprocess.run([str(gunicorn), "--print-config", "krafte_pwa:create_app()"],
+                          cwd=ROOT, capture_output=True, text=True, check=True, timeout=60)
+    settings = dict(map(str.strip, line.split("=", 1))
+                    for line in done.stdout.splitlines() if "=" in line)
+    assert settings["preload_app"] == "True"
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
 def test_gunicorn_settings_cap_the_malloc_arenas_of_its_threads():
     assert arenas("plain") > 2  # glibc's default: an arena per thread, up to 8 per CPU

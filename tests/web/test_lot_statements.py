@@ -5,7 +5,9 @@ stay a handful of round trips to the database."""
 import re
 
 from krafte_pwa.extensions import db
+from krafte_pwa.services import production
 from tests.factories import candle_workshop, receive
+from tests.production_factories import candle_batch_workshop
 from tests.statements import selects
 
 
@@ -56,3 +58,24 @@ def test_a_lot_read_reads_its_status_changes_only_when_it_has_some(client, opera
     assert read.json["status"] == "quarantine" and read.json["status_reason"] == "smell check"
     assert len(statements) == 3, statements
     assert client.get("/api/v1/lots/NOPE", headers=operator).status_code == 404
+
+
+def test_a_lot_page_reads_the_lot_once_and_each_row_with_what_it_shows(client, login_as):
+    """A lot used in production: the trace both ways reuses the lot the page read, and the
+    history's rows come with their locations and users (no read per row)."""
+    lots = candle_batch_workshop()
+    number = production.plan_order(item="CANDLE", quantity=5).number
+    production.start_order(number=number)
+    production.complete_order(number=number, quantity=5, location="SHELF")
+    db.session.remove()
+    login_as("operator")
+    with selects() as statements:
+        page = client.get(f"/l/{lots['wax_soon']}")
+    assert page.status_code == 200 and number in page.data.decode()
+    lot_reads = [s for s in statements if re.search(r"\bFROM lot\b", s)
+                 and "JOIN receipt " not in s]
+    # the page's lot, then the lots made from it (forward); backward it has no inputs
+    assert len(lot_reads) == 2, lot_reads
+    by_key = [s for s in statements if re.search(r"\bWHERE (location|\"user\")\.id = ", s)]
+    assert by_key == [], by_key
+    assert len(statements) <= 16, statements

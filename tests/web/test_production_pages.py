@@ -3,7 +3,7 @@ recipe edit with the live cost, trace; operators see no costs and edit no recipe
 
 from flask import render_template_string
 
-from krafte_pwa.services import production, production_queries
+from krafte_pwa.services import production, production_queries, trace
 from tests.production_factories import candle_batch_workshop
 
 
@@ -92,9 +92,10 @@ def test_trace_page_and_partial_show_both_directions(login_as, app):
     assert lots["wax_soon"] in page and "Cires du Sud" in page and order.number in page
     page = client.get(f"/production/trace/{lots['wax_soon']}").data.decode()
     assert done.output_lot.code in page
+    backward, forward = trace.both_ways(done.output_lot.code)
     with app.test_request_context():
         html = render_template_string('{% include "production/_trace.html" %}',
-                                      lot=done.output_lot)
+                                      backward=backward, forward=forward)
     assert lots["jar"] in html
 
 

@@ -164,6 +164,11 @@ async function replayAll() {
   for (const entry of await Q.all()) {
     if (entry.state !== "pending" || entry.user !== me) continue;
     const result = await Q.send(entry);
+    if (result.outcome === "sent" || result.outcome === "refused") {
+      // The page showing what this action was about can show it as it now is.
+      document.dispatchEvent(new CustomEvent("krafte:replayed",
+                                             {detail: {entry: entry, outcome: result.outcome}}));
+    }
     if (result.outcome === "sent") sent += 1;
     else if (result.outcome === "login") { K.toast(T.login, "error"); break; }
     else if (result.outcome !== "refused") break;

@@ -177,6 +177,15 @@
     return onLot(hit);
   });
 
+  // A Start or Complete of this order saved offline and settled at replay (done, or refused
+  // because someone moved the order on meanwhile): show the order as it now is.
+  const mine = `/api/v1/production-orders/${encodeURIComponent(order.number)}/`;
+  document.addEventListener("krafte:replayed", (event) => {
+    if (!event.detail.entry.url.startsWith(mine)) return;
+    if (event.detail.outcome === "sent") localStorage.removeItem(saved);
+    location.reload();
+  });
+
   const start = document.querySelector("[data-start]");
   if (start) {
     start.addEventListener("click", async () => {

@@ -1,5 +1,6 @@
-"""Two workers on PostgreSQL share the outbox: each message is delivered once, and a
-product is never pushed by both at the same time.
+"""Two workers share the outbox: each message is delivered once, and a product is never
+pushed by both at the same time (PostgreSQL: the product's row is locked during the push;
+SQLite: its messages are leased before it).
 
 Forty products are offered on one WooCommerce shop (a local server that answers slowly,
 so the two workers overlap); each gets a stock change, then two workers run at once."""
@@ -8,7 +9,6 @@ import threading
 import time
 from collections import Counter
 
-import pytest
 from sqlalchemy import func, select
 
 from krafte_pwa.extensions import db
@@ -19,10 +19,8 @@ from krafte_pwa.services import locations as location_actions
 from tests.channel_factories import WOO_SECRET, ShopServer
 from tests.factories import receive
 
-pytestmark = pytest.mark.postgres_only
 
-
-def test_two_workers_deliver_each_message_once(pg_app):
+def test_two_workers_deliver_each_message_once(app):
     location_actions.create_location(code="STORE", name="Store")
     with ShopServer() as shop:
         channels.create_channel(name="woo", kind="woocommerce", secret=WOO_SECRET,
@@ -43,7 +41,7 @@ def test_two_workers_deliver_each_message_once(pg_app):
         reports, errors = [], []
 
         def worker():
-            with pg_app.app_context():
+            with app.app_context():
                 try:
                     reports.append(channel_push.deliver_due())
                 except Exception as exc:  # noqa: BLE001  (shown by the assert below)
