@@ -34,6 +34,11 @@ thread of the same process would get the lock up to 100 ms after it is free; the
 hands it over at once. Only one thread per process then waits in SQLite's handler, for
 the other processes' writers. The lock is released when the transaction ends, however it
 ends (commit, rollback, or the pool's reset of a connection given back).
+
+PostgreSQL: with `write_intent` off, what only reads runs without a transaction (no BEGIN
+and ROLLBACK round trips); the first statement that writes or locks begins it (see
+`_reads_outside_transactions`). A pooled connection is checked without a round trip
+before use and pinged only when suspect (see `_check_on_checkout`).
 """
 
 import re
@@ -116,9 +121,11 @@ def _reads_outside_transactions(engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.info[READING] = not write_intent.get()
+        raw = dbapi(conn)
+        # a connection set to AUTOCOMMIT by its user (isolation_level) is left alone
+        conn.info[READING] = not write_intent.get() and not raw.autocommit
         if conn.info[READING]:
-            dbapi(conn).autocommit = True
+            raw.autocommit = True
 
     @event.listens_for(engine, "before_cursor_execute")
     def _first_write(conn, _cursor, statement, _parameters, context, _executemany):
