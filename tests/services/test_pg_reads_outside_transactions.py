@@ -84,3 +84,12 @@ def test_statements_that_write_or_lock_need_a_transaction(statement):
 
 def test_plain_reads_need_none():
     assert not _needs_transaction("SELECT item.id, item.updated_at FROM item", None)
+
+
+def test_a_connection_its_user_set_to_autocommit_stays_so(pg_app, reading):
+    items.create_item(sku="A", name="A", kind="material", unit="g")
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("UPDATE item SET name = 'renamed'"))
+        assert conn.connection.dbapi_connection.autocommit is True
+    db.session.remove()
+    assert db.session.execute(select(Item.name)).scalar() == "renamed"
