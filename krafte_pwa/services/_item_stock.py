@@ -10,14 +10,13 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Date, and_, bindparam, case, func, select, type_coerce
+from sqlalchemy import Date, bindparam, case, func, select, type_coerce
 
 from ..domain.order_states import OPEN_STATUSES
 from ..extensions import db
 from ..models import (
     Balance,
     Location,
-    Lot,
     ProductionOrder,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -26,6 +25,8 @@ from ..models import (
     SalesReservation,
 )
 from ..models.types import Quantity
+from ._tx import dialect_name
+from .availability import _lot_of_balance, usable
 
 ZERO = Decimal(0)
 
@@ -33,7 +34,8 @@ ZERO = Decimal(0)
 def item_figures(item_id: int, today: date) -> tuple[Decimal, Decimal, Decimal, Decimal,
                                                      Decimal]:
     """(on hand, usable, reserved for production, reserved for sales, on order)."""
-    row = db.session.execute(_statement(), {"item": item_id, "today": today}).one()
+    postgresql = dialect_name() == "postgresql"
+    row = db.session.execute(_statement(postgresql), {"item": item_id, "today": today}).one()
     return tuple(ZERO if value is None else Decimal(value) for value in row)
 
 
@@ -41,13 +43,15 @@ def _summed(column):
     return type_coerce(func.sum(column), Quantity())
 
 
-@lru_cache(maxsize=1)
-def _statement():
+@lru_cache(maxsize=2)
+def _statement(postgresql: bool):
+    """Each balance's lot read by its key (on PostgreSQL through the LATERAL subquery of
+    `availability._lot_of_balance`: never a join reading the lots of the whole history)."""
     item, today = bindparam("item"), bindparam("today", type_=Date())
-    usable = and_(Lot.status == "released", (Lot.expiry.is_(None)) | (Lot.expiry >= today))
-    stock = (select(_summed(Balance.quantity).label("on_hand"),
-                    _summed(case((usable, Balance.quantity), else_=0)).label("usable"))
-             .join(Lot, Lot.id == Balance.lot_id)
+    lot, with_lot = _lot_of_balance(postgresql)
+    stock = (with_lot(select(_summed(Balance.quantity).label("on_hand"),
+                             _summed(case((usable(today, lot), Balance.quantity), else_=0))
+                             .label("usable")).select_from(Balance))
              .join(Location, Location.id == Balance.location_id)
              .where(Balance.item_id == item, Balance.quantity > 0,
                     Location.kind == "storage")
