@@ -126,6 +126,9 @@ class Balance(db.Model):
         Index("ix_balance_item_fefo", "item_id", "expiry", "lot_date", "lot_id",
               "location_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # a location's page: its rows with stock, item by item, lot by lot, a page at a time
+        Index("ix_balance_location_in_stock", "location_id", "item_id", "lot_id", "quantity",
+              sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
         # lots expired or expiring with stock, in expiry order, whatever the history
         Index("ix_balance_expiry_in_stock", "expiry", "lot_id", "location_id", "item_id",
               "quantity",

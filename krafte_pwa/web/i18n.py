@@ -42,7 +42,12 @@ def select_locale() -> str:
 def fmt_quantity(value, unit: str | None = None) -> str:
     if value is None:
         return ""
-    text = QUANTITY_PATTERN.apply(normalize(Decimal(value)), _babel_locale(str(get_locale())))
+    return _formatted_quantity(Decimal(value), unit, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_quantity(value: Decimal, unit: str | None, locale: str) -> str:
+    text = QUANTITY_PATTERN.apply(normalize(value), _babel_locale(locale))
     return f"{text} {unit}" if unit else text
 
 
@@ -55,9 +60,15 @@ def fmt_money(value, *, unit_cost: bool = False, short: bool = False) -> str:
     `short`: a whole amount without its cents (chart axes: 10,000 € not 10,000.00 €)."""
     if value is None:
         return ""
-    currency = current_app.config.get("CURRENCY", "EUR")
-    amount = Decimal(value)
-    locale = _babel_locale(str(get_locale()))
+    return _formatted_money(Decimal(value), unit_cost, short,
+                            current_app.config.get("CURRENCY", "EUR"), str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_money(amount: Decimal, unit_cost: bool, short: bool, currency: str,
+                     name: str) -> str:
+    """Long lists show many amounts: each is formatted once per locale."""
+    locale = _babel_locale(name)
     if short and amount == amount.to_integral_value():
         pattern = locale.currency_formats["standard"].pattern.replace("0.00", "0")
         return format_currency(amount.to_integral_value(), currency, format=pattern,
@@ -73,7 +84,12 @@ def fmt_money(value, *, unit_cost: bool = False, short: bool = False) -> str:
 def fmt_date(value) -> str:
     if value is None:
         return ""
-    locale = str(get_locale())
+    return _formatted_date(value, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value, locale: str) -> str:
+    """Lists show the same few expiry dates on many rows: each is formatted once."""
     return babel_format_date(value, "medium" if locale == "en" else "dd/MM/yyyy",
                              locale=_babel_locale(locale))
 

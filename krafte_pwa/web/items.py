@@ -9,9 +9,9 @@ from flask_login import login_required
 from ..domain.numbers import to_str
 from ..domain.units import BUILT_IN
 from ..models import ITEM_KINDS
+from ..services import item_queries, queries
 from ..services import items as item_actions
 from ..services import locations as location_actions
-from ..services import queries
 from .auth import role_required
 from .refused import refusal
 
@@ -36,7 +36,7 @@ def index():
     page = queries.list_items(kind=args.get("kind") or None, q=args.get("q"),
                               page=args.get("page"), per_page=50, include_archived=archived)
     return render_template("items/index.html", page=page, kinds=ITEM_KINDS,
-                           stock=queries.items_stock(page.rows),
+                           stock=item_queries.items_stock(page.rows),
                            kind=args.get("kind", ""), q=args.get("q", ""), archived=archived)
 
 
@@ -44,8 +44,9 @@ def index():
 @login_required
 def show(sku):
     item = queries.item_by_sku(sku)
-    stock = queries.item_stock(item)
-    lots = queries.list_lots(item=sku, per_page=200)
+    stock = item_queries.items_stock([item])[item.id]
+    lots = item_queries.item_lots(item, after=request.args.get("after"),
+                                  before=request.args.get("before"))
     used_by = item_actions.recipes_using(item) if item.archived else []
     return render_template("items/show.html", item=item, stock=stock, lots=lots,
                            used_by=used_by)

@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..messages import numbered_rows
 from ..models import LOT_STATUSES
-from ..services import item_queries, lot_costs, queries, stock, trace
+from ..services import item_queries, location_queries, lot_costs, queries, stock, trace
 from ..services import locations as location_actions
 from ..services.location_queries import storage_locations
 from .auth import role_required
@@ -17,7 +17,6 @@ from .purchasing import status_names as po_status_names
 from .refused import refusal
 
 bp = Blueprint("stock", __name__)
-PAGE_ROWS = 300
 
 
 @bp.get("/l/<code>")
@@ -34,10 +33,10 @@ def lot(code):
 @bp.get("/loc/<code>")
 @login_required
 def location(code):
-    # A shelf page lists at most PAGE_ROWS lots: a phone cannot show thousands usefully.
-    where, rows = queries.location_contents(code, limit=PAGE_ROWS + 1)
-    return render_template("stock/location.html", location=where, rows=rows[:PAGE_ROWS],
-                           more=len(rows) > PAGE_ROWS)
+    """What a location holds, a page of lots at a time (after or before a lot's code)."""
+    where, found = location_queries.location_lots(code, after=request.args.get("after"),
+                                                  before=request.args.get("before"))
+    return render_template("stock/location.html", location=where, page=found)
 
 
 @bp.get("/locations")

@@ -1,0 +1,25 @@
+"""Quantities, amounts and dates are formatted once per value and language: a second
+language, or another currency, never gets the first one's text back."""
+
+from datetime import date
+from decimal import Decimal
+
+from krafte_pwa import create_app
+from krafte_pwa.web.i18n import fmt_date, fmt_money, fmt_quantity
+
+
+def formatted(app, language: str):
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        return (fmt_quantity(Decimal("1234.5"), "g"), fmt_money(Decimal("0.0031"), unit_cost=True),
+                fmt_money(Decimal("1234.5")), fmt_date(date(2027, 3, 4)))
+
+
+def test_each_language_and_currency_its_own_text():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "t",
+                      "BASE_URL": "http://krafte.test"})
+    english, french = formatted(app, "en"), formatted(app, "fr")
+    assert english == ("1,234.5 g", "€0.0031", "€1,234.50", "Mar 4, 2027")
+    assert french == ("1\u202f234,5 g", "0,0031\xa0€", "1\u202f234,50\xa0€", "04/03/2027")
+    assert formatted(app, "en") == english
+    app.config["CURRENCY"] = "USD"
+    assert formatted(app, "en")[1:3] == ("$0.0031", "$1,234.50")
