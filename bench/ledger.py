@@ -14,7 +14,10 @@ the median and 95th percentile, in process, of:
   lot lookup     services.queries.lot_detail (the lot, its balances per location)
   availability   services.queries.item_by_sku + item_stock (on hand, usable, available)
   receipt        services.stock.receive_goods with one line (one transaction, committed)
-Reads run as a GET request would (plain BEGIN, rolled back); the receipt as a POST does.
+Reads run as a GET request would (write intent off: a plain BEGIN, rolled back, on
+SQLite; on PostgreSQL no transaction at all, as nothing is written); the receipt as a POST
+does. Beside each wall time: the median CPU time of this process and the statements per
+call, which the machine's other load does not move.
 Targets, on the median at 1,000,000 movements: lot lookup under 2 ms, availability under
 5 ms, and both within 1.5× of their figure at 10,000 movements.
 
@@ -24,7 +27,9 @@ Targets, on the median at 1,000,000 movements: lot lookup under 2 ms, availabili
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -193,35 +198,68 @@ def check_consistency(builder: Builder, samples: int = 300) -> None:
     db.session.rollback()
 
 
-def run_reads(builder: Builder, runs: int, receipts: int) -> dict[str, tuple[float, float]]:
+class Counted:
+    """Wraps a call to also keep its CPU time (this process) and its statements: figures
+    the machine's other load moves little, printed beside the wall times."""
+
+    def __init__(self, fn: Callable[[], object]):
+        self.fn, self.cpu, self.statements = fn, [], []
+
+    def __call__(self):
+        from sqlalchemy import event
+
+        seen = []
+
+        def count(*_args):
+            seen.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        started = time.process_time()
+        try:
+            return self.fn()
+        finally:
+            self.cpu.append((time.process_time() - started) * 1000)
+            event.remove(db.engine, "before_cursor_execute", count)
+            self.statements.append(len(seen))
+
+
+def timed(fn: Callable[[], object], runs: int, *, write: bool = False):
+    """(median, p95, CPU median, statements per call) of `runs` calls."""
+    counted = Counted(fn)
+    median, p95 = figures(measure(counted, runs, write=write))
+    return (median, p95, statistics.median(counted.cpu),
+            statistics.median(counted.statements))
+
+
+def run_reads(builder: Builder, runs: int, receipts: int) -> dict[str, tuple]:
     rng = random.Random(11)
     codes = builder.lot_codes
     skus = [f"SKU{i + 1:03d}" for i in range(ITEMS)]
     results = {}
     # warm the caches once, as a running server would be
     measure(lambda: queries.lot_detail(rng.choice(codes)), 50)
-    results["lot lookup"] = figures(measure(
-        lambda: queries.lot_detail(rng.choice(codes)), runs))
-    results["availability"] = figures(measure(
-        lambda: queries.item_stock(queries.item_by_sku(rng.choice(skus))), runs))
+    results["lot lookup"] = timed(lambda: queries.lot_detail(rng.choice(codes)), runs)
+    results["availability"] = timed(
+        lambda: queries.item_stock(queries.item_by_sku(rng.choice(skus))), runs)
     heavy = max(range(ITEMS), key=lambda i: builder.item_weights[i])
-    results["availability, busiest item"] = figures(measure(
-        lambda: queries.item_stock(queries.item_by_sku(skus[heavy])), runs))
-    results["receipt (1 line)"] = figures(measure(lambda: stock.receive_goods(
+    results["availability, busiest item"] = timed(
+        lambda: queries.item_stock(queries.item_by_sku(skus[heavy])), runs)
+    results["receipt (1 line)"] = timed(lambda: stock.receive_goods(
         supplier="Supplier 1", location=rng.choice(LOCATIONS),
         lines=[{"item": rng.choice(skus), "quantity": "12,5", "unit_cost": "0.42"}]),
-        receipts, write=True))
+        receipts, write=True)
     return results
 
 
-def report(label: str, results: dict[str, tuple[float, float]]) -> None:
+def report(label: str, results: dict[str, tuple]) -> None:
     counts = db.session.execute(select(func.count(Movement.id))).scalar_one()
     lots = db.session.execute(text("SELECT COUNT(*) FROM lot")).scalar_one()
     db.session.rollback()
     print(f"\n{label}: {lots:,} lots, {counts:,} movements")
-    print(f"  {'operation':<28}{'median ms':>10}{'p95 ms':>10}")
-    for name, (median, p95) in results.items():
-        print(f"  {name:<28}{median:>10.3f}{p95:>10.3f}")
+    print(f"  {'operation':<28}{'median ms':>10}{'p95 ms':>10}{'cpu ms':>10}{'statements':>12}")
+    for name, (median, p95, cpu, statements) in results.items():
+        print(f"  {name:<28}{median:>10.3f}{p95:>10.3f}{cpu:>10.3f}{statements:>12g}")
+    print("  load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 def explain(sql_of: Callable[[], object]) -> None:

@@ -242,7 +242,7 @@ def run_size(url: str, label: str, lots: int, movements: int, rounds: int,
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "WTF_CSRF_ENABLED": False,
                       # one connection, so one server backend does all the timed work
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_size": 1,
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 1,
                                                     "max_overflow": 0}})
     with app.app_context():
         db.create_all()

@@ -27,7 +27,9 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(config_module.from_environment(app.instance_path))
     app.config.update(
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # no ping at every checkout: PostgreSQL connections are checked without a round
+        # trip, pinged only when suspect (db_session._check_on_checkout)
+        SQLALCHEMY_ENGINE_OPTIONS={},
         WTF_CSRF_TIME_LIMIT=None,  # a tablet left on the station all day still posts
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_DURATION=timedelta(days=14),  # "remember me" on a shared tablet

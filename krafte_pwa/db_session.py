@@ -34,14 +34,22 @@ thread of the same process would get the lock up to 100 ms after it is free; the
 hands it over at once. Only one thread per process then waits in SQLite's handler, for
 the other processes' writers. The lock is released when the transaction ends, however it
 ends (commit, rollback, or the pool's reset of a connection given back).
+
+PostgreSQL: with `write_intent` off, what only reads runs without a transaction (no BEGIN
+and ROLLBACK round trips); the first statement that writes or locks begins it (see
+`_reads_outside_transactions`). A pooled connection is checked without a round trip
+before use and pinged only when suspect (see `_check_on_checkout`).
 """
 
+import re
+import select
 import sqlite3
 import threading
+import time
 from contextvars import ContextVar
 
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 # True: transactions start with BEGIN IMMEDIATE. Web requests switch it off: they begin
 # deferred and take the write lock at their first write (see the module docstring).
@@ -55,6 +63,9 @@ WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER", "S
 # operating system caches the file for all of them anyway, so a smaller one costs little.
 SQLITE_CACHE_KIB = 512
 BUSY_MESSAGES = ("database is locked", "database is busy", "database table is locked")
+# PostgreSQL: a pooled connection idle longer than this is pinged before use (seconds)
+IDLE_PING_SECONDS = 30.0
+LAST_USED = "krafte_last_used"  # connection record info: when it was last given back
 
 
 def _writes(statement: str, context) -> bool:
@@ -74,6 +85,113 @@ def _configure_postgresql(engine) -> None:
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET random_page_cost = 1.1")
         dbapi_connection.commit()
+
+    _check_on_checkout(engine)
+    _reads_outside_transactions(engine)
+
+
+# PostgreSQL: statements that may run outside a transaction (autocommit): a plain SELECT
+# that names nothing that writes, locks or keeps session state
+READ_ONLY = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+NOT_ONLY_READ = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|SHARE|LOCK|NOWAIT)\b|"
+                           r"advisory|set_config|nextval|setval", re.IGNORECASE)
+
+
+def _needs_transaction(statement: str, context) -> bool:
+    if _writes(statement, context) or not READ_ONLY.match(statement):
+        return True
+    if context is not None and context.execution_options.get("stream_results"):
+        return True  # a server-side cursor lives in a transaction
+    return NOT_ONLY_READ.search(statement) is not None
+
+
+def _reads_outside_transactions(engine) -> None:
+    """PostgreSQL, `write_intent` off (web requests): no BEGIN and no ROLLBACK round trips
+    for what only reads. The connection runs in autocommit until the first statement that
+    writes or locks (or opens a server-side cursor); from that statement on it is one
+    transaction, committed or rolled back as a whole, as before.
+
+    Under READ COMMITTED every statement sees the data committed when it starts, inside
+    a transaction or not, and reads take no locks that matter to others: the reads before
+    the first write see what they saw before. A request that only reads holds no
+    transaction open, not even between its statements."""
+
+    def dbapi(conn):
+        return conn.connection.dbapi_connection
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        raw = dbapi(conn)
+        # a connection set to AUTOCOMMIT by its user (isolation_level) is left alone
+        conn.info[READING] = not write_intent.get() and not raw.autocommit
+        if conn.info[READING]:
+            raw.autocommit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _first_write(conn, _cursor, statement, _parameters, context, _executemany):
+        if conn.info.get(READING) and _needs_transaction(statement, context):
+            conn.info[READING] = False
+            dbapi(conn).autocommit = False  # the statement begins the transaction
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(conn):
+        try:
+            if conn.info.pop(READING, False):
+                dbapi(conn).autocommit = False
+        except Exception:  # an invalidated connection: the pool discards it
+            pass
+
+    @event.listens_for(engine.pool, "checkin")
+    def _given_back(dbapi_connection, _record):
+        if dbapi_connection is not None and getattr(dbapi_connection, "autocommit", False):
+            try:
+                dbapi_connection.autocommit = False
+            except Exception:  # closed: the pool discards it
+                pass
+
+
+def _check_on_checkout(engine) -> None:
+    """A pooled connection the server may have closed is pinged before use, and replaced
+    if the ping fails (the pool then opens a new one): no round trip for the others.
+
+    Instead of a `SELECT 1` at every checkout (`pool_pre_ping`, a round trip per request),
+    a connection is suspect when its socket has something to read while it sits idle in
+    the pool (a server that ends a session, on shutdown or pg_terminate_backend, sends an
+    error and closes it), or when it has been idle longer than IDLE_PING_SECONDS (a
+    firewall may have dropped it without a word)."""
+
+    @event.listens_for(engine.pool, "checkin")
+    def _given_back(_dbapi_connection, record):
+        if record is not None:
+            record.info[LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _taken(dbapi_connection, record, _proxy):
+        if _suspect(dbapi_connection, record.info) and not _answers(engine, dbapi_connection):
+            raise DisconnectionError("the server closed this connection")
+
+
+def _suspect(dbapi_connection, info) -> bool:
+    last = info.get(LAST_USED)
+    if last is not None and time.monotonic() - last > IDLE_PING_SECONDS:
+        return True
+    try:
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLPRI)
+    except Exception:  # closed: no socket any more
+        return True
+    return bool(poller.poll(0))
+
+
+def _answers(engine, dbapi_connection) -> bool:
+    try:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except engine.dialect.loaded_dbapi.Error:
+        return False
+    return True
 
 
 def _configure_sqlite_connection(dbapi_connection, busy_timeout: float) -> None:

@@ -12,9 +12,11 @@ balance and no sum of balances can outgrow the 64-bit scaled integer they are st
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, insert, select, tuple_, update
+from sqlalchemy import Integer, and_, any_, bindparam, func, insert, select, tuple_, update
 
 from ..domain.numbers import MAX_ITEM_STOCK, MAX_QUANTITY, to_str
 from ..errors import BadQuantity, InsufficientStock
@@ -22,9 +24,10 @@ from ..extensions import db
 from ..messages import _, amount
 from ..models import Balance, Lot, Movement
 from ..models.types import Quantity, utcnow
+from . import _ledger_arrays as by_arrays
 from . import _values as values
 from ._fefo_keys import copies
-from ._tx import upsert
+from ._tx import dialect_name, upsert
 from .outbox import touch
 
 
@@ -38,33 +41,53 @@ class Posting:
     reason: str | None = None
 
 
-def post(postings: list[Posting], user_id: int | None) -> list[Movement]:
+@dataclass(frozen=True, slots=True)
+class Moved:
+    """A movement as `post` wrote it: the row's values and its lot. A plain record, not
+    a mapped Movement (those cost far more to build, and the answer needs no ids)."""
+    lot: Lot
+    lot_id: int
+    location_id: int
+    item_id: int
+    quantity: Decimal
+    unit_cost: Decimal
+    kind: int
+    document: str | None
+    reason: str | None
+    user_id: int | None
+    created_at: datetime
+
+
+def post(postings: list[Posting], user_id: int | None) -> list[Moved]:
     """Apply postings; raise InsufficientStock if any balance would go below zero (then,
     found from the locked quantities before anything is written, nothing was written).
 
     A constant number of statements whatever the number of postings: the balance rows
     that change are locked in (lot, location) order (PostgreSQL), the takes go in one
     executemany of conditional UPDATEs, the additions in one upsert, the movements in one
-    INSERT. The returned movements are not attached to the session (no ids)."""
-    table = Balance.__table__
-    now = utcnow()
+    INSERT. The movements are returned as plain records (no ids, not in the session)."""
+    table, now = Balance.__table__, utcnow()
+    arrays = dialect_name() == "postgresql"  # each many-row write as one statement
     takes, adds = _net_changes(postings)
     _check_item_totals(postings)
     held = _lock_balances(sorted(set(takes) | set(adds)))
     for key in sorted(takes):
         if held.get(key, Decimal(0)) < takes[key][1]:
             _short(takes[key][0], held.get(key, Decimal(0)), takes[key][1])
-    _take(table, takes)
+    _take(table, takes, arrays)
     added = [p for p in sorted(postings, key=_key) if p.quantity > 0]
     _check_balances(added, held, takes)
-    _add(table, added)
+    _add(table, added, arrays)
     rows = [{"lot_id": p.lot.id, "location_id": p.location_id, "item_id": p.lot.item_id,
              "quantity": p.quantity, "unit_cost": p.lot.unit_cost, "kind": p.kind,
              "document": p.document, "reason": p.reason, "user_id": user_id,
              "created_at": now} for p in postings]
-    db.session.execute(insert(Movement), rows)  # one executemany, no RETURNING
+    if arrays:
+        by_arrays.insert_movements(rows, user_id, now)
+    else:
+        db.session.execute(insert(Movement), rows)  # one executemany, no RETURNING
     touch(db.session, {p.lot.item_id for p in postings})  # the channels' stock levels
-    movements = [Movement(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
+    movements = [Moved(lot=p.lot, **row) for p, row in zip(postings, rows, strict=True)]
     values.record(movements)  # the value balances, written with the transaction's commit
     return movements
 
@@ -96,6 +119,10 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
     the quantities read stay true until the transaction ends."""
     if not keys:
         return {}
+    if dialect_name() == "postgresql":
+        rows = db.session.execute(_locked_keys(), by_arrays.arrays(
+            [{"lot_id": lot, "location_id": where} for lot, where in keys], KEYS))
+        return {(lot, where): qty for lot, where, qty in rows.all()}
     # The lot ids alone as well: SQLite reads a row-value IN through no index (it would
     # scan every balance of the history), a plain IN on the key's first column it does.
     query = (select(Balance.lot_id, Balance.location_id, Balance.quantity)
@@ -105,21 +132,42 @@ def _lock_balances(keys: list[tuple[int, int]]) -> dict[tuple[int, int], Decimal
     return {(lot, where): qty for lot, where, qty in db.session.execute(query).all()}
 
 
-def _take(table, takes) -> None:
-    """One conditional UPDATE per balance (`quantity >= take`), in one executemany: atomic
-    on both databases even without the row locks (SQLite)."""
+@lru_cache(maxsize=1)
+def _locked_keys():
+    """PostgreSQL: the keys as two arrays, so the statement's text is the same whatever
+    their number (built, compiled and planned once; an IN of as many parameters as keys
+    would be a new statement for each number of keys)."""
+    wanted = by_arrays.unnest("wanted", KEYS)
+    return (select(Balance.lot_id, Balance.location_id, Balance.quantity)
+            .where(Balance.lot_id == any_(by_arrays.array_param("lot_id", Integer)),
+                   tuple_(Balance.lot_id, Balance.location_id).in_(
+                       select(wanted.c.lot_id, wanted.c.location_id)))
+            .order_by(Balance.lot_id, Balance.location_id).with_for_update())
+
+
+KEYS = {"lot_id": Integer, "location_id": Integer}
+
+
+def _take(table, takes, arrays: bool) -> None:
+    """One conditional UPDATE per balance (`quantity >= take`), in one executemany (one
+    UPDATE of them all from arrays on PostgreSQL): atomic on both databases even without
+    the row locks (SQLite)."""
     if not takes:
         return
     keys = sorted(takes)
-    result = db.session.execute(
-        update(table)
-        .where(and_(table.c.lot_id == bindparam("k_lot"),
-                    table.c.location_id == bindparam("k_location"),
-                    table.c.quantity >= bindparam("take", type_=Quantity())))
-        .values(quantity=table.c.quantity - bindparam("take", type_=Quantity())),
-        [{"k_lot": lot, "k_location": where, "take": takes[(lot, where)][1]}
-         for lot, where in keys])
-    if result.rowcount != len(keys):  # taken by another writer since it was read
+    rows = [{"k_lot": lot, "k_location": where, "take": takes[(lot, where)][1]}
+            for lot, where in keys]
+    if arrays:
+        taken = by_arrays.take(rows)
+    else:
+        taken = db.session.execute(
+            update(table)
+            .where(and_(table.c.lot_id == bindparam("k_lot"),
+                        table.c.location_id == bindparam("k_location"),
+                        table.c.quantity >= bindparam("take", type_=Quantity())))
+            .values(quantity=table.c.quantity - bindparam("take", type_=Quantity())),
+            rows).rowcount
+    if taken != len(keys):  # taken by another writer since it was read
         key = next((k for k in keys if on_hand(*k) < takes[k][1]), keys[0])
         _short(takes[key][0], on_hand(*key), takes[key][1])
 
@@ -178,7 +226,7 @@ def _check_item_totals(postings: list[Posting]) -> None:
             )
 
 
-def _add(table, adds: list[Posting]) -> None:
+def _add(table, adds: list[Posting], arrays: bool) -> None:
     """Upsert the additions gathered so far (one statement, many rows), then forget them.
 
     Unconditional, so it can be one executemany: every addition is at most MAX_QUANTITY,
@@ -187,14 +235,22 @@ def _add(table, adds: list[Posting]) -> None:
     balance that would pass MAX_QUANTITY, from the locked quantities."""
     if not adds:
         return
-    stmt = upsert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.lot_id, table.c.location_id],
-        set_={"quantity": table.c.quantity + stmt.excluded.quantity},
-    )
-    db.session.execute(stmt, [{"lot_id": p.lot.id, "location_id": p.location_id,
-                               "item_id": p.lot.item_id, "quantity": p.quantity,
-                               **copies(p.lot)} for p in adds])
+    rows: dict[tuple[int, int], dict] = {}
+    for p in adds:  # one row per balance: an upsert of arrays may not touch a row twice
+        if _key(p) in rows:
+            rows[_key(p)]["quantity"] += p.quantity  # within MAX_QUANTITY (see above)
+        else:
+            rows[_key(p)] = {"lot_id": p.lot.id, "location_id": p.location_id,
+                             "item_id": p.lot.item_id, "quantity": p.quantity,
+                             **copies(p.lot)}
+    if arrays:
+        by_arrays.add(list(rows.values()))
+    else:
+        stmt = upsert(table)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[table.c.lot_id, table.c.location_id],
+            set_={"quantity": table.c.quantity + stmt.excluded.quantity})
+        db.session.execute(stmt, list(rows.values()))
     adds.clear()
 
 

@@ -27,6 +27,7 @@ from ..domain.numbers import COST_PLACES, QUANTITY_PLACES
 from ..extensions import db
 from ..models import Location, Movement, ValueBalance
 from ..models.stock_value import LOW_BASE, NOW
+from ._ledger_arrays import add_values
 from ._tx import dialect_name, upsert
 
 _PENDING = "krafte_value_changes"
@@ -52,7 +53,7 @@ def _layers(session: Session) -> list:
     return session.info.setdefault(_PENDING, [(None, {})])
 
 
-def record(movements: list[Movement]) -> None:
+def record(movements) -> None:
     """Note what the movements add to the value of their item (in WIP or not), now and in
     the month."""
     session = db.session
@@ -100,13 +101,21 @@ def _add(session: Session, table, keys: tuple[str, ...], changes: dict) -> None:
                          "value_low": low})
     if not rows:
         return
+    if dialect_name() == "postgresql" and keys == KEYS:  # one statement, from arrays
+        add_values(session, rows, table, _carried)
+        return
     stmt = upsert(table)
-    low = table.c.value_low + stmt.excluded.value_low
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c[k] for k in keys],
-        set_={"value_low": low % _BASE,
-              "value_high": table.c.value_high + stmt.excluded.value_high + low // _BASE})
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c[k] for k in keys],
+                                      set_=_carried(stmt))
     session.execute(stmt, rows)
+
+
+def _carried(stmt) -> dict:
+    """The SET of the value upsert: the low parts added, what passes LOW_BASE carried."""
+    table = stmt.table
+    low = table.c.value_low + stmt.excluded.value_low
+    return {"value_low": low % _BASE,
+            "value_high": table.c.value_high + stmt.excluded.value_high + low // _BASE}
 
 
 @event.listens_for(Session, "before_commit")

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
@@ -47,6 +47,7 @@ from ..models import (
 from ..models.types import utcnow
 from . import _inputs as read
 from . import _locks as locks
+from . import _production_rows as rows_
 from . import availability as avail
 from . import production_costs as pcost
 from . import recipe_book as rbook
@@ -171,8 +172,7 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
     except InsufficientStock:  # taken by another action since chosen: choose again
         chosen = _choose(order, entries, needs, reason, user_id, today)
         overridden = _pick(order, chosen, wip, reason, user_id)
-    for res in order.reservations:
-        res.quantity = ZERO
+    rows_.release_reservations(order.id, order.reservations)
     if overridden:
         order.override_reason, order.override_user_id = reason, user_id
     order.status, order.started_at, order.wip_location = (
@@ -206,9 +206,7 @@ def _choose(order, entries, needs, reason, user_id, today) -> list[tuple[avail.T
 def _status_changed(chosen, today: date) -> bool:
     """The chosen lots read again now that their items are locked (status changes lock
     them too): True if one may no longer be used as chosen."""
-    lots = db.session.execute(
-        select(Lot).where(Lot.id.in_({take.lot.id for take, _o in chosen}))
-        .execution_options(populate_existing=True)).scalars().all()
+    lots = rows_.lots_read_again({take.lot for take, _o in chosen})
     usable = {lot.id for lot in lots
               if lot.status == "released" and not avail.is_expired(lot, today)}
     return any(take.lot.id not in usable and (not overridden or take.lot.status != "released")
@@ -229,13 +227,12 @@ def _pick(order, chosen, wip, reason, user_id) -> bool:
         why = f"override: {reason}" if overridden else None
         postings.append(Posting(lot, location.id, -qty, MovementKind.PICK_OUT, order.number, why))
         postings.append(Posting(lot, wip.id, qty, MovementKind.PICK_IN, order.number, why))
-        rows.append({"order_id": order.id, "lot_id": lot.id, "location_id": location.id,
-                     "quantity": qty, "consumed": ZERO, "returned": ZERO, "wasted": ZERO,
-                     "overridden": overridden, "created_at": utcnow()})
+        rows.append({"lot_id": lot.id, "location_id": location.id, "quantity": qty,
+                     "overridden": overridden})
     post(postings, user_id)
     # one INSERT of every row, RETURNING them: the answer lists the picks without reading
     # them again (their lots and places are in the session already)
-    picks = db.session.scalars(insert(Pick).returning(Pick), rows).all()
+    picks = rows_.insert_picks(order.id, rows, utcnow())
     for pick in picks:
         lot, location = merged[(pick.lot_id, pick.location_id)][:2]
         set_committed_value(pick, "lot", lot)
@@ -441,7 +438,7 @@ def _settle_picks(order, picks, use, wasted, reasons, back) -> list[Posting]:
     """Share each lot's consumption and waste over its pick rows; the rest goes back."""
     use, wasted = dict(use), dict(wasted)
     wip_id = order.wip_location_id
-    postings = []
+    postings, settled = [], []
     for pick in picks:
         left = pick.quantity - pick.consumed - pick.returned - pick.wasted
         c = min(left, use.get(pick.lot_id, ZERO))
@@ -449,17 +446,18 @@ def _settle_picks(order, picks, use, wasted, reasons, back) -> list[Posting]:
         w = min(left - c, wasted.get(pick.lot_id, ZERO))
         wasted[pick.lot_id] = wasted.get(pick.lot_id, ZERO) - w
         r = left - c - w
-        pick.consumed += c
-        pick.wasted += w
-        pick.returned += r
+        reason = reasons.get(pick.lot_id) if w else pick.waste_reason
         if c:
             postings.append(Posting(pick.lot, wip_id, -c, MovementKind.CONSUME, order.number))
         if w:
-            pick.waste_reason = reasons.get(pick.lot_id)
             postings.append(Posting(pick.lot, wip_id, -w, MovementKind.WASTE, order.number,
-                                    pick.waste_reason))
+                                    reason))
         if r:
             postings.extend(_return(order, pick, r, back))
+        if c or w or r:
+            settled.append((pick, {"consumed": pick.consumed + c, "wasted": pick.wasted + w,
+                                   "returned": pick.returned + r, "waste_reason": reason}))
+    rows_.settle_picks(settled)
     return postings
 
 

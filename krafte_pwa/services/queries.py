@@ -3,16 +3,18 @@
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..errors import BadInput
+from ..errors import BadInput, NotFound
 from ..extensions import db
 from ..messages import _
 from ..models import LOT_STATUSES, Balance, Item, Location, Lot, LotEvent, Movement
 from . import _inputs as read
 from . import availability as avail
+from ._item_stock import item_figures
 
 ZERO = Decimal(0)
 MAX_PAGE = 1_000_000
@@ -121,8 +123,9 @@ def _item_stock(item: Item, a: avail.Availability, on_order: Decimal) -> ItemSto
 
 
 def item_stock(item: Item, today: date | None = None) -> ItemStock:
-    a = avail.item_availability(item.id, today or date.today())
-    return _item_stock(item, a, on_order_quantity(item.id))
+    """One statement (see _item_stock)."""
+    on_hand, use, production, sales, on_order = item_figures(item.id, today or date.today())
+    return _item_stock(item, avail.Availability(on_hand, use, production, sales), on_order)
 
 
 def items_stock(items, today: date | None = None) -> dict[int, ItemStock]:
@@ -161,23 +164,57 @@ def list_items(*, kind=None, q=None, page=1, per_page=50, include_archived=False
 
 
 def lot_detail(code) -> LotDetail:
-    return detail_of(read.lot_with_item(code))
+    """The lot with its item and supplier, its balances with stock and whether it has
+    status changes in one statement; the status changes in a second only if it has."""
+    code = read.text(code, "lot", max_length=200)
+    rows = db.session.execute(_lot_with_balances(), {"code": code}).all()
+    if not rows:
+        raise NotFound(_("no lot with code '%(code)s'", code=code), code="unknown_lot",
+                       details={"field": "lot"})
+    lot, _where, _quantity, changed = rows[0]
+    balances = [(where, qty) for _lot, where, qty, _changed in rows if where is not None]
+    events = _status_events(lot.id) if changed else []
+    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances, events)
+
+
+@lru_cache(maxsize=1)
+def _lot_with_balances():
+    """One row per balance with stock (ordered by place), or one row without: built once."""
+    changed = (select(LotEvent.id).where(LotEvent.lot_id == Lot.id, LotEvent.kind == "status")
+               .exists())
+    return (select(Lot, Location, Balance.quantity, changed)
+            .options(joinedload(Lot.item), joinedload(Lot.supplier))
+            .outerjoin(Balance, and_(Balance.lot_id == Lot.id, Balance.quantity > 0))
+            .outerjoin(Location, Location.id == Balance.location_id)
+            .where(Lot.code == bindparam("code"))
+            .order_by(Location.code))
 
 
 def detail_of(lot: Lot) -> LotDetail:
     """A lot already read: its balances with stock and its status changes."""
-    rows = db.session.execute(
-        select(Location, Balance.quantity)
-        .join(Balance, Balance.location_id == Location.id)
-        .where(Balance.lot_id == lot.id, Balance.quantity > 0)
-        .order_by(Location.code)
-    ).all()
+    rows = db.session.execute(_balances_of(), {"lot": lot.id}).all()
     balances = [(loc, qty) for loc, qty in rows]
-    events = db.session.execute(
-        select(LotEvent).options(joinedload(LotEvent.user))
-        .where(LotEvent.lot_id == lot.id, LotEvent.kind == "status")
-        .order_by(LotEvent.created_at.desc(), LotEvent.id.desc())).scalars().all()
-    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances, list(events))
+    return LotDetail(lot, sum((q for _where, q in balances), ZERO), balances,
+                     _status_events(lot.id))
+
+
+@lru_cache(maxsize=1)
+def _balances_of():
+    return (select(Location, Balance.quantity)
+            .join(Balance, Balance.location_id == Location.id)
+            .where(Balance.lot_id == bindparam("lot"), Balance.quantity > 0)
+            .order_by(Location.code))
+
+
+def _status_events(lot_id: int) -> list[LotEvent]:
+    return list(db.session.execute(_events_of(), {"lot": lot_id}).scalars().all())
+
+
+@lru_cache(maxsize=1)
+def _events_of():
+    return (select(LotEvent).options(joinedload(LotEvent.user))
+            .where(LotEvent.lot_id == bindparam("lot"), LotEvent.kind == "status")
+            .order_by(LotEvent.created_at.desc(), LotEvent.id.desc()))
 
 
 def lot_movements(lot: Lot, limit: int = 200) -> list[Movement]:

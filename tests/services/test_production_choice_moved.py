@@ -77,3 +77,32 @@ def test_start_is_refused_when_what_is_left_after_the_other_action_is_short(pg_a
     left = db.session.execute(select(Balance.quantity).join(Balance.lot)
                               .where(Balance.quantity > 0)).scalars().all()
     assert sum(left, D(0)) == D(200)  # only the other action took stock: nothing picked
+
+
+def test_start_chooses_again_when_a_chosen_lot_is_quarantined_before_the_locks(
+        pg_app, monkeypatch):
+    lots = candle_batch_workshop()
+    order = production.plan_order(item="CANDLE", quantity=10).number
+    db.session.remove()
+    chosen = availability.fefo_plan
+    calls = []
+
+    def quarantine(code):
+        with pg_app.app_context():
+            stock.change_lot_status(lot=code, status="quarantine", reason="smell check")
+            db.session.remove()
+
+    def choose_then_someone_quarantines(needs, today):
+        found = chosen(needs, today)
+        if not calls:  # the lot chosen first is quarantined by another user meanwhile
+            thread = threading.Thread(target=quarantine, args=(lots["wax_soon"],))
+            thread.start()
+            thread.join(30)
+        calls.append(needs)
+        return found
+
+    monkeypatch.setattr(availability, "fefo_plan", choose_then_someone_quarantines)
+    started = production.start_order(number=order)
+    assert len(calls) == 2  # the lots read again under the locks, chosen again
+    picked = {p.lot.code: p.lot.status for p in started.picks}
+    assert lots["wax_soon"] not in picked and set(picked.values()) == {"released"}
