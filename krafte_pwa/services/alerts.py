@@ -16,24 +16,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Date, Integer, bindparam, case, func, select, type_coerce
+from sqlalchemy import Date, Integer, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
-from ..domain.order_states import OPEN_STATUSES
 from ..extensions import db
-from ..models import (
-    Balance,
-    Item,
-    Location,
-    Lot,
-    ProductionOrder,
-    PurchaseOrder,
-    PurchaseOrderLine,
-    ReceiptLine,
-    Reservation,
-    SalesReservation,
-)
-from ..models.types import Quantity
+from ..models import Balance, Item, Location, Lot
+from . import _item_sums as sums
 from .lot_costs import has_cost_source
 from .settings import get_setting
 
@@ -76,10 +64,6 @@ def suggested_order(available: Decimal, on_order: Decimal, point: Decimal,
     return max(quantity, point - available - on_order)
 
 
-def _sum(column):
-    return type_coerce(func.sum(column), Quantity())
-
-
 @lru_cache(maxsize=1)
 def _low_stock_statement():
     """The items with a reorder point and, per item, its usable stock, what is held back for
@@ -92,37 +76,18 @@ def _low_stock_statement():
     storage = select(Location.id).where(Location.kind == "storage")
     mine = (Balance.quantity > 0, Balance.location_id.in_(storage))
     not_released = Lot.status != "released"
-    stock = select(_sum(Balance.quantity)).where(Balance.item_id == Item.id, *mine)
-    expired = select(_sum(Balance.quantity)).where(
+    stock = select(sums.quantity_sum(Balance.quantity)).where(Balance.item_id == Item.id, *mine)
+    expired = select(sums.quantity_sum(Balance.quantity)).where(
         Balance.item_id == Item.id, Balance.expiry < bindparam("today", type_=Date()),
         Balance.lot_id.not_in(select(Lot.id).where(not_released)), *mine)
     in_lot = select(func.sum(Balance.quantity)).where(Balance.lot_id == Lot.id, *mine)
-    held = (select(Lot.item_id, _sum(in_lot.scalar_subquery()).label("quantity"))
+    held = (select(Lot.item_id, sums.quantity_sum(in_lot.scalar_subquery()).label("quantity"))
             .where(not_released).group_by(Lot.item_id).subquery())
-    open_orders = select(ProductionOrder.id).where(ProductionOrder.status.in_(OPEN_STATUSES))
-    for_production = select(_sum(Reservation.quantity)).where(
-        Reservation.item_id == Item.id, Reservation.order_id.in_(open_orders),
-        Reservation.quantity > 0)
-    for_sales = select(_sum(SalesReservation.quantity)).where(
-        SalesReservation.item_id == Item.id)
     return (select(Item, stock.scalar_subquery(), expired.scalar_subquery(), held.c.quantity,
-                   *(query.scalar_subquery() for query in (
-                       for_production, for_sales, _on_order())))
+                   *(part(Item.id).scalar_subquery()
+                     for part in (sums.held_for_production, sums.held_for_sales, sums.on_order)))
             .outerjoin(held, held.c.item_id == Item.id)
             .where(Item.archived.is_(False), Item.reorder_point > 0))
-
-
-def _on_order():
-    """Ordered from the item's suppliers and not received yet (never below zero per line:
-    receiving more than ordered does not cancel another line's order)."""
-    received = func.coalesce(select(func.sum(ReceiptLine.quantity)).where(
-        ReceiptLine.po_line_id == PurchaseOrderLine.id).scalar_subquery(), 0)
-    left = case((PurchaseOrderLine.quantity > received,
-                 PurchaseOrderLine.quantity - received), else_=0)
-    return (select(_sum(left))
-            .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.order_id)
-            .where(PurchaseOrderLine.item_id == Item.id,
-                   PurchaseOrder.status.in_(("ordered", "partial"))))
 
 
 def low_stock(today: date) -> list[LowStock]:
