@@ -8,12 +8,13 @@ from krafte_pwa.extensions import db
 
 
 @contextmanager
-def selects():
+def selects(with_parameters: bool = False):
+    """The SELECT statements sent, or with `with_parameters` (statement, parameters)."""
     found = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("SELECT"):
-            found.append(statement)
+            found.append((statement, parameters) if with_parameters else statement)
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:

@@ -14,6 +14,7 @@ from krafte_pwa.services import _keyset, item_queries, production, queries, reci
 from krafte_pwa.services.location_queries import location_lots
 from tests.conftest import _serve, make_app
 from tests.factories import candle_workshop, receive
+from tests.statements import selects
 
 TODAY = date.today()
 
@@ -198,22 +199,23 @@ def _bulk_lots(item_sku: str, count: int, location="STORE") -> None:
                       for n in range(start, min(count, start + 100))], location)
 
 
+def _pages():
+    """The shelf's first page and one further on, and the item's first page."""
+    location_lots("STORE")
+    location_lots("STORE", after=location_lots("STORE", per_page=5)[1].next)
+    item_queries.item_lots(queries.item_by_sku("WAX"))
+
+
 def test_a_page_reads_its_rows_not_the_shelf(sqlite_app, monkeypatch):
     """With 60 lots on the shelf or 660, a page of either list costs about the same: it
     reads its page from an index, not every lot with stock (sorted, then cut)."""
     monkeypatch.setattr(_keyset, "CAP", 20)  # the count reads at most 21 rows
     candle_workshop()
     _bulk_lots("WAX", 60)
-
-    def pages():
-        location_lots("STORE")
-        location_lots("STORE", after=location_lots("STORE", per_page=5)[1].next)
-        item_queries.item_lots(queries.item_by_sku("WAX"))
-
-    small = _steps(pages)
+    small = _steps(_pages)
     _bulk_lots("WAX", 600)
     db.session.expunge_all()
-    large = _steps(pages)
+    large = _steps(_pages)
     assert large < small * 1.3, (small, large)
 
 
@@ -230,19 +232,8 @@ def test_a_page_loads_only_its_lots(app):
 def _rows_read(pages) -> int:
     """PostgreSQL: rows every plan node of the pages' statements produced (EXPLAIN
     ANALYZE of each SELECT they sent, with its parameters)."""
-    from sqlalchemy import event
-
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with selects(with_parameters=True) as sent:
         pages()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     cursor = db.session.connection().connection.driver_connection.cursor()
 
     def produced(node) -> int:
@@ -261,16 +252,10 @@ def test_a_page_reads_its_rows_not_the_shelf_on_postgresql(pg_app, monkeypatch):
     monkeypatch.setattr(_keyset, "CAP", 20)
     candle_workshop()
     _bulk_lots("WAX", 60)
-
-    def pages():
-        location_lots("STORE")
-        location_lots("STORE", after=location_lots("STORE", per_page=5)[1].next)
-        item_queries.item_lots(queries.item_by_sku("WAX"))
-
     db.session.execute(text("ANALYZE"))
-    small = _rows_read(pages)
+    small = _rows_read(_pages)
     _bulk_lots("WAX", 600)
     db.session.expunge_all()
     db.session.execute(text("ANALYZE"))
-    large = _rows_read(pages)
+    large = _rows_read(_pages)
     assert large < small * 1.3, (small, large)
