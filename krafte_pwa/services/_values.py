@@ -178,6 +178,22 @@ def _savepoint_ends(session: Session, transaction) -> None:
 
 # ---------------------------------------------------------------- reading
 
+def stock_now(item_ids: list[int]) -> dict[int, Decimal]:
+    """Item -> its whole stock now (storage and WIP): its value rows now, plus what this
+    transaction has noted and not written yet. One statement, one or two rows per item."""
+    rows = db.session.execute(
+        select(ValueBalance.item_id, ValueBalance.quantity)
+        .where(ValueBalance.period == NOW, ValueBalance.item_id.in_(item_ids)))
+    found = {item_id: Decimal(0) for item_id in item_ids}
+    for item_id, quantity in rows:
+        found[item_id] += quantity
+    for _owner, notes in db.session.info.get(_PENDING, ()):
+        for (period, item_id, _wip), (_raw, quantity) in notes.items():
+            if period == NOW and item_id in found:
+                found[item_id] += Decimal(quantity).scaleb(-QUANTITY_PLACES)
+    return found
+
+
 def sum_columns(table) -> tuple:
     """SQL sums of a group of value rows; `combine` makes them one exact integer."""
     low = table.c.value_low
