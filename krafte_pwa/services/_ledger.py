@@ -28,6 +28,7 @@ from . import _ledger_arrays as by_arrays
 from . import _values as values
 from ._fefo_keys import copies
 from ._tx import dialect_name, upsert
+from .availability import STOCKED
 from .outbox import touch
 
 
@@ -209,7 +210,7 @@ def _check_item_totals(postings: list[Posting]) -> None:
         return
     totals = dict(db.session.execute(
         select(Balance.item_id, func.sum(Balance.quantity))
-        .where(Balance.item_id.in_(growing), Balance.quantity > 0)
+        .where(Balance.item_id.in_(growing), Balance.quantity > STOCKED)
         .group_by(Balance.item_id)).all())
     for item_id in growing:
         have = totals.get(item_id) or Decimal(0)
