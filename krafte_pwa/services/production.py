@@ -10,7 +10,6 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
@@ -36,13 +35,11 @@ from ..errors import (
 from ..extensions import db
 from ..messages import _, field_name
 from ..models import (
-    Genealogy,
     Location,
     Lot,
     MovementKind,
     Pick,
     ProductionOrder,
-    Reservation,
 )
 from ..models.types import utcnow
 from . import _inputs as read
@@ -122,9 +119,9 @@ def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
     db.session.add(order)
     db.session.flush()
     holds = {c.id: min(need, max(free.get(c.id, ZERO), ZERO)) for c, need in needs}
-    db.session.execute(insert(Reservation), [  # one executemany, no RETURNING
-        {"order_id": order.id, "position": position, "item_id": c.id, "required": need,
-         "quantity": holds[c.id]} for position, (c, need) in enumerate(needs, start=1)])
+    rows_.insert_reservations(order.id, [
+        {"position": position, "item_id": c.id, "required": need, "quantity": holds[c.id]}
+        for position, (c, need) in enumerate(needs, start=1)])
     order.suggestions = {i: _first(takes, holds[i]) for i, (takes, _m) in suggested.items()}
     return order
 
@@ -395,9 +392,8 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     db.session.flush()
     postings.append(Posting(lot, dest.id, amount, MovementKind.OUTPUT, order.number))
     post(postings, user_id)
-    db.session.execute(insert(Genealogy), [  # one executemany, no RETURNING
-        {"order_id": order.id, "output_lot_id": lot.id, "input_lot_id": lot_id, "quantity": qty}
-        for lot_id, qty in use.items() if qty > 0])
+    rows_.insert_genealogy(order.id, lot.id, [
+        {"input_lot_id": lot_id, "quantity": qty} for lot_id, qty in use.items() if qty > 0])
     order.status, order.completed_at = next_status(order.status, "complete"), utcnow()
     order.actual_quantity, order.output_lot, order.output_location = amount, lot, dest
     order.actual_material_cost = money(material)
