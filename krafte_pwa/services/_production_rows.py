@@ -22,10 +22,11 @@ from sqlalchemy import (
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Genealogy, Lot, Pick, Reservation
+from ..models import Genealogy, Location, Lot, Pick, ProductionOrder, Reservation
 from ..models.types import Quantity
 from . import _ledger_arrays as by_arrays
 from ._tx import dialect_name
+from .outbox import touch
 
 ZERO = Decimal(0)
 SETTLED = ("consumed", "returned", "wasted", "waste_reason")
@@ -152,6 +153,46 @@ def _settle_from_arrays():
     new = by_arrays.unnest("settled", SETTLES)
     return (update(table).where(table.c.id == new.c.pick)
             .values({name: new.c[f"new_{name}"] for name in SETTLED}))
+
+
+def insert_lot(values: dict, item) -> Lot:
+    """A new lot (one INSERT … RETURNING it as a loaded object, no flush), its item set."""
+    lot = db.session.scalars(insert(Lot).returning(Lot), [values]).one()
+    set_committed_value(lot, "item", item)
+    return lot
+
+
+def archive_location(location) -> None:
+    """The location archived (one UPDATE, shown on the object as committed)."""
+    db.session.execute(_archive(), {"location_id": location.id})
+    set_committed_value(location, "archived", True)
+
+
+@lru_cache(maxsize=1)
+def _archive():
+    table = Location.__table__
+    return update(table).where(table.c.id == bindparam("location_id")).values(archived=True)
+
+
+def update_order(order: ProductionOrder, columns: dict, **related) -> None:
+    """Write these columns of the order's row (one UPDATE, built once per set of columns)
+    and show them, and the `related` objects they point to, on the order as its committed
+    state: no flush of the unit of work for one row. A new status touches the order's
+    items for the sales channels, as a flushed one would (services/outbox.py)."""
+    db.session.execute(_order_update(tuple(columns)),
+                       {"order_id": order.id, **{f"new_{k}": v for k, v in columns.items()}})
+    if "status" in columns:
+        touch(db.session, [r.item_id for r in order.reservations])
+    for name, value in (columns | related).items():
+        set_committed_value(order, name, value)
+
+
+@lru_cache(maxsize=8)
+def _order_update(names: tuple[str, ...]):
+    table = ProductionOrder.__table__
+    return (update(table).where(table.c.id == bindparam("order_id"))
+            .values({name: bindparam(f"new_{name}", type_=table.c[name].type)
+                     for name in names}))
 
 
 def lots_read_again(lots) -> list[Lot]:

@@ -170,10 +170,11 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
         chosen = _choose(order, entries, needs, reason, user_id, today)
         overridden = _pick(order, chosen, wip, reason, user_id)
     rows_.release_reservations(order.id, order.reservations)
+    started = {"status": next_status(order.status, "start"), "started_at": utcnow(),
+               "wip_location_id": wip.id}
     if overridden:
-        order.override_reason, order.override_user_id = reason, user_id
-    order.status, order.started_at, order.wip_location = (
-        next_status(order.status, "start"), utcnow(), wip)
+        started |= {"override_reason": reason, "override_user_id": user_id}
+    rows_.update_order(order, started, wip_location=wip)
     clear_picks(order.id)  # the lots scanned at the station are now real picks
     return order
 
@@ -384,21 +385,21 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     expiry = output_expiry(today, output.shelf_life_days,
                            [lots[i].expiry for i, q in use.items() if q > 0],
                            cap_by_inputs=recipe.cap_expiry)
-    lot = Lot(code=new_lot_code("production", today, output.sku), item=output,
-              origin="production", lot_date=today, expiry=expiry,
-              unit_cost=unit_cost(cost.total, amount),
-              status="quarantine" if output.requires_qc else "released")
-    db.session.add(lot)
-    db.session.flush()
+    lot = rows_.insert_lot({
+        "code": new_lot_code("production", today, output.sku), "item_id": output.id,
+        "origin": "production", "lot_date": today, "expiry": expiry,
+        "unit_cost": unit_cost(cost.total, amount),
+        "status": "quarantine" if output.requires_qc else "released"}, output)
     postings.append(Posting(lot, dest.id, amount, MovementKind.OUTPUT, order.number))
     post(postings, user_id)
     rows_.insert_genealogy(order.id, lot.id, [
         {"input_lot_id": lot_id, "quantity": qty} for lot_id, qty in use.items() if qty > 0])
-    order.status, order.completed_at = next_status(order.status, "complete"), utcnow()
-    order.actual_quantity, order.output_lot, order.output_location = amount, lot, dest
-    order.actual_material_cost = money(material)
-    order.actual_labour_cost, order.actual_overhead_cost = cost.labour, cost.overhead
-    order.wip_location.archived = True
+    rows_.archive_location(order.wip_location)
+    rows_.update_order(order, {
+        "status": next_status(order.status, "complete"), "completed_at": utcnow(),
+        "actual_quantity": amount, "output_lot_id": lot.id, "output_location_id": dest.id,
+        "actual_material_cost": money(material), "actual_labour_cost": cost.labour,
+        "actual_overhead_cost": cost.overhead}, output_lot=lot, output_location=dest)
     return order
 
 
