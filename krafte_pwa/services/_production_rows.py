@@ -7,6 +7,7 @@ committed state, so the answer reads them without the unit of work flushing them
 
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 
 from sqlalchemy import (
     Boolean,
@@ -199,13 +200,19 @@ def lots_read_again(lots) -> list[Lot]:
     """The lots as they are now (the caller holds their items' locks): their rows read as
     plain rows, and the objects refreshed only if one differs from what they hold."""
     held = {lot.id: lot for lot in lots}
-    columns = Lot.__table__.c
     rows = db.session.execute(_lots_now(), {"ids": sorted(held)}).all()
-    if any(getattr(held[row.id], c.key) != row._mapping[c] for row in rows for c in columns):
+    values = _lot_values()
+    if any(values(held[row.id]) != tuple(row) for row in rows):
         return db.session.execute(
             select(Lot).where(Lot.id.in_(held)).execution_options(populate_existing=True)
         ).scalars().all()
     return [held[row.id] for row in rows]
+
+
+@lru_cache(maxsize=1)
+def _lot_values():
+    """A lot object's values in the order of its table's columns (those _lots_now reads)."""
+    return attrgetter(*(c.key for c in Lot.__table__.c))
 
 
 @lru_cache(maxsize=1)
