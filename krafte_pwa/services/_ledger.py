@@ -208,10 +208,7 @@ def _check_item_totals(postings: list[Posting]) -> None:
     growing = sorted(item_id for item_id, change in growth.items() if change > 0)
     if not growing:
         return
-    totals = dict(db.session.execute(
-        select(Balance.item_id, func.sum(Balance.quantity))
-        .where(Balance.item_id.in_(growing), Balance.quantity > STOCKED)
-        .group_by(Balance.item_id)).all())
+    totals = dict(db.session.execute(_item_totals(), {"ids": growing}).all())
     for item_id in growing:
         have = totals.get(item_id) or Decimal(0)
         if have + growth[item_id] > MAX_ITEM_STOCK:
@@ -225,6 +222,15 @@ def _check_item_totals(postings: list[Posting]) -> None:
                          "requested": to_str(growth[item_id]),
                          "maximum": to_str(MAX_ITEM_STOCK)},
             )
+
+
+@lru_cache(maxsize=1)
+def _item_totals():
+    """Built once: building it cost more than running it."""
+    return (select(Balance.item_id, func.sum(Balance.quantity))
+            .where(Balance.item_id.in_(bindparam("ids", expanding=True)),
+                   Balance.quantity > STOCKED)
+            .group_by(Balance.item_id))
 
 
 def _add(table, adds: list[Posting], arrays: bool) -> None:
