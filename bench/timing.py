@@ -120,11 +120,13 @@ def bulk_insert(table: str, columns: list[str], rows) -> None:
 
 
 def copy_lot_keys(conn) -> None:
-    """Balances inserted in bulk without them get their lot's expiry and date, which the
-    ledger copies onto every balance it writes (FEFO and the expiry alerts read them)."""
+    """Balances inserted in bulk without them get their lot's expiry, date and status,
+    which the ledger copies onto every balance it writes (FEFO, the expiry alerts and
+    what is held in lots not released read them)."""
     conn.exec_driver_sql(
         "UPDATE balance SET expiry = (SELECT lot.expiry FROM lot WHERE lot.id = balance.lot_id),"
-        " lot_date = (SELECT lot.lot_date FROM lot WHERE lot.id = balance.lot_id)"
+        " lot_date = (SELECT lot.lot_date FROM lot WHERE lot.id = balance.lot_id),"
+        " lot_status = (SELECT lot.status FROM lot WHERE lot.id = balance.lot_id)"
         " WHERE lot_date IS NULL")
 
 

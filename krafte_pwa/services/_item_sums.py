@@ -5,16 +5,17 @@ of an outer query (low stock, `alerts`). The rules are those of `availability` a
 
 Usable stock is the stock in storage (one row: the item's value row now, kept by the
 ledger) less what of it is not usable: balances past expiry in released lots, and
-balances of lots not released, each found from its own index. Not a row per lot in
+balances of lots not released (each balance keeps a copy of its lot's status), each found
+from its own index. Not a row per lot in
 stock. Callers write the value rows noted in their transaction first (`stock_kept`)."""
 
 from sqlalchemy import case, func, literal_column, select, type_coerce
 
 from ..domain.order_states import OPEN_STATUSES
+from ..domain.vocabulary import LOT_STATUSES
 from ..models import (
     Balance,
     Location,
-    Lot,
     ProductionOrder,
     PurchaseOrder,
     PurchaseOrderLine,
@@ -26,6 +27,8 @@ from ..models import (
 from ..models.stock_value import NOW
 from ..models.types import Quantity
 from ._values import write_pending
+
+_HELD = tuple(status for status in LOT_STATUSES if status != "released")
 
 
 def quantity_sum(column):
@@ -55,26 +58,27 @@ def stocked_in_storage() -> tuple:
     return Balance.quantity > 0, Balance.location_id.in_(storage)
 
 
-def lots_not_released():
-    """The lots not released, of every item: few, read from their partial index (the
-    literal lets SQLite match the index's condition)."""
-    return select(Lot.id).where(Lot.status != literal_column("'released'"))
+def _released():
+    """Condition on balances: their lot is released (the copy of its status each row keeps;
+    the literal lets SQLite match the condition of ix_balance_item_held)."""
+    return Balance.lot_status == literal_column("'released'")
 
 
 def expired_released(item, today):
-    """Of it, what lies in released lots past their expiry (the balances by item and
-    expiry; the lots not released are counted by `not_released`)."""
+    """Of it, what lies in released lots past their expiry (the item's balances with stock
+    by expiry; the lots not released are counted by `not_released`)."""
     return select(quantity_sum(Balance.quantity)).where(
-        Balance.item_id == item, Balance.expiry < today,
-        Balance.lot_id.not_in(lots_not_released()), *stocked_in_storage())
+        Balance.item_id == item, Balance.expiry < today, _released(), *stocked_in_storage())
 
 
 def not_released(item):
-    """Of it, what lies in lots not released (quarantine, blocked): their balances probed
-    lot by lot, not the item's balances."""
+    """Of it, what lies in lots not released (quarantine, blocked): the item's few rows of
+    ix_balance_item_held, however many such lots the history has left used up. The
+    statuses named as well let SQLite, which keeps no statistics, prefer that index (two
+    columns matched) to the item's other indexes."""
     return select(quantity_sum(Balance.quantity)).where(
-        Balance.lot_id.in_(lots_not_released()), Balance.item_id == item,
-        *stocked_in_storage())
+        Balance.item_id == item, Balance.lot_status.in_(_HELD),
+        Balance.lot_status != literal_column("'released'"), *stocked_in_storage())
 
 
 def stock_parts(item, today) -> tuple:

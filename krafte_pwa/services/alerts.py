@@ -71,17 +71,10 @@ def _low_stock_statement():
     once. Usable stock, as availability defines it (in storage, released, not expired), is
     the item's stock in storage (its value row now) less the few balances that are not
     usable (see _item_sums). Not a row per lot in stock."""
-    stock = sums.in_storage(Item.id)
-    expired = sums.expired_released(Item.id, bindparam("today", type_=Date()))
-    # the lots not released of every item at once, grouped (few), rather than per item
-    in_lot = select(func.sum(Balance.quantity)).where(Balance.lot_id == Lot.id,
-                                                      *sums.stocked_in_storage())
-    held = (select(Lot.item_id, sums.quantity_sum(in_lot.scalar_subquery()).label("quantity"))
-            .where(Lot.id.in_(sums.lots_not_released())).group_by(Lot.item_id).subquery())
-    return (select(Item, stock.scalar_subquery(), expired.scalar_subquery(), held.c.quantity,
-                   *(part(Item.id).scalar_subquery()
-                     for part in (sums.held_for_production, sums.held_for_sales, sums.on_order)))
-            .outerjoin(held, held.c.item_id == Item.id)
+    parts = (*sums.stock_parts(Item.id, bindparam("today", type_=Date())),
+             sums.held_for_production(Item.id), sums.held_for_sales(Item.id),
+             sums.on_order(Item.id))
+    return (select(Item, *(part.scalar_subquery() for part in parts))
             .where(Item.archived.is_(False), Item.reorder_point > 0))
 
 
