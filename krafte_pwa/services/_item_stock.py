@@ -23,9 +23,9 @@ ZERO = Decimal(0)
 def item_figures(item_id: int, today: date) -> tuple[Decimal, Decimal, Decimal, Decimal,
                                                      Decimal]:
     """(on hand, usable, reserved for production, reserved for sales, on order)."""
-    sums.stock_kept()
     row = db.session.execute(_statement(), {"item": item_id, "today": today}).one()
     on_hand, expired, not_released, *rest = (ZERO if v is None else Decimal(v) for v in row)
+    on_hand += sums.moved_in_storage(item_id)
     return (on_hand, on_hand - expired - not_released, *rest)
 
 

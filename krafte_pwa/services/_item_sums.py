@@ -7,7 +7,9 @@ Usable stock is the stock in storage (one row: the item's value row now, kept by
 ledger) less what of it is not usable: balances past expiry in released lots, and
 balances of lots not released (each balance keeps a copy of its lot's status), each found
 from its own index. Not a row per lot in
-stock. Callers write the value rows noted in their transaction first (`stock_kept`)."""
+stock. Callers add what their own transaction has moved (`moved_in_storage`)."""
+
+from decimal import Decimal
 
 from sqlalchemy import case, func, select, type_coerce
 
@@ -26,7 +28,7 @@ from ..models import (
 )
 from ..models.stock_value import NOW
 from ..models.types import Quantity
-from ._values import write_pending
+from ._values import noted_now
 from .availability import RELEASED, STOCKED, STORAGE
 
 _HELD = tuple(status for status in LOT_STATUSES if status != "released")
@@ -37,10 +39,10 @@ def quantity_sum(column):
     return type_coerce(func.sum(column), Quantity())
 
 
-def stock_kept() -> None:
-    """Before reading `in_storage`: the value rows this transaction has noted, written
-    (nothing to do outside a transaction that moved stock)."""
-    write_pending()
+def moved_in_storage(item_id: int) -> Decimal:
+    """What `in_storage` must add to see the stock this transaction has moved itself
+    (nothing outside a transaction that moved stock)."""
+    return noted_now(wip=False).get(item_id, Decimal(0))
 
 
 def storage_now() -> tuple:

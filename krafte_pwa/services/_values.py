@@ -186,10 +186,22 @@ def stock_now(item_ids: list[int]) -> dict[int, Decimal]:
     found = {item_id: Decimal(0) for item_id in item_ids}
     for item_id, quantity in rows:
         found[item_id] += quantity
+    for item_id, quantity in noted_now().items():
+        if item_id in found:
+            found[item_id] += quantity
+    return found
+
+
+def noted_now(wip: bool | None = None) -> dict[int, Decimal]:
+    """Item -> the stock this transaction has moved and not written to the value rows yet
+    (in WIP, not, or both when `wip` is None): what a read of the rows must add to see the
+    transaction's own moves. Read from the notes, so no row is locked early."""
+    found: dict[int, Decimal] = {}
     for _owner, notes in db.session.info.get(_PENDING, ()):
-        for (period, item_id, _wip), (_raw, quantity) in notes.items():
-            if period == NOW and item_id in found:
-                found[item_id] += Decimal(quantity).scaleb(-QUANTITY_PLACES)
+        for (period, item_id, in_wip), (_raw, quantity) in notes.items():
+            if period == NOW and quantity and wip in (None, in_wip):
+                found[item_id] = (found.get(item_id, Decimal(0))
+                                  + Decimal(quantity).scaleb(-QUANTITY_PLACES))
     return found
 
 

@@ -80,10 +80,10 @@ def _low_stock_statement():
 
 def low_stock(today: date) -> list[LowStock]:
     found = []
-    sums.stock_kept()
     rows = db.session.execute(_low_stock_statement(), {"today": today}).all()
     for item, stock, expired, held, production, sales, ordered in rows:
-        available = ((stock or ZERO) - (expired or ZERO) - (held or ZERO)
+        stock = (stock or ZERO) + sums.moved_in_storage(item.id)
+        available = (stock - (expired or ZERO) - (held or ZERO)
                      - (production or ZERO) - (sales or ZERO))
         ordered = ordered or ZERO
         if available + ordered < item.reorder_point:

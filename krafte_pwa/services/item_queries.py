@@ -82,7 +82,6 @@ def items_stock(items: list[Item], today: date | None = None) -> dict[int, ItemS
     ids = sorted({item.id for item in items})
     if not ids:
         return {}
-    sums.stock_kept()
     rows = db.session.execute(_stock_statement(), {"ids": ids, "today": today or date.today()})
     stocked = {item_id: [ZERO if v is None else Decimal(v) for v in parts]
                for item_id, *parts in rows}
@@ -90,6 +89,7 @@ def items_stock(items: list[Item], today: date | None = None) -> dict[int, ItemS
     result = {}
     for item in items:
         have, expired, not_released = stocked.get(item.id, (ZERO, ZERO, ZERO))
+        have += sums.moved_in_storage(item.id)
         use, reserved = have - expired - not_released, held.get(item.id, ZERO)
         result[item.id] = ItemStock(item, have, reserved, use - reserved, ZERO, use)
     return result
