@@ -28,8 +28,8 @@ from ..models import (
 )
 from ..models.stock_value import NOW
 from ..models.types import Quantity
+from ._fixed import RELEASED, STOCKED, STORAGE
 from ._values import noted_now
-from .availability import RELEASED, STOCKED, STORAGE
 
 _HELD = tuple(status for status in LOT_STATUSES if status != "released")
 

@@ -35,7 +35,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    literal_column,
     or_,
     select,
     true,
@@ -47,26 +46,24 @@ from ..domain.fefo import Pick
 from ..domain.order_states import OPEN_STATUSES
 from ..domain.recipes import material_value
 from ..extensions import db
-from ..models import Balance, Location, Lot, ProductionOrder, Reservation, SalesReservation
+from ..models import (
+    Balance,
+    Item,
+    Location,
+    Lot,
+    ProductionOrder,
+    Reservation,
+    SalesReservation,
+)
 from ..models.types import Quantity
+from . import _item_sums as sums
+from ._fixed import RELEASED, STOCKED, STORAGE, fixed
 from ._tx import dialect_name
+from ._values import noted_now
 
 ZERO = Decimal(0)
 
 
-def fixed(value: int | str):
-    """A constant written into the statement's text instead of sent as a parameter.
-
-    psycopg prepares a statement a connection runs often, and PostgreSQL then plans it once
-    for any parameters (a generic plan) only if that plan costs no more than those made for
-    the values. A generic plan cannot read a partial index (`quantity > 0`) for
-    `quantity > $1`, nor cost a `LIMIT $1`: with those as parameters the hot reads were
-    planned again at every run."""
-    return literal_column(f"'{value}'" if isinstance(value, str) else str(int(value)))
-
-
-STOCKED = fixed(0)  # `Balance.quantity > STOCKED`: the rows the partial indexes hold
-RELEASED, STORAGE = fixed("released"), fixed("storage")
 # rows read per item at first by FEFO (most needs take a few lots) and by the checks of
 # what is available; the most items read so, one branch of a UNION ALL each
 FEFO_FIRST, AVAILABLE_FIRST, FEFO_BRANCHES = 16, 32, 100
@@ -112,20 +109,31 @@ def _ids(item_ids) -> list[int] | None:
 # ---------------------------------------------------------------- on hand
 
 def stock_by_item(item_ids, today: date) -> dict[int, tuple[Decimal, Decimal]]:
-    """item id -> (on hand in storage, of which usable); `item_ids` None: every item.
-    One query over the balances with stock."""
+    """item id -> (on hand in storage, of which usable), for the items with stock in
+    storage; `item_ids` None: every item. One statement, reading no lot per balance: each
+    item's stock in storage from its value row now (kept by the ledger, plus what this
+    transaction has moved), less its few balances that are not usable (_item_sums)."""
     ids = _ids(item_ids)
     if ids == []:
         return {}
-    query = (select(Balance.item_id, func.sum(Balance.quantity),
-                    func.sum(case((usable(today), Balance.quantity), else_=0)))
-             .join(Lot, Lot.id == Balance.lot_id)
-             .join(Location, Location.id == Balance.location_id)
-             .where(Balance.quantity > 0, Location.kind == "storage")
-             .group_by(Balance.item_id))
-    if ids is not None:
-        query = query.where(Balance.item_id.in_(ids))
-    return {i: (_dec(total), _dec(use)) for i, total, use in db.session.execute(query).all()}
+    params = {"today": today} | ({} if ids is None else {"ids": ids})
+    moved = noted_now(wip=False)
+    found = {}
+    for item_id, have, expired, held in db.session.execute(_stock_statement(ids is None),
+                                                          params):
+        have = _dec(have) + moved.get(item_id, ZERO)
+        if have:
+            found[item_id] = (have, have - _dec(expired) - _dec(held))
+    return found
+
+
+@lru_cache(maxsize=2)
+def _stock_statement(every: bool):
+    """Per item (bind parameters today and, unless `every`, ids): stock in storage, of it
+    past expiry in released lots, in lots not released. Built once."""
+    parts = sums.stock_parts(Item.id, bindparam("today", type_=Date()))
+    query = select(Item.id, *(part.scalar_subquery() for part in parts))
+    return query if every else query.where(Item.id.in_(bindparam("ids", expanding=True)))
 
 
 def usable_on_hand(item_ids, today: date) -> dict[int, Decimal]:

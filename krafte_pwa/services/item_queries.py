@@ -4,13 +4,11 @@ item's lots with stock, page by page."""
 
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 
-from sqlalchemy import Date, bindparam, func, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Balance, Item, Lot
-from . import _item_sums as sums
 from . import availability as avail
 from ._keyset import LotPage, Segment, capped_count, lot_page
 from .queries import ItemStock
@@ -76,30 +74,15 @@ def item_lots(item: Item, *, after: str | None = None, before: str | None = None
 
 def items_stock(items: list[Item], today: date | None = None) -> dict[int, ItemStock]:
     """On hand, usable, reserved and available per item (on order left at zero), as
-    services/availability.py defines them, reading no lot per balance: the stock in
-    storage from the items' value rows now (kept by the ledger), less the few balances
-    with stock that are not usable (see _item_sums)."""
+    services/availability.py defines them: two statements, reading no lot per balance."""
     ids = sorted({item.id for item in items})
     if not ids:
         return {}
-    rows = db.session.execute(_stock_statement(), {"ids": ids, "today": today or date.today()})
-    stocked = {item_id: [ZERO if v is None else Decimal(v) for v in parts]
-               for item_id, *parts in rows}
+    stocked = avail.stock_by_item(ids, today or date.today())
     held = avail.reserved(ids)
     result = {}
     for item in items:
-        have, expired, not_released = stocked.get(item.id, (ZERO, ZERO, ZERO))
-        have += sums.moved_in_storage(item.id)
-        use, reserved = have - expired - not_released, held.get(item.id, ZERO)
+        have, use = stocked.get(item.id, (ZERO, ZERO))
+        reserved = held.get(item.id, ZERO)
         result[item.id] = ItemStock(item, have, reserved, use - reserved, ZERO, use)
     return result
-
-
-@lru_cache(maxsize=1)
-def _stock_statement():
-    """Per item asked (bind parameters ids, today): stock in storage, of it past expiry in
-    released lots, in lots not released. Built once."""
-    today = bindparam("today", type_=Date())
-    parts = sums.stock_parts(Item.id, today)
-    return select(Item.id, *(part.scalar_subquery() for part in parts)).where(
-        Item.id.in_(bindparam("ids", expanding=True)))
