@@ -1,5 +1,5 @@
-"""The value balances migration fills value balances and monthly value changes from the
-ledger already there, exactly (past 64 bits too), on SQLite and PostgreSQL."""
+"""The value balances migrations fill value balances, monthly value changes and their
+quantities from the ledger already there, exactly (past 64 bits too), on SQLite and PostgreSQL."""
 
 from datetime import date, datetime
 
@@ -26,11 +26,13 @@ def _history(conn) -> None:
         "INSERT INTO item (id, sku, name, kind, unit, reorder_point, reorder_quantity, "
         "requires_qc, archived, created_at) VALUES "
         "(1, 'OIL', 'Oil', 'material', 'g', 0, 0, false, false, :now), "
-        "(2, 'GOLD', 'Gold', 'material', 'g', 0, 0, false, false, :now)"), {"now": now})
+        "(2, 'GOLD', 'Gold', 'material', 'g', 0, 0, false, false, :now), "
+        "(3, 'WATER', 'Water', 'material', 'g', 0, 0, false, false, :now)"), {"now": now})
     conn.execute(text(
         "INSERT INTO lot (id, code, item_id, origin, lot_date, status, unit_cost, created_at) "
         "VALUES (1, 'L1', 1, 'receipt', '2026-01-05', 'released', :oil, :now), "
-        "(2, 'L2', 2, 'receipt', '2026-02-05', 'released', :gold, :now)"),
+        "(2, 'L2', 2, 'receipt', '2026-02-05', 'released', :gold, :now), "
+        "(3, 'L3', 3, 'receipt', '2026-02-05', 'released', 0, :now)"),
         {"now": now, "oil": 7_40000000, "gold": 99999999999999999})
     moves = [  # lot, location, item, quantity, cost, kind, when
         (1, 1, 1, 10 * Q, 7_40000000, 10, "2026-01-05 10:00:00"),
@@ -39,6 +41,7 @@ def _history(conn) -> None:
         (1, 2, 1, -3 * Q, 7_40000000, 42, "2026-03-10 10:00:00"),
         (2, 1, 2, 999_999_999 * Q, 99999999999999999, 10, "2026-02-05 10:00:00"),
         (2, 1, 2, 999_999_999 * Q, 99999999999999999, 10, "2026-03-05 10:00:00"),
+        (3, 1, 3, 5 * Q, 0, 10, "2026-02-05 10:00:00"),  # stock worth nothing
     ]
     for lot, location, item, quantity, cost, kind, when in moves:
         conn.execute(text(
@@ -61,6 +64,13 @@ def test_the_migration_fills_the_values_from_the_ledger(empty_app):  # noqa: F81
         (NOW, 1, False): 6 * Q * oil, (NOW, 1, True): 1 * Q * oil, (NOW, 2, False): gold}
     assert values[(date(2026, 2, 1), 1, True)] == 4 * Q * oil
     assert values[(date(2026, 3, 1), 1, True)] == -3 * Q * oil
+    # the quantities too (0020), with a row for stock worth nothing
+    quantities = _values.stored(quantities=True)
+    assert quantities == _values.from_ledger(quantities=True)
+    assert {k: q for k, (_v, q) in quantities.items() if k[0] == NOW} == {
+        (NOW, 1, False): 6 * Q, (NOW, 1, True): 1 * Q, (NOW, 2, False): 2 * 999_999_999 * Q,
+        (NOW, 3, False): 5 * Q}
+    assert quantities[(date(2026, 3, 1), 1, True)] == (-3 * Q * oil, -3 * Q)
     for bound in (datetime(2026, 2, 4), datetime(2026, 2, 20), datetime(2026, 3, 6),
                   datetime(2026, 3, 31, 23)):
         assert reports._past_values(bound) == reports._past_values(bound, "forward"), bound

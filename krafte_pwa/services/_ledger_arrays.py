@@ -130,7 +130,7 @@ def _moves():
 
 
 VALUES = {"period": Date, "item_id": Integer, "wip": Boolean, "value_high": BigInteger,
-          "value_low": BigInteger}
+          "value_low": BigInteger, "quantity": Quantity()}
 
 
 def add_values(session, rows: list[dict], table, set_) -> None:

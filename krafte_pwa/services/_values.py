@@ -1,7 +1,8 @@
 """Stock value per item (in WIP or not), now and per month, kept with the ledger.
 
 `post()` notes in the session what each movement adds to the value (stored quantity ×
-stored cost, an exact integer), to the item's value now and to its change in the month;
+stored cost, an exact integer) and to the quantity, to the item's value and stock now and
+to their change in the month;
 the notes are written in one statement, rows in key order, just before the transaction
 commits, or before a valuation read in the same transaction. So they are part of the
 transaction of the movements, and the row of a busy item is locked for the commit alone,
@@ -49,28 +50,41 @@ KEYS = ("period", "item_id", "wip")
 
 def _layers(session: Session) -> list:
     """The notes, one layer per open savepoint above the transaction's own:
-    [(owner, {(period, item, wip): raw})]."""
+    [(owner, {(period, item, wip): [raw value, stored quantity]})]."""
     return session.info.setdefault(_PENDING, [(None, {})])
 
 
+def stored_quantity(quantity: Decimal) -> int:
+    return int(quantity.scaleb(QUANTITY_PLACES))
+
+
 def record(movements) -> None:
-    """Note what the movements add to the value of their item (in WIP or not), now and in
-    the month."""
+    """Note what the movements add to the value and the stock of their item (in WIP or
+    not), now and in the month."""
     session = db.session
     _owner, notes = _layers(session)[-1]
     in_wip: dict[int, bool] = {}
     for m in movements:
-        raw = raw_value(m.quantity, m.unit_cost)
+        raw, quantity = raw_value(m.quantity, m.unit_cost), stored_quantity(m.quantity)
         wip = in_wip.get(m.location_id)
         if wip is None:  # the posting service has loaded the location: no SQL
             wip = in_wip[m.location_id] = session.get(Location, m.location_id).kind == "wip"
         for key in ((NOW, m.item_id, wip), (month_of(m.created_at), m.item_id, wip)):
-            notes[key] = notes.get(key, 0) + raw
+            _note(notes, key, raw, quantity)
+
+
+def _note(notes: dict, key, raw: int, quantity: int) -> None:
+    noted = notes.get(key)
+    if noted is None:
+        notes[key] = [raw, quantity]
+    else:
+        noted[0] += raw
+        noted[1] += quantity
 
 
 def _merge(into: dict, notes: dict) -> None:
-    for key, raw in notes.items():
-        into[key] = into.get(key, 0) + raw
+    for key, (raw, quantity) in notes.items():
+        _note(into, key, raw, quantity)
 
 
 def write_pending(session: Session | None = None) -> None:
@@ -84,38 +98,41 @@ def write_pending(session: Session | None = None) -> None:
     for _owner, notes in layers:
         _merge(everything, notes)
     session.info[_PENDING] = [(owner, {}) for owner, _notes in layers]
-    _add(session, ValueBalance.__table__, KEYS, everything)
+    _add(session, everything)
 
 
 def _split(raw: int) -> tuple[int, int]:
     return divmod(raw, LOW_BASE)  # floor: 0 <= low < 10^18, whatever the sign of raw
 
 
-def _add(session: Session, table, keys: tuple[str, ...], changes: dict) -> None:
-    rows = []
-    for key in sorted(changes):
-        raw = changes[key]
-        if raw:
-            high, low = _split(raw)
-            rows.append({**dict(zip(keys, key, strict=True)), "value_high": high,
-                         "value_low": low})
+def _row(key: tuple, raw: int, quantity: int) -> dict:
+    high, low = _split(raw)
+    return {**dict(zip(KEYS, key, strict=True)), "value_high": high, "value_low": low,
+            "quantity": Decimal(quantity).scaleb(-QUANTITY_PLACES)}
+
+
+def _add(session: Session, changes: dict) -> None:
+    rows = [_row(key, *changes[key]) for key in sorted(changes) if any(changes[key])]
     if not rows:
         return
-    if dialect_name() == "postgresql" and keys == KEYS:  # one statement, from arrays
+    table = ValueBalance.__table__
+    if dialect_name() == "postgresql":  # one statement, from arrays
         add_values(session, rows, table, _carried)
         return
     stmt = upsert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=[table.c[k] for k in keys],
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c[k] for k in KEYS],
                                       set_=_carried(stmt))
     session.execute(stmt, rows)
 
 
 def _carried(stmt) -> dict:
-    """The SET of the value upsert: the low parts added, what passes LOW_BASE carried."""
+    """The SET of the value upsert: the low parts added, what passes LOW_BASE carried; the
+    quantities added."""
     table = stmt.table
     low = table.c.value_low + stmt.excluded.value_low
     return {"value_low": low % _BASE,
-            "value_high": table.c.value_high + stmt.excluded.value_high + low // _BASE}
+            "value_high": table.c.value_high + stmt.excluded.value_high + low // _BASE,
+            "quantity": table.c.quantity + stmt.excluded.quantity}
 
 
 @event.listens_for(Session, "before_commit")
@@ -183,10 +200,11 @@ def _month_column():
     return func.strftime("%Y-%m-01", Movement.created_at)
 
 
-def from_ledger() -> dict:
+def from_ledger(quantities: bool = False) -> dict:
     """{(period, item, wip): raw} summed from the movements (period NOW: all of them):
     quantities summed per cost in SQL (they stay within an item's stock), multiplied in
-    Python."""
+    Python. With `quantities`: {key: (raw, stored quantity)}. Keys whose sums are all zero
+    are left out."""
     month = _month_column()
     cost = Movement.unit_cost
     wip = {loc_id for loc_id, in db.session.execute(
@@ -194,36 +212,39 @@ def from_ledger() -> dict:
     rows = db.session.execute(
         select(month, Movement.item_id, Movement.location_id, cost, func.sum(Movement.quantity))
         .group_by(month, Movement.item_id, Movement.location_id, cost))
-    values: dict = {}
+    sums: dict = {}
     for moved_in, item_id, location_id, unit_cost, quantity in rows:
-        raw = raw_value(quantity, unit_cost)
+        raw, stored_q = raw_value(quantity, unit_cost), stored_quantity(quantity)
         if isinstance(moved_in, str):
             moved_in = date.fromisoformat(moved_in[:10])
         elif isinstance(moved_in, datetime):
             moved_in = moved_in.date()
         for key in ((NOW, item_id, location_id in wip), (moved_in, item_id, location_id in wip)):
-            values[key] = values.get(key, 0) + raw
-    return {k: v for k, v in values.items() if v}
+            _note(sums, key, raw, stored_q)
+    return _shaped(sums, quantities)
 
 
-def stored() -> dict:
+def _shaped(sums: dict, quantities: bool) -> dict:
+    if quantities:
+        return {k: tuple(v) for k, v in sums.items() if any(v)}
+    return {k: v[0] for k, v in sums.items() if v[0]}
+
+
+def stored(quantities: bool = False) -> dict:
     """The value rows as they are, in the shape of from_ledger (zero rows left out)."""
     write_pending()
-    values = {(r.period, r.item_id, bool(r.wip)): joined(r.value_high, r.value_low)
-              for r in db.session.execute(select(ValueBalance.__table__))}
-    return {k: v for k, v in values.items() if v}
+    sums = {(r.period, r.item_id, bool(r.wip)): [joined(r.value_high, r.value_low),
+                                                  stored_quantity(r.quantity)]
+            for r in db.session.execute(select(ValueBalance.__table__))}
+    return _shaped(sums, quantities)
 
 
 def rebuild() -> None:
     """Recompute the value rows from the movements: for history written around post()
     (bulk loads, tests that date movements back). Does not commit."""
     db.session.info.pop(_PENDING, None)
-    values = from_ledger()
+    sums = from_ledger(quantities=True)
     db.session.execute(delete(ValueBalance.__table__))
-    rows = []
-    for key in sorted(values):
-        high, low = _split(values[key])
-        rows.append({**dict(zip(KEYS, key, strict=True)), "value_high": high,
-                     "value_low": low})
+    rows = [_row(key, *sums[key]) for key in sorted(sums)]
     if rows:
         db.session.execute(ValueBalance.__table__.insert(), rows)

@@ -7,11 +7,11 @@ from decimal import Decimal as D
 from decimal import localcontext
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from krafte_pwa.errors import InsufficientStock
 from krafte_pwa.extensions import db
-from krafte_pwa.models import ValueBalance
+from krafte_pwa.models import Balance, Location, ValueBalance
 from krafte_pwa.models.stock_value import NOW
 from krafte_pwa.services import (
     _values,
@@ -60,8 +60,24 @@ def _pot_lot(order) -> str:
 
 
 def assert_values_are_the_ledger() -> None:
-    assert _values.stored() == _values.from_ledger()
+    assert _values.stored(quantities=True) == _values.from_ledger(quantities=True)
     assert reports._now_values() == reports._balance_values()  # Σ balance × lot cost
+    assert stock_now() == stock_in_balances()
+
+
+def stock_now() -> dict:
+    """(item, in WIP) -> quantity now, as the value rows keep it."""
+    return {(r.item_id, r.wip): r.quantity for r in db.session.execute(
+        select(ValueBalance).where(ValueBalance.period == NOW)).scalars() if r.quantity}
+
+
+def stock_in_balances() -> dict:
+    """(item, in WIP) -> Σ of its balances, read from the balances."""
+    rows = db.session.execute(
+        select(Balance.item_id, Location.kind, func.sum(Balance.quantity))
+        .join(Location, Location.id == Balance.location_id)
+        .group_by(Balance.item_id, Location.kind)).all()
+    return {(item, kind == "wip"): D(total) for item, kind, total in rows if total}
 
 
 def test_value_balances_equal_the_ledger_after_a_varied_history(app):
