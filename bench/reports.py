@@ -17,7 +17,8 @@ compare with earlier figures). Movements: receipts or production output, transfe
 issues to production (pick out, pick in, consumption in WIP), shipments of products,
 adjustments, counts, waste; most lots older than four months used up. Each movement
 carries its lot's unit cost; balances are exactly the sum of their movements, and the
-value balances are then rebuilt from the ledger. Rows go in with Core bulk inserts in big
+value balances are then rebuilt from the ledger (then VACUUM ANALYZE on PostgreSQL, as
+autovacuum would before long). Rows go in with Core bulk inserts in big
 transactions.
 
 Prints the median and 95th percentile, in process, of services.reports.valuation:
@@ -49,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
-from timing import NOISE_FLOOR_MS, copy_lot_keys, figures, measure  # noqa: E402  (bench/ is on sys.path)
+from timing import NOISE_FLOOR_MS, after_bulk, figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
@@ -212,9 +213,9 @@ def build(builder: Builder, movements: int, days: float = DAYS) -> None:
             pending = [[], [], []]
     values.rebuild()  # the rows were written around post(): value balances from the ledger
     db.session.commit()
-    with db.engine.begin() as conn:
-        copy_lot_keys(conn)
-        conn.exec_driver_sql("ANALYZE")
+    # lots' keys on their balances; PostgreSQL: VACUUM ANALYZE, as autovacuum does to a
+    # table that grew (else it runs during the timings, on the largest size only)
+    after_bulk(["lot"])
 
 
 class _Placeholders:
