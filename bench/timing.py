@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from krafte_pwa.db_session import write_intent
 from krafte_pwa.extensions import db
+from krafte_pwa.services import _values
+from krafte_pwa.services._tx import transaction
 
 
 def measure(fn: Callable[[], object], runs: int, *, write: bool = False) -> list[float]:
@@ -118,18 +120,23 @@ def bulk_insert(table: str, columns: list[str], rows) -> None:
 
 
 def copy_lot_keys(conn) -> None:
-    """Balances inserted in bulk without them get their lot's expiry and date, which the
-    ledger copies onto every balance it writes (FEFO and the expiry alerts read them)."""
+    """Balances inserted in bulk without them get their lot's expiry, date and status,
+    which the ledger copies onto every balance it writes (FEFO, the expiry alerts and
+    what is held in lots not released read them)."""
     conn.exec_driver_sql(
         "UPDATE balance SET expiry = (SELECT lot.expiry FROM lot WHERE lot.id = balance.lot_id),"
-        " lot_date = (SELECT lot.lot_date FROM lot WHERE lot.id = balance.lot_id)"
+        " lot_date = (SELECT lot.lot_date FROM lot WHERE lot.id = balance.lot_id),"
+        " lot_status = (SELECT lot.status FROM lot WHERE lot.id = balance.lot_id)"
         " WHERE lot_date IS NULL")
 
 
 def after_bulk(tables: list[str]) -> None:
-    """Balances get their lots' keys (copy_lot_keys); PostgreSQL: move the id sequences
+    """Balances get their lots' keys (copy_lot_keys) and value rows follow the movements
+    (written around post(): rebuilt from the ledger); PostgreSQL: move the id sequences
     past the ids inserted by hand, then VACUUM ANALYZE (what autovacuum does to a table that
     grew: statistics and the visibility map that index-only scans rely on); SQLite: ANALYZE."""
+    with transaction():
+        _values.rebuild()
     with db.engine.begin() as conn:
         copy_lot_keys(conn)
         if conn.dialect.name == "postgresql":

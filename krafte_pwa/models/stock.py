@@ -105,14 +105,15 @@ class Balance(db.Model):
     # stock in a span of dates from one index, FEFO an item's first rows in FEFO order
     expiry: Mapped[date | None] = mapped_column(Date)
     lot_date: Mapped[date | None] = mapped_column(Date)
+    # and of its status: what is held in lots not released is read from their few rows
+    lot_status: Mapped[str] = mapped_column(String(12), default="released",
+                                            server_default="released")
 
     lot = relationship("Lot", lazy="joined", innerjoin=True)
     location = relationship("Location", lazy="joined", innerjoin=True)
 
     __table_args__ = (
         CheckConstraint("quantity >= 0", name="not_negative"),
-        # availability sums the rows with stock of one item
-        Index("ix_balance_item_quantity", "item_id", "quantity"),
         Index("ix_balance_location", "location_id"),
         # most balances of a long-lived workshop are used-up lots at zero: lists of what is
         # in stock (alerts, exports, valuation) scan only the rows with stock
@@ -129,6 +130,12 @@ class Balance(db.Model):
         # a location's page: its rows with stock, item by item, lot by lot, a page at a time
         Index("ix_balance_location_in_stock", "location_id", "item_id", "lot_id", "quantity",
               sqlite_where=text("quantity > 0"), postgresql_where=text("quantity > 0")),
+        # an item's stock in lots not released (quarantine, blocked): a few rows, however
+        # many such lots the history has left used up
+        Index("ix_balance_item_held", "item_id", "lot_status", "lot_id", "location_id",
+              "quantity",
+              sqlite_where=text("quantity > 0 AND lot_status <> 'released'"),
+              postgresql_where=text("quantity > 0 AND lot_status <> 'released'")),
         # lots expired or expiring with stock, in expiry order, whatever the history
         Index("ix_balance_expiry_in_stock", "expiry", "lot_id", "location_id", "item_id",
               "quantity",

@@ -2,21 +2,20 @@
 production and sales orders hold back, what is on order from suppliers.
 
 The same rules as `availability.availability` and `queries.on_order_by_item`, for one
-item: each part an aggregate over that item's rows only (its balances with stock, its
-reservations, its open purchase order lines), gathered in one SELECT built once (bind
-parameters item and today). A page showing one item pays one round trip for it."""
+item: on hand is the item's value row now (kept by the ledger), usable is on hand less
+its few balances that are not usable, and each other part an aggregate over that item's
+rows only (its reservations, its open purchase order lines), gathered in one SELECT built
+once (bind parameters item and today). A page showing one item pays one round trip for
+it, whatever the number of its lots in stock."""
 
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Date, bindparam, case, select
+from sqlalchemy import Date, bindparam, select
 
 from ..extensions import db
-from ..models import Balance, Location
 from . import _item_sums as sums
-from ._tx import dialect_name
-from .availability import _lot_of_balance, usable
 
 ZERO = Decimal(0)
 
@@ -24,24 +23,15 @@ ZERO = Decimal(0)
 def item_figures(item_id: int, today: date) -> tuple[Decimal, Decimal, Decimal, Decimal,
                                                      Decimal]:
     """(on hand, usable, reserved for production, reserved for sales, on order)."""
-    postgresql = dialect_name() == "postgresql"
-    row = db.session.execute(_statement(postgresql), {"item": item_id, "today": today}).one()
-    return tuple(ZERO if value is None else Decimal(value) for value in row)
+    sums.stock_kept()
+    row = db.session.execute(_statement(), {"item": item_id, "today": today}).one()
+    on_hand, expired, not_released, *rest = (ZERO if v is None else Decimal(v) for v in row)
+    return (on_hand, on_hand - expired - not_released, *rest)
 
 
-@lru_cache(maxsize=2)
-def _statement(postgresql: bool):
-    """Each balance's lot read by its key (on PostgreSQL through the LATERAL subquery of
-    `availability._lot_of_balance`: never a join reading the lots of the whole history)."""
+@lru_cache(maxsize=1)
+def _statement():
     item, today = bindparam("item"), bindparam("today", type_=Date())
-    lot, with_lot = _lot_of_balance(postgresql)
-    in_use = case((usable(today, lot), Balance.quantity), else_=0)
-    stock = (with_lot(select(sums.quantity_sum(Balance.quantity).label("on_hand"),
-                             sums.quantity_sum(in_use).label("usable")).select_from(Balance))
-             .join(Location, Location.id == Balance.location_id)
-             .where(Balance.item_id == item, Balance.quantity > 0,
-                    Location.kind == "storage")
-             .subquery("stock"))
-    return select(stock.c.on_hand, stock.c.usable,
-                  *(part(item).scalar_subquery()
-                    for part in (sums.held_for_production, sums.held_for_sales, sums.on_order)))
+    parts = (*sums.stock_parts(item, today), sums.held_for_production(item),
+             sums.held_for_sales(item), sums.on_order(item))
+    return select(*(part.scalar_subquery() for part in parts))

@@ -92,7 +92,7 @@ def _take():
 
 
 ADDS = {"lot_id": Integer, "location_id": Integer, "item_id": Integer, "quantity": Quantity(),
-        "expiry": Date, "lot_date": Date}
+        "expiry": Date, "lot_date": Date, "lot_status": Text}
 
 
 def add(rows: list[dict]) -> None:

@@ -5,8 +5,8 @@ Materials first: knowing a key ingredient runs out before it does.
 Bounded whatever the history and the stock: each lot list is one statement that reads
 the lots it lists through an index (the balances with stock by expiry, the lots not
 released, the lots at a zero cost), at most `limit` of them, with their total counted up
-to CAP + 1 (shown as "1,000+"). Low stock sums the stock of the items with a reorder point
-from the index of balances with stock alone, less the few balances that are not usable,
+to CAP + 1 (shown as "1,000+"). Low stock reads the stock of the items with a reorder
+point from their value rows (one per item), less the few balances that are not usable,
 in the same statement as its items, reservations and orders. Each list's statement reads
 its lots' items too.
 """
@@ -69,29 +69,18 @@ def _low_stock_statement():
     """The items with a reorder point and, per item, its usable stock, what is held back for
     production and sales, and what is on order: one statement (bind parameter today), built
     once. Usable stock, as availability defines it (in storage, released, not expired), is
-    the item's stock in storage read from the index of its balances with stock alone, less
-    the few balances that are not usable, found from their own indexes: its balances past
-    expiry (by item and expiry) in released lots, and the lots not released, each probing
-    its balances. Not a lot per balance."""
-    storage = select(Location.id).where(Location.kind == "storage")
-    mine = (Balance.quantity > 0, Balance.location_id.in_(storage))
-    not_released = Lot.status != "released"
-    stock = select(sums.quantity_sum(Balance.quantity)).where(Balance.item_id == Item.id, *mine)
-    expired = select(sums.quantity_sum(Balance.quantity)).where(
-        Balance.item_id == Item.id, Balance.expiry < bindparam("today", type_=Date()),
-        Balance.lot_id.not_in(select(Lot.id).where(not_released)), *mine)
-    in_lot = select(func.sum(Balance.quantity)).where(Balance.lot_id == Lot.id, *mine)
-    held = (select(Lot.item_id, sums.quantity_sum(in_lot.scalar_subquery()).label("quantity"))
-            .where(not_released).group_by(Lot.item_id).subquery())
-    return (select(Item, stock.scalar_subquery(), expired.scalar_subquery(), held.c.quantity,
-                   *(part(Item.id).scalar_subquery()
-                     for part in (sums.held_for_production, sums.held_for_sales, sums.on_order)))
-            .outerjoin(held, held.c.item_id == Item.id)
+    the item's stock in storage (its value row now) less the few balances that are not
+    usable (see _item_sums). Not a row per lot in stock."""
+    parts = (*sums.stock_parts(Item.id, bindparam("today", type_=Date())),
+             sums.held_for_production(Item.id), sums.held_for_sales(Item.id),
+             sums.on_order(Item.id))
+    return (select(Item, *(part.scalar_subquery() for part in parts))
             .where(Item.archived.is_(False), Item.reorder_point > 0))
 
 
 def low_stock(today: date) -> list[LowStock]:
     found = []
+    sums.stock_kept()
     rows = db.session.execute(_low_stock_statement(), {"today": today}).all()
     for item, stock, expired, held, production, sales, ordered in rows:
         available = ((stock or ZERO) - (expired or ZERO) - (held or ZERO)

@@ -6,11 +6,11 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import Date, bindparam, func, literal_column, select, type_coerce, union
+from sqlalchemy import Date, bindparam, func, select
 
 from ..extensions import db
-from ..models import Balance, Item, Location, Lot
-from ..models.types import Quantity
+from ..models import Balance, Item, Lot
+from . import _item_sums as sums
 from . import availability as avail
 from ._keyset import LotPage, Segment, capped_count, lot_page
 from .queries import ItemStock
@@ -89,48 +89,30 @@ def _shown_statement():
 
 def items_stock(items: list[Item], today: date | None = None) -> dict[int, ItemStock]:
     """On hand, usable, reserved and available per item (on order left at zero), as
-    services/availability.py defines them, from per-item sums that read no lot per
-    balance: the stock in storage from the index of balances with stock alone, less the
-    few balances with stock that are not usable (lots not released, past expiry: of every
-    item, found from their own indexes; not many whatever the history)."""
+    services/availability.py defines them, reading no lot per balance: the stock in
+    storage from the items' value rows now (kept by the ledger), less the few balances
+    with stock that are not usable (see _item_sums)."""
     ids = sorted({item.id for item in items})
     if not ids:
         return {}
-    on_hand_of, unusable_of = _stock_statements()
-    on_hand = _summed(on_hand_of, {"ids": ids})
-    unusable = _summed(unusable_of, {"today": today or date.today()})
+    sums.stock_kept()
+    rows = db.session.execute(_stock_statement(), {"ids": ids, "today": today or date.today()})
+    stocked = {item_id: [ZERO if v is None else Decimal(v) for v in parts]
+               for item_id, *parts in rows}
     held = avail.reserved(ids)
     result = {}
     for item in items:
-        have = on_hand.get(item.id, ZERO)
-        use, reserved = have - unusable.get(item.id, ZERO), held.get(item.id, ZERO)
+        have, expired, not_released = stocked.get(item.id, (ZERO, ZERO, ZERO))
+        use, reserved = have - expired - not_released, held.get(item.id, ZERO)
         result[item.id] = ItemStock(item, have, reserved, use - reserved, ZERO, use)
     return result
 
 
-def _summed(statement, params) -> dict[int, Decimal]:
-    return {item_id: Decimal(total or 0)
-            for item_id, total in db.session.execute(statement, params).all()}
-
-
 @lru_cache(maxsize=1)
-def _stock_statements():
-    """The statements of items_stock (bind parameters ids; today), built once: building
-    them costs more than running them on a small database."""
-    storage = select(Location.id).where(Location.kind == "storage")
-    on_hand = (select(Balance.item_id, type_coerce(func.sum(Balance.quantity), Quantity()))
-               .where(Balance.quantity > 0, Balance.location_id.in_(storage),
-                      Balance.item_id.in_(bindparam("ids", expanding=True)))
-               .group_by(Balance.item_id))
-    rows = (Balance.lot_id, Balance.location_id, Balance.item_id, Balance.quantity)
-    # the literal lets SQLite read the partial index of lots not released
-    held = select(*rows).join(Lot, Lot.id == Balance.lot_id).where(
-        Lot.status != literal_column("'released'"), Balance.quantity > 0)
-    expired = select(*rows).where(Balance.expiry < bindparam("today", type_=Date()),
-                                  Balance.quantity > 0)
-    # storage is checked on the few rows found, not used to find them
-    found = union(held, expired).subquery()
-    unusable = (select(found.c.item_id, type_coerce(func.sum(found.c.quantity), Quantity()))
-                .join(Location, Location.id == found.c.location_id)
-                .where(Location.kind == "storage").group_by(found.c.item_id))
-    return on_hand, unusable
+def _stock_statement():
+    """Per item asked (bind parameters ids, today): stock in storage, of it past expiry in
+    released lots, in lots not released. Built once."""
+    today = bindparam("today", type_=Date())
+    parts = sums.stock_parts(Item.id, today)
+    return select(Item.id, *(part.scalar_subquery() for part in parts)).where(
+        Item.id.in_(bindparam("ids", expanding=True)))

@@ -251,7 +251,7 @@ def list_lots(*, item=None, location=None, status=None, expiring_before=None, pa
     if include_empty:
         query = select(Lot, qty).outerjoin(Balance, Balance.lot_id == Lot.id)
     else:
-        # Only balances with stock: the (item, quantity) index skips used-up lots.
+        # Only balances with stock: the partial indexes skip used-up lots.
         query = select(Lot, qty).join(Balance, and_(Balance.lot_id == Lot.id,
                                                     Balance.quantity > 0))
     query = query.group_by(Lot.id)

@@ -163,7 +163,9 @@ def _period(since, until) -> tuple[date, date]:
 
 
 def _on_hand_by_item(item_id: int | None = None) -> dict[int, Decimal]:
-    query = select(Balance.item_id, func.sum(Balance.quantity)).group_by(Balance.item_id)
+    # the rows with stock alone (the others add nothing), from their partial indexes
+    query = (select(Balance.item_id, func.sum(Balance.quantity)).where(Balance.quantity > 0)
+             .group_by(Balance.item_id))
     if item_id is not None:
         query = query.where(Balance.item_id == item_id)
     return {i: Decimal(q or 0) for i, q in db.session.execute(query)}

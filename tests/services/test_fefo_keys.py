@@ -1,7 +1,8 @@
-"""Each balance row keeps a copy of its lot's FEFO key (expiry, lot date): written by every
-action that writes balances, and rewritten in the same transaction when a lot's expiry or
-date changes. On PostgreSQL, FEFO reads an item's first rows in that order from an index,
-touching those rows and their lots, not every lot of the item's stock."""
+"""Each balance row keeps a copy of its lot's FEFO key (expiry, lot date) and status:
+written by every action that writes balances, and rewritten in the same transaction when a
+lot's expiry, date or status changes. On PostgreSQL, FEFO reads an item's first rows in
+that order from an index, touching those rows and their lots, not every lot of the item's
+stock."""
 
 import re
 from datetime import date, timedelta
@@ -21,10 +22,12 @@ TODAY = date.today()
 
 
 def copies_that_differ() -> list:
-    """Balance rows whose copies are not their lot's expiry and date (none expected)."""
-    rows = db.session.execute(select(Lot.code, Lot.expiry, Lot.lot_date, Balance.expiry,
-                                     Balance.lot_date).join(Balance, Balance.lot_id == Lot.id))
-    return [row for row in rows if (row[1], row[2]) != (row[3], row[4])]
+    """Balance rows whose copies are not their lot's expiry, date and status (none
+    expected)."""
+    rows = db.session.execute(select(Lot.code, Lot.expiry, Lot.lot_date, Lot.status,
+                                     Balance.expiry, Balance.lot_date, Balance.lot_status)
+                              .join(Balance, Balance.lot_id == Lot.id))
+    return [row for row in rows if tuple(row[1:4]) != tuple(row[4:])]
 
 
 def balance_count() -> int:
@@ -51,6 +54,12 @@ def test_every_action_that_writes_balances_copies_the_lots_key(app):
     output = lot(made.output_lot.code)
     assert output.expiry == in_days(40)  # capped by the wax it was made from
     assert balance_count() >= 8
+    assert copies_that_differ() == []
+    stock.change_lot_status(lot=early, status="quarantine", reason="check")
+    stock.change_lot_status(lot=output.code, status="blocked", reason="smell")
+    assert {lot(early).status, lot(output.code).status} == {"quarantine", "blocked"}
+    assert copies_that_differ() == []
+    stock.change_lot_status(lot=early, status="released", reason="checked")
     assert copies_that_differ() == []
 
 

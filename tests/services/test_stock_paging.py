@@ -175,8 +175,8 @@ def sqlite_app(sqlite_url):
     yield from _serve(make_app(sqlite_url))
 
 
-def _steps(read) -> int:
-    """SQLite virtual machine steps (in hundreds) that `read` costs: rows read."""
+def _steps(read, every: int = 100) -> int:
+    """SQLite virtual machine steps (in `every`s) that `read` costs: rows read."""
     raw = db.session.connection().connection.driver_connection
     steps = [0]
 
@@ -184,7 +184,7 @@ def _steps(read) -> int:
         steps[0] += 1
         return 0
 
-    raw.set_progress_handler(tick, 100)
+    raw.set_progress_handler(tick, every)
     try:
         read()
     finally:
