@@ -58,7 +58,6 @@ from krafte_pwa.extensions import db  # noqa: E402
 from krafte_pwa.models import Movement, ValueBalance  # noqa: E402
 from krafte_pwa.models import MovementKind as K  # noqa: E402
 from krafte_pwa.models.stock_value import NOW as VALUE_NOW  # noqa: E402
-from krafte_pwa.services import _values as values  # noqa: E402
 from krafte_pwa.services import reports  # noqa: E402
 
 ITEMS = 300
@@ -211,10 +210,9 @@ def build(builder: Builder, movements: int, days: float = DAYS) -> None:
             with db.engine.begin() as conn:
                 builder.insert(conn, *pending)
             pending = [[], [], []]
-    values.rebuild()  # the rows were written around post(): value balances from the ledger
-    db.session.commit()
-    # lots' keys on their balances; PostgreSQL: VACUUM ANALYZE, as autovacuum does to a
-    # table that grew (else it runs during the timings, on the largest size only)
+    # value rows rebuilt from the ledger (the rows were written around post()), lots' keys
+    # on their balances; PostgreSQL: VACUUM ANALYZE, as autovacuum does to a table that
+    # grew (else it runs during the timings, on the largest size only)
     after_bulk(["lot"])
 
 
