@@ -9,7 +9,7 @@ balances of lots not released (each balance keeps a copy of its lot's status), e
 from its own index. Not a row per lot in
 stock. Callers write the value rows noted in their transaction first (`stock_kept`)."""
 
-from sqlalchemy import case, func, literal_column, select, type_coerce
+from sqlalchemy import case, func, select, type_coerce
 
 from ..domain.order_states import OPEN_STATUSES
 from ..domain.vocabulary import LOT_STATUSES
@@ -27,6 +27,7 @@ from ..models import (
 from ..models.stock_value import NOW
 from ..models.types import Quantity
 from ._values import write_pending
+from .availability import RELEASED, STOCKED, STORAGE
 
 _HELD = tuple(status for status in LOT_STATUSES if status != "released")
 
@@ -54,14 +55,15 @@ def in_storage(item):
 
 def stocked_in_storage() -> tuple:
     """Conditions on balances: with stock, in a storage location."""
-    storage = select(Location.id).where(Location.kind == "storage")
-    return Balance.quantity > 0, Balance.location_id.in_(storage)
+    storage = select(Location.id).where(Location.kind == STORAGE)
+    return Balance.quantity > STOCKED, Balance.location_id.in_(storage)
 
 
 def _released():
     """Condition on balances: their lot is released (the copy of its status each row keeps;
-    the literal lets SQLite match the condition of ix_balance_item_held)."""
-    return Balance.lot_status == literal_column("'released'")
+    the constants in the statement's text let SQLite match the conditions of the partial
+    indexes, and PostgreSQL keep one plan: see availability.fixed)."""
+    return Balance.lot_status == RELEASED
 
 
 def expired_released(item, today):
@@ -78,7 +80,7 @@ def not_released(item):
     columns matched) to the item's other indexes."""
     return select(quantity_sum(Balance.quantity)).where(
         Balance.item_id == item, Balance.lot_status.in_(_HELD),
-        Balance.lot_status != literal_column("'released'"), *stocked_in_storage())
+        Balance.lot_status != RELEASED, *stocked_in_storage())
 
 
 def stock_parts(item, today) -> tuple:

@@ -196,9 +196,10 @@ def _too_much_here(p: Posting):
 def _check_item_totals(postings: list[Posting]) -> None:
     """Refuse postings that would bring an item's total on hand past MAX_ITEM_STOCK.
 
-    The current totals are summed in SQL (each within MAX_ITEM_STOCK, so the sum fits)
-    and the postings added in Python, so not even a request of many lines can overflow
-    the check itself. One query for all the items that grow."""
+    The current totals are the items' stock now kept on their value rows (each within
+    MAX_ITEM_STOCK), and the postings are added in Python, so not even a request of many
+    lines can overflow the check itself. One query for all the items that grow, one or
+    two rows each, whatever the number of lots in stock."""
     growth: dict[int, Decimal] = {}
     lots: dict[int, Lot] = {}
     for p in postings:
@@ -207,12 +208,9 @@ def _check_item_totals(postings: list[Posting]) -> None:
     growing = sorted(item_id for item_id, change in growth.items() if change > 0)
     if not growing:
         return
-    totals = dict(db.session.execute(
-        select(Balance.item_id, func.sum(Balance.quantity))
-        .where(Balance.item_id.in_(growing), Balance.quantity > 0)
-        .group_by(Balance.item_id)).all())
+    totals = values.stock_now(growing)
     for item_id in growing:
-        have = totals.get(item_id) or Decimal(0)
+        have = totals[item_id]
         if have + growth[item_id] > MAX_ITEM_STOCK:
             item = lots[item_id].item
             raise BadQuantity(

@@ -35,6 +35,7 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -51,6 +52,21 @@ from ..models.types import Quantity
 from ._tx import dialect_name
 
 ZERO = Decimal(0)
+
+
+def fixed(value: int | str):
+    """A constant written into the statement's text instead of sent as a parameter.
+
+    psycopg prepares a statement a connection runs often, and PostgreSQL then plans it once
+    for any parameters (a generic plan) only if that plan costs no more than those made for
+    the values. A generic plan cannot read a partial index (`quantity > 0`) for
+    `quantity > $1`, nor cost a `LIMIT $1`: with those as parameters the hot reads were
+    planned again at every run."""
+    return literal_column(f"'{value}'" if isinstance(value, str) else str(int(value)))
+
+
+STOCKED = fixed(0)  # `Balance.quantity > STOCKED`: the rows the partial indexes hold
+RELEASED, STORAGE = fixed("released"), fixed("storage")
 # rows read per item at first by FEFO (most needs take a few lots) and by the checks of
 # what is available; the most items read so, one branch of a UNION ALL each
 FEFO_FIRST, AVAILABLE_FIRST, FEFO_BRANCHES = 16, 32, 100
@@ -75,7 +91,7 @@ class Availability:
 def usable(today: date, lot=Lot):
     """SQL condition: the lot may be used or shipped today (`lot`: Lot, or the columns of
     a subquery of lots)."""
-    return and_(lot.status == "released", or_(lot.expiry.is_(None), lot.expiry >= today))
+    return and_(lot.status == RELEASED, or_(lot.expiry.is_(None), lot.expiry >= today))
 
 
 def is_expired(lot: Lot, today: date) -> bool:
@@ -209,14 +225,45 @@ def available_up_to(caps: dict[int, Decimal], today: date,
     ids = sorted(set(caps))
     if not ids:
         return {}
-    held = reserved(ids, exclude_order_id)
+    if len(ids) > FEFO_BRANCHES:
+        held, have = reserved(ids, exclude_order_id), _usable_first_rows(ids, today)
+    else:
+        held, have = _held_and_first_rows(ids, today, exclude_order_id)
     targets = {i: caps[i] + held.get(i, ZERO) for i in ids}
-    have = _usable_first_rows(ids, today)
     short = [i for i in ids
              if have.get(i, (0, ZERO))[0] == AVAILABLE_FIRST and have[i][1] < targets[i]]
     exact = usable_on_hand(short, today)
     return {i: exact.get(i, ZERO) - held.get(i, ZERO) if i in short
             else have.get(i, (0, ZERO))[1] - held.get(i, ZERO) for i in ids}
+
+
+def _held_and_first_rows(ids: list[int], today: date, exclude_order_id: int | None):
+    """(what `reserved` answers, what `_usable_first_rows` answers) in one statement."""
+    excluding = exclude_order_id is not None
+    params = {"ids": ids, "today": today} | ({"order": exclude_order_id} if excluding else {})
+    if dialect_name() == "postgresql":
+        query, params["items"] = _both(None, excluding), ids
+    else:
+        query = _both(len(ids), excluding)
+        params |= {f"item{k}": i for k, i in enumerate(ids)}
+    held, have = {}, {}
+    for first_rows, item_id, rows, total in db.session.execute(query, params).all():
+        if first_rows:
+            have[item_id] = (rows, _dec(total))
+        else:
+            held[item_id] = _dec(total)
+    return held, have
+
+
+@lru_cache(maxsize=2 * FEFO_BRANCHES + 2)
+def _both(branches: int | None, excluding: bool):
+    """The first rows' sums (PostgreSQL: `branches` None) and the reservations' of the same
+    items, as one UNION ALL, tagged 1 and 0: one round trip where there were two."""
+    first = (_first_rows_sums_each() if branches is None
+             else _first_rows_sums(branches)).subquery()
+    held = _reserved_of(excluding).subquery()
+    return union_all(select(fixed(1), *first.c),
+                     select(fixed(0), held.c[0], fixed(0), held.c[1]))
 
 
 def _usable_first_rows(ids: list[int], today: date) -> dict[int, tuple[int, Decimal]]:
@@ -238,9 +285,9 @@ def _usable_first(item_id, today, postgresql: bool):
     lot, with_lot = _lot_of_balance(postgresql)
     return (with_lot(select(Balance.item_id, Balance.quantity).select_from(Balance))
             .join(Location, Location.id == Balance.location_id)
-            .where(Balance.item_id == item_id, Balance.quantity > 0,
-                   Location.kind == "storage", usable(today, lot))
-            .limit(AVAILABLE_FIRST))
+            .where(Balance.item_id == item_id, Balance.quantity > STOCKED,
+                   Location.kind == STORAGE, usable(today, lot))
+            .limit(fixed(AVAILABLE_FIRST)))
 
 
 def _rows_and_sums(rows):
@@ -263,11 +310,19 @@ def _first_rows_sums(branches: int):
 def _first_rows_sums_each():
     """PostgreSQL: the same as one LATERAL subquery run for each item of the array `items`:
     one text for any number of items, planned as one subquery, not a branch per item."""
-    wanted = (func.unnest(bindparam("items", type_=ARRAY(Integer)))
+    wanted = (func.unnest(_opaque("items", ARRAY(Integer)))
               .table_valued("item_id").render_derived(name="wanted"))
     first = _usable_first(wanted.c.item_id, bindparam("today", type_=Date()),
                           True).lateral("first_rows")
     return _rows_and_sums(select(first).select_from(wanted).join(first, true()).subquery())
+
+
+def _opaque(name: str, kind):
+    """PostgreSQL: a bound array the planner does not look into (a scalar subquery of it).
+    Given the array itself, it plans each run for that run's number of items, and a plan
+    for any number (a prepared statement's generic plan, costed for 10) never looks as
+    cheap: the statement would be planned again at every run."""
+    return select(bindparam(name, type_=kind)).scalar_subquery()
 
 
 def _lot_of_balance(postgresql: bool):
@@ -279,7 +334,7 @@ def _lot_of_balance(postgresql: bool):
     if not postgresql:
         return Lot, lambda query: query.join(Lot, Lot.id == Balance.lot_id)
     lot = (select(Lot.status, Lot.expiry, Lot.lot_date, Lot.code)
-           .where(Lot.id == Balance.lot_id).offset(0).lateral("balance_lot"))
+           .where(Lot.id == Balance.lot_id).offset(fixed(0)).lateral("balance_lot"))
     return lot.c, lambda query: query.join(lot, true())
 
 
@@ -380,8 +435,8 @@ def _fefo_stock(*where, need, today, postgresql: bool):
                              Location.code.label("location_code"),
                              need.label("need")).select_from(Balance))
              .join(Location, Location.id == Balance.location_id)
-             .where(*where, Balance.quantity > 0, Location.kind == "storage",
-                    lot.status == "released", or_(expiry.is_(None), expiry >= today)))
+             .where(*where, Balance.quantity > STOCKED, Location.kind == STORAGE,
+                    lot.status == RELEASED, or_(expiry.is_(None), expiry >= today)))
     first = (expiry.asc().nulls_last(),) if postgresql else (expiry.is_(None), expiry)
     return query, (*first, lot_date, lot.code, Location.code)
 
@@ -398,7 +453,7 @@ def _fefo_first(branches: int):
         stock, key = _fefo_stock(Balance.item_id == bindparam(f"item{k}"),
                                  need=bindparam(f"need{k}", type_=Quantity()), today=today,
                                  postgresql=False)
-        return select(stock.order_by(*key).limit(FEFO_FIRST).subquery())
+        return select(stock.order_by(*key).limit(fixed(FEFO_FIRST)).subquery())
 
     return _fefo_needed(_per_item(branch(k) for k in range(branches)))
 
@@ -410,12 +465,11 @@ def _fefo_first_each():
     ix_balance_item_fefo, stopped by the LIMIT; one text for any number of items, planned
     as one subquery instead of a branch per item (planning the branches cost more than
     running them)."""
-    wanted = (func.unnest(bindparam("items", type_=ARRAY(Integer)),
-                          bindparam("needs", type_=ARRAY(BigInteger)))
+    wanted = (func.unnest(_opaque("items", ARRAY(Integer)), _opaque("needs", ARRAY(BigInteger)))
               .table_valued("item_id", "need").render_derived(name="wanted"))
     stock, key = _fefo_stock(Balance.item_id == wanted.c.item_id, need=wanted.c.need,
                              today=bindparam("today", type_=Date()), postgresql=True)
-    first = stock.order_by(*key).limit(FEFO_FIRST).lateral("first_rows")
+    first = stock.order_by(*key).limit(fixed(FEFO_FIRST)).lateral("first_rows")
     return _fefo_needed(select(first).select_from(wanted).join(first, true()).subquery())
 
 

@@ -10,7 +10,6 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.order_states import IN_PROGRESS, PLANNED, TransitionError, next_status
@@ -36,13 +35,11 @@ from ..errors import (
 from ..extensions import db
 from ..messages import _, field_name
 from ..models import (
-    Genealogy,
     Location,
     Lot,
     MovementKind,
     Pick,
     ProductionOrder,
-    Reservation,
 )
 from ..models.types import utcnow
 from . import _inputs as read
@@ -122,9 +119,9 @@ def plan_order(*, item, quantity, unit=None, note=None, user_id=None,
     db.session.add(order)
     db.session.flush()
     holds = {c.id: min(need, max(free.get(c.id, ZERO), ZERO)) for c, need in needs}
-    db.session.execute(insert(Reservation), [  # one executemany, no RETURNING
-        {"order_id": order.id, "position": position, "item_id": c.id, "required": need,
-         "quantity": holds[c.id]} for position, (c, need) in enumerate(needs, start=1)])
+    rows_.insert_reservations(order.id, [
+        {"position": position, "item_id": c.id, "required": need, "quantity": holds[c.id]}
+        for position, (c, need) in enumerate(needs, start=1)])
     order.suggestions = {i: _first(takes, holds[i]) for i, (takes, _m) in suggested.items()}
     return order
 
@@ -173,10 +170,11 @@ def start_order(*, number, picks=None, override_reason=None, user_id=None,
         chosen = _choose(order, entries, needs, reason, user_id, today)
         overridden = _pick(order, chosen, wip, reason, user_id)
     rows_.release_reservations(order.id, order.reservations)
+    started = {"status": next_status(order.status, "start"), "started_at": utcnow(),
+               "wip_location_id": wip.id}
     if overridden:
-        order.override_reason, order.override_user_id = reason, user_id
-    order.status, order.started_at, order.wip_location = (
-        next_status(order.status, "start"), utcnow(), wip)
+        started |= {"override_reason": reason, "override_user_id": user_id}
+    rows_.update_order(order, started, wip_location=wip)
     clear_picks(order.id)  # the lots scanned at the station are now real picks
     return order
 
@@ -387,22 +385,21 @@ def complete_order(*, number, quantity, location=None, unit=None, consumed=None,
     expiry = output_expiry(today, output.shelf_life_days,
                            [lots[i].expiry for i, q in use.items() if q > 0],
                            cap_by_inputs=recipe.cap_expiry)
-    lot = Lot(code=new_lot_code("production", today, output.sku), item=output,
-              origin="production", lot_date=today, expiry=expiry,
-              unit_cost=unit_cost(cost.total, amount),
-              status="quarantine" if output.requires_qc else "released")
-    db.session.add(lot)
-    db.session.flush()
+    lot = rows_.insert_lot({
+        "code": new_lot_code("production", today, output.sku), "item_id": output.id,
+        "origin": "production", "lot_date": today, "expiry": expiry,
+        "unit_cost": unit_cost(cost.total, amount),
+        "status": "quarantine" if output.requires_qc else "released"}, output)
     postings.append(Posting(lot, dest.id, amount, MovementKind.OUTPUT, order.number))
     post(postings, user_id)
-    db.session.execute(insert(Genealogy), [  # one executemany, no RETURNING
-        {"order_id": order.id, "output_lot_id": lot.id, "input_lot_id": lot_id, "quantity": qty}
-        for lot_id, qty in use.items() if qty > 0])
-    order.status, order.completed_at = next_status(order.status, "complete"), utcnow()
-    order.actual_quantity, order.output_lot, order.output_location = amount, lot, dest
-    order.actual_material_cost = money(material)
-    order.actual_labour_cost, order.actual_overhead_cost = cost.labour, cost.overhead
-    order.wip_location.archived = True
+    rows_.insert_genealogy(order.id, lot.id, [
+        {"input_lot_id": lot_id, "quantity": qty} for lot_id, qty in use.items() if qty > 0])
+    rows_.archive_location(order.wip_location)
+    rows_.update_order(order, {
+        "status": next_status(order.status, "complete"), "completed_at": utcnow(),
+        "actual_quantity": amount, "output_lot_id": lot.id, "output_location_id": dest.id,
+        "actual_material_cost": money(material), "actual_labour_cost": cost.labour,
+        "actual_overhead_cost": cost.overhead}, output_lot=lot, output_location=dest)
     return order
 
 

@@ -131,6 +131,10 @@ def test_available_up_to_its_cap_is_exact_below_it_and_at_least_the_cap_above(ap
     # another order's reservation is left out when asked, as `available` does
     others = avail.available_up_to({wax: D(10_000)}, TODAY, exclude_order_id=order_id)
     assert others == {wax: D(5 * count)}
+    with selects() as sent:  # what is held and the first rows' sums: one statement
+        first = avail.available_up_to({wax: D(1), wick: D(1)}, TODAY, exclude_order_id=order_id)
+    assert len(sent) == 1, sent
+    assert first == {wax: D(5 * avail.AVAILABLE_FIRST), wick: D(100)}
 
 
 def test_a_planned_orders_suggestions_read_again_keep_other_orders_holds(app):

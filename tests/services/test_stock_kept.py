@@ -6,11 +6,13 @@ transaction that has moved stock they see the move."""
 from datetime import date, timedelta
 from decimal import Decimal as D
 
+import pytest
 from sqlalchemy import text, update
 
+from krafte_pwa.errors import BadQuantity
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Item
-from krafte_pwa.services import alerts, item_queries, queries, stock
+from krafte_pwa.services import _ledger, _values, alerts, item_queries, queries, stock
 from krafte_pwa.services._tx import transaction
 from krafte_pwa.services.availability import availability
 from tests.factories import candle_workshop, receive
@@ -91,3 +93,21 @@ def test_figures_read_one_row_not_the_lots_on_postgresql(pg_app):
     db.session.execute(text("ANALYZE"))
     large = _rows_read(_figures)
     assert large < small * 1.3, (small, large)
+
+
+def test_the_item_limit_counts_stock_added_earlier_in_the_same_transaction(app, monkeypatch):
+    """The limit on an item's stock reads its value rows now and what the transaction has
+    noted but not written yet: two additions in one action cannot pass it together."""
+    monkeypatch.setattr(_ledger, "MAX_ITEM_STOCK", D(100))
+    candle_workshop()
+    lot = receive("WAX", "50")
+    before = _values.stored(quantities=True)
+    with pytest.raises(BadQuantity), transaction():
+        stock.adjust_stock(lot=lot, location="STORE", quantity="30", reason="found")
+        stock.adjust_stock(lot=lot, location="SHELF", quantity="30", reason="found")
+    assert _values.stored(quantities=True) == before
+    assert queries.item_stock(_wax()).on_hand == D(50)
+    with transaction():
+        stock.adjust_stock(lot=lot, location="STORE", quantity="30", reason="found")
+        stock.adjust_stock(lot=lot, location="SHELF", quantity="20", reason="found")
+    assert queries.item_stock(_wax()).on_hand == D(100)
