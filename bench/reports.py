@@ -8,11 +8,17 @@ Builds, in an SQLite file under a temporary directory and/or a throwaway Postgre
 (tests/pg_server.py), a workshop with 300 items (materials, intermediates, products),
 5 storage locations and one WIP location per production order (about 3,000 orders over
 the year, the last 15 still open with stock in their WIP), then lots with about ten
-movements each spread over the last 365 days: receipts or production output, transfers,
+movements each, spread over the last 365 days at the largest size; a smaller size is the
+last days of that same workshop at the same pace (10,000 of 1,000,000 movements: the
+last 3.65 days). So both have a stock now alike (items in stock, open orders' WIP), as a
+shorter history of one workshop has; the same year at a hundredth of the pace would have
+a fraction of it, and compare stocks, not histories (`--span year` still builds that, to
+compare with earlier figures). Movements: receipts or production output, transfers,
 issues to production (pick out, pick in, consumption in WIP), shipments of products,
 adjustments, counts, waste; most lots older than four months used up. Each movement
 carries its lot's unit cost; balances are exactly the sum of their movements, and the
-value balances are then rebuilt from the ledger. Rows go in with Core bulk inserts in big
+value balances are then rebuilt from the ledger (then VACUUM ANALYZE on PostgreSQL, as
+autovacuum would before long). Rows go in with Core bulk inserts in big
 transactions.
 
 Prints the median and 95th percentile, in process, of services.reports.valuation:
@@ -44,14 +50,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
-from timing import NOISE_FLOOR_MS, copy_lot_keys, figures, measure  # noqa: E402  (bench/ is on sys.path)
+from timing import NOISE_FLOOR_MS, after_bulk, figures, measure  # noqa: E402  (bench/ is on sys.path)
 
 from krafte_pwa import create_app  # noqa: E402
 from krafte_pwa.domain.numbers import COST_PLACES, QUANTITY_PLACES  # noqa: E402
 from krafte_pwa.extensions import db  # noqa: E402
-from krafte_pwa.models import Movement  # noqa: E402
+from krafte_pwa.models import Movement, ValueBalance  # noqa: E402
 from krafte_pwa.models import MovementKind as K  # noqa: E402
-from krafte_pwa.services import _values as values  # noqa: E402
+from krafte_pwa.models.stock_value import NOW as VALUE_NOW  # noqa: E402
 from krafte_pwa.services import reports  # noqa: E402
 
 ITEMS = 300
@@ -183,17 +189,18 @@ def _ts(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def build(builder: Builder, movements: int) -> None:
+def build(builder: Builder, movements: int, days: float = DAYS) -> None:
     """Lots in time order until `movements` are written, ages following the movements
-    written so far (so history covers the year evenly), 100,000 movements a transaction."""
+    written so far (so history covers its `days` evenly), 100,000 movements a
+    transaction."""
     with db.engine.begin() as conn:
         builder.catalogue(conn)
     pending: list[list] = [[], [], []]
     per_lot, lots_made = 10.0, 0
     while builder.movements < movements:
         size = 500
-        first = DAYS * (1 - builder.movements / movements)
-        last = DAYS * (1 - (builder.movements + size * per_lot) / movements)
+        first = days * (1 - builder.movements / movements)
+        last = days * (1 - (builder.movements + size * per_lot) / movements)
         rows = builder.lots(size, max(first, 0.02), max(last, 0.01))
         lots_made += size
         per_lot = builder.movements / lots_made
@@ -203,11 +210,10 @@ def build(builder: Builder, movements: int) -> None:
             with db.engine.begin() as conn:
                 builder.insert(conn, *pending)
             pending = [[], [], []]
-    values.rebuild()  # the rows were written around post(): value balances from the ledger
-    db.session.commit()
-    with db.engine.begin() as conn:
-        copy_lot_keys(conn)
-        conn.exec_driver_sql("ANALYZE")
+    # value rows rebuilt from the ledger (the rows were written around post()), lots' keys
+    # on their balances; PostgreSQL: VACUUM ANALYZE, as autovacuum does to a table that
+    # grew (else it runs during the timings, on the largest size only)
+    after_bulk(["lot"])
 
 
 class _Placeholders:
@@ -220,14 +226,14 @@ class _Placeholders:
         return self.conn.exec_driver_sql(sql.replace("?", "%s"), *args)
 
 
-def build_database(movements: int) -> None:
-    """build() on the app's database, SQLite or PostgreSQL."""
+def build_database(movements: int, days: float = DAYS) -> None:
+    """build() on the app's database, SQLite or PostgreSQL, over the last `days`."""
     builder = Builder()
     if db.engine.dialect.name == "postgresql":
         catalogue, insert = builder.catalogue, builder.insert
         builder.catalogue = lambda conn: catalogue(_Placeholders(conn))
         builder.insert = lambda conn, *rows: insert(_Placeholders(conn), *rows)
-    build(builder, movements)
+    build(builder, movements, days)
 
 
 def check_consistency() -> None:
@@ -242,32 +248,30 @@ def check_consistency() -> None:
     assert mismatched == 0 and negative == 0, (mismatched, negative)
 
 
-def measure_size(url: str, name: str, movements: int, runs: int) -> float:
-    """Build `movements` on the database at `url`, print the figures; the median of now."""
+def measure_size(url: str, name: str, movements: int, runs: int, span: float = DAYS) -> float:
+    """Build `movements` over the last `span` days on the database at `url`, print the
+    figures; the median of now."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
         db.create_all()
         started = time.perf_counter()
-        build_database(movements)
+        build_database(movements, span)
         check_consistency()
         built = time.perf_counter() - started
         count = db.session.execute(select(func.count(Movement.id))).scalar_one()
         lots = db.session.execute(text("SELECT COUNT(*) FROM lot")).scalar_one()
         stocked = db.session.execute(text("SELECT COUNT(*) FROM balance WHERE quantity > 0")
                                      ).scalar_one()
+        value_rows = db.session.execute(select(func.count()).where(
+            ValueBalance.period == VALUE_NOW)).scalar_one()
         db.session.rollback()
         print(f"\n{name}: {lots:,} lots, {count:,} movements, {stocked:,} balances with stock "
-              f"over {DAYS} days (built and checked in {built:.0f} s); load average {_load()}")
+              f"over {span:g} days, {value_rows} value rows now (built and checked in "
+              f"{built:.0f} s); load average {_load()}")
         now = reports.valuation()
         print("valuation now: " + ", ".join(f"{k} {v:.2f}" for k, v in now.as_dict().items()))
         check_past_equals_forward()
-        cases: dict[str, Callable[[], object]] = {"now": lambda: reports.valuation()}
-        for days in (7, 30, 90, 180, 270, 330):
-            at = (NOW - timedelta(days=days)).isoformat()
-            cases[f"at {days} days ago"] = (lambda at=at: reports.valuation(at))
-        at = (date.today() - timedelta(days=180)).isoformat()
-        cases["at 180 days ago, ledger only"] = (
-            lambda: reports.valuation(at, strategy="forward"))
+        cases = _cases(span)
         measure(cases["now"], 3)  # warm the page cache, as a running server would be
         print(f"\n  {'valuation':<32}{'median ms':>10}{'p95 ms':>10}{'cpu ms':>10}")
         results = {}
@@ -278,6 +282,20 @@ def measure_size(url: str, name: str, movements: int, runs: int) -> float:
         db.session.remove()
         db.engine.dispose()
     return results["now"][0]
+
+
+def _cases(span: float) -> dict[str, Callable[[], object]]:
+    """Valuation now, and at past instants within the history."""
+    cases: dict[str, Callable[[], object]] = {"now": lambda: reports.valuation()}
+    for days in (7, 30, 90, 180, 270, 330):
+        if days < span:
+            at = (NOW - timedelta(days=days)).isoformat()
+            cases[f"at {days} days ago"] = (lambda at=at: reports.valuation(at))
+    if 180 < span:
+        at = (date.today() - timedelta(days=180)).isoformat()
+        cases["at 180 days ago, ledger only"] = (
+            lambda: reports.valuation(at, strategy="forward"))
+    return cases
 
 
 def timed(fn: Callable[[], object], runs: int) -> tuple[tuple[float, float], float]:
@@ -296,14 +314,16 @@ def _load() -> str:
         return "unknown"
 
 
-def run_database(kind: str, sizes: list[int], runs: int, keep: str | None) -> bool:
+def run_database(kind: str, sizes: list[int], runs: int, keep: str | None,
+                 span: str = "pace") -> bool:
     medians: dict[int, float] = {}
     name = "SQLite" if kind == "sqlite" else "PostgreSQL"
+    days = {size: DAYS * size / max(sizes) if span == "pace" else DAYS for size in sizes}
     if kind == "sqlite":
         for size in sizes:
             with tempfile.TemporaryDirectory() as scratch:
                 url = "sqlite:///" + str(Path(keep or scratch) / f"bench-{size}.db")
-                medians[size] = measure_size(url, f"{name}, {size:,}", size, runs)
+                medians[size] = measure_size(url, f"{name}, {size:,}", size, runs, days[size])
     else:
         from tests.pg_server import PostgresServer, find_bin_dir
 
@@ -311,7 +331,7 @@ def run_database(kind: str, sizes: list[int], runs: int, keep: str | None) -> bo
         try:
             for size in sizes:
                 url = server.create_database(f"bench{size}")
-                medians[size] = measure_size(url, f"{name}, {size:,}", size, runs)
+                medians[size] = measure_size(url, f"{name}, {size:,}", size, runs, days[size])
         finally:
             server.stop()
     small, large = medians[min(sizes)], medians[max(sizes)]
@@ -332,11 +352,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--keep", help="build the SQLite databases in this folder and keep them")
+    parser.add_argument("--span", choices=["pace", "year"], default="pace",
+                        help="pace: a smaller size is the last days of the largest one's "
+                             "workshop, at its pace; year: every size over the whole year")
     args = parser.parse_args()
     sizes = [int(n) for n in args.sizes.split(",")]
     met = True
     for kind in (["sqlite", "postgresql"] if args.db == "both" else [args.db]):
-        met &= run_database(kind, sizes, args.runs, args.keep)
+        met &= run_database(kind, sizes, args.runs, args.keep, args.span)
     return 0 if met else 1
 
 

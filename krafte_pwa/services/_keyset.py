@@ -96,22 +96,27 @@ def capped_count(query) -> int:
 
 @dataclass
 class LotPage:
-    rows: list  # (lot, its item loaded, quantity)
+    rows: list  # (lot, quantity): the lot as `load` gives it, with its code
     total: int  # counted up to CAP + 1
     previous: str | None  # code of the lot the previous page ends before
     next: str | None  # code of the lot the next page starts after
 
 
+def lots_with_items(ids: list[int]) -> dict:
+    """The lots of a page as objects, their items loaded: {lot id: lot}."""
+    return {lot.id: lot for lot in db.session.execute(
+        select(Lot).options(selectinload(Lot.item)).where(Lot.id.in_(ids))).scalars()}
+
+
 def lot_page(build: Callable, segments: list[Segment], position: Callable, *,
              after: str | None = None, before: str | None = None, per_page: int = 50,
-             total: int) -> LotPage:
+             total: int, load: Callable[[list[int]], dict] = lots_with_items) -> LotPage:
     """A page of a list of lots whose rows end with (lot id, quantity); `after` and
-    `before` are lot codes, `position(lot)` is where a lot stands in the list."""
+    `before` are lot codes, `position(lot)` is where a lot stands in the list, `load(ids)`
+    gives the page's lots by id (anything with a `code`)."""
     found = page(build, segments, after=_at(position, after), before=_at(position, before),
                  per_page=per_page, total=total)
-    ids = [row[-2] for row in found.rows]
-    lots = {lot.id: lot for lot in db.session.execute(
-        select(Lot).options(selectinload(Lot.item)).where(Lot.id.in_(ids))).scalars()}
+    lots = load([row[-2] for row in found.rows]) if found.rows else {}
     rows = [(lots[row[-2]], row[-1]) for row in found.rows]
     return LotPage(rows, found.total, rows[0][0].code if found.previous else None,
                    rows[-1][0].code if found.next else None)

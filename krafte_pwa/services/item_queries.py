@@ -65,11 +65,24 @@ def _lot_totals(segment: Segment):
 def item_lots(item: Item, *, after: str | None = None, before: str | None = None,
               per_page: int = PER_PAGE) -> LotPage:
     """One page of the item's lots with stock, first to use first (after or before a lot's
-    code), and their number counted up to the cap."""
+    code), and their number counted up to the cap. Each lot is a row of what the page
+    shows (id, code, expiry, status, unit_cost): the item is the page's own."""
     counted = (select(Balance.lot_id).where(Balance.item_id == item.id, Balance.quantity > 0)
                .distinct())
     return lot_page(_lot_totals, _lot_segments(item), _at, after=after, before=before,
-                    per_page=per_page, total=capped_count(counted))
+                    per_page=per_page, total=capped_count(counted), load=_shown_lots)
+
+
+def _shown_lots(ids: list[int]) -> dict:
+    """The page's lots as plain rows by id: only read, so no objects to build and track,
+    and no item to load with each."""
+    return {row.id: row for row in db.session.execute(_shown_statement(), {"ids": ids})}
+
+
+@lru_cache(maxsize=1)
+def _shown_statement():
+    return select(Lot.id, Lot.code, Lot.expiry, Lot.status, Lot.unit_cost).where(
+        Lot.id.in_(bindparam("ids", expanding=True)))
 
 
 def items_stock(items: list[Item], today: date | None = None) -> dict[int, ItemStock]:

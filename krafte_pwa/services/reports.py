@@ -30,6 +30,7 @@ read from a covering index on created_at.
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, localcontext
+from functools import lru_cache
 
 from sqlalchemy import BigInteger, Numeric, case, cast, func, select, type_coerce
 from sqlalchemy.exc import OperationalError
@@ -196,23 +197,38 @@ def _balance_values() -> dict[str, int]:
         Lot.unit_cost, Balance.item_id, Balance.location_id, [Balance.quantity > 0])
 
 
-def _value_rows(where) -> dict[str, int]:
-    """Raw value per category of value rows, grouped in SQL by item kind and WIP: one
-    statement, a handful of rows back."""
+def _value_statements(where) -> tuple:
+    """The value rows' raw value per item kind and WIP flag, summed in SQL; and the rows
+    themselves, for SQLite when a sum overflows."""
     table = ValueBalance.__table__
     source = table.join(Item.__table__, Item.id == table.c.item_id)
     group = (Item.kind, table.c.wip)
-    try:
+    summed = (select(*group, *values_.sum_columns(table)).select_from(source).where(*where)
+              .group_by(*group))
+    return summed, select(*group, table.c.value_high, table.c.value_low).select_from(
+        source).where(*where)
+
+
+@lru_cache(maxsize=1)
+def _now_statements() -> tuple:
+    """_value_statements of the value now, built once: building them costs more than
+    running them."""
+    return _value_statements([ValueBalance.period == NOW])
+
+
+def _value_rows(where=None, statements: tuple | None = None) -> dict[str, int]:
+    """Raw value per category of the value rows `where` selects (or of `statements`),
+    grouped in SQL by item kind and WIP: one statement, a handful of rows back."""
+    summed, each = statements or _value_statements(where)
+    try:  # plain rows: through the session's connection, past the ORM's result handling
         rows = [(kind, in_wip, values_.combine(*sums)) for kind, in_wip, *sums in
-                db.session.execute(select(*group, *values_.sum_columns(table))
-                                   .select_from(source).where(*where).group_by(*group))]
+                db.session.connection().execute(summed)]
     except OperationalError:
         if dialect_name() != "sqlite":
             raise
         # SQLite: "integer overflow" fails the statement only; add the rows up in Python
         rows = [(kind, in_wip, values_.joined(high, low)) for kind, in_wip, high, low in
-                db.session.execute(select(*group, table.c.value_high, table.c.value_low)
-                                   .select_from(source).where(*where))]
+                db.session.execute(each)]
     result: dict[str, int] = {}
     for kind, in_wip, raw in rows:
         name = "wip" if in_wip else BY_ITEM_KIND[kind]
@@ -224,7 +240,7 @@ def _now_values() -> dict[str, int]:
     """The value now, from the value balances: two rows an item at most, however long
     the history."""
     values_.write_pending()
-    return _value_rows([ValueBalance.period == NOW])
+    return _value_rows(statements=_now_statements())
 
 
 def _moved_values(lower: datetime | None, upper: datetime | None,

@@ -4,7 +4,7 @@ from babel.numbers import get_decimal_symbol
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from ..domain.numbers import to_str
 from ..domain.units import BUILT_IN
@@ -13,6 +13,7 @@ from ..services import item_queries, queries
 from ..services import items as item_actions
 from ..services import locations as location_actions
 from .auth import role_required
+from .lot_lines import item_lot_lines
 from .refused import refusal
 
 bp = Blueprint("items", __name__, url_prefix="/items")
@@ -47,9 +48,10 @@ def show(sku):
     stock = item_queries.items_stock([item])[item.id]
     lots = item_queries.item_lots(item, after=request.args.get("after"),
                                   before=request.args.get("before"))
+    lines = item_lot_lines(lots.rows, item.unit, costs=current_user.sees_costs)
     used_by = item_actions.recipes_using(item) if item.archived else []
     return render_template("items/show.html", item=item, stock=stock, lots=lots,
-                           used_by=used_by)
+                           lines=lines, used_by=used_by)
 
 
 @bp.route("/new", methods=["GET", "POST"])
