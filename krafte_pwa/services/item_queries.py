@@ -4,8 +4,9 @@ item's lots with stock, page by page."""
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ..extensions import db
 from ..models import Balance, Item, Lot
