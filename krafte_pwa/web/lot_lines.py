@@ -1,6 +1,7 @@
-"""The rows of an item's lot list as its page shows them, each value formatted here once
-with the page's locale: a page lists up to fifty lots, and a template would find the
-locale, an attribute and a filter again for every value of every row."""
+"""The rows of the lot lists pages show (an item's lots, the alert lists), each value
+formatted here once with the page's locale: a page lists up to fifty lots a list, and a
+template would find the locale, an attribute and a filter again for every value of every
+row."""
 
 from typing import NamedTuple
 from urllib.parse import quote
@@ -35,3 +36,24 @@ def item_lot_lines(rows, unit: str, *, costs: bool) -> list[LotLine]:
                              status, name, fmt.quantity(quantity, unit),
                              fmt.money(lot.unit_cost, unit_cost=True) if costs else ""))
     return lines
+
+
+class AlertLine(NamedTuple):
+    href: str  # the lot's page
+    code: str
+    item: str  # the item's name
+    quantity: str  # with the item's unit
+    expiry: str  # empty when the lot has none
+
+
+ALERT_LISTS = ("expired", "expiring", "quarantine", "cost_missing")
+
+
+def alert_lot_lines(found, shown: int) -> dict[str, list[AlertLine]]:
+    """The first `shown` rows of each lot list of `found` (services.alerts.Alerts)."""
+    fmt = PageFormats()
+    link = url_for("stock.lot", code="-")[:-1]
+    return {key: [AlertLine(link + quote(a.lot.code, safe="/"), a.lot.code, a.lot.item.name,
+                            fmt.quantity(a.quantity, a.lot.item.unit), fmt.date(a.lot.expiry))
+                  for a in getattr(found, key)[:shown]]
+            for key in ALERT_LISTS}

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from ..services import alerts as alert_service
 from ..services import open_orders, sales_queries
 from .i18n import fmt_quantity
+from .lot_lines import alert_lot_lines
 
 bp = Blueprint("pages", __name__)
 SHOWN = 5
@@ -29,7 +30,8 @@ def home():
     found = alert_service.alerts(limit=SHOWN, costs=current_user.sees_costs)
     to_pack_count, to_pack = sales_queries.orders_to_pack(SHOWN)
     return render_template("pages/home.html", alerts=found,
-                           orders=count, open_orders=first_orders, shown=SHOWN,
+                           lines=alert_lot_lines(found, SHOWN), orders=count,
+                           open_orders=first_orders, shown=SHOWN,
                            to_pack=to_pack, to_pack_count=to_pack_count,
                            on_hold=sales_queries.orders_on_hold(SHOWN))
 
@@ -38,7 +40,8 @@ def home():
 @login_required
 def alerts():
     found = alert_service.alerts(limit=LISTED, costs=current_user.sees_costs)
-    return render_template("pages/alerts.html", alerts=found, listed=LISTED)
+    return render_template("pages/alerts.html", alerts=found, listed=LISTED,
+                           lines=alert_lot_lines(found, LISTED))
 
 
 @bp.get("/menu")
