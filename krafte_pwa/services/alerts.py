@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import Date, Integer, bindparam, func, select
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Balance, Item, Location, Lot
@@ -41,9 +41,28 @@ class LowStock:
 
 @dataclass
 class LotAlert:
-    lot: Lot
+    lot: "LotSeen"
     quantity: Decimal
     days_left: int | None
+
+
+class ItemSeen(NamedTuple):
+    sku: str
+    name: str
+    unit: str
+
+
+class LotSeen(NamedTuple):
+    """What the lists show of a lot, read as a plain row: a list fills to its limit at a
+    long history, and a lot object with its item per row cost more than the rest of the
+    page."""
+    code: str
+    status: str
+    expiry: date | None
+    item: ItemSeen
+
+
+SHOWN = (Lot.code, Lot.status, Lot.expiry, Item.sku, Item.name, Item.unit)
 
 
 @dataclass
@@ -101,18 +120,19 @@ def _in_storage(query):
 
 
 def _lots_in_stock(where, limit: bool):
-    """(lot, quantity in storage) in expiry order (none last), at most `limit`, and how many
-    lots there are counted up to CAP + 1 (a scalar subquery of the same statement). For
-    the lists that start from the few lots concerned (conditions on the lot). The lots are
-    summed and limited first, then read with their items."""
+    """(what the list shows of each lot: SHOWN, its quantity in storage) in expiry order
+    (none last), at most `limit`, and how many lots there are counted up to CAP + 1 (a
+    scalar subquery of the same statement). For the lists that start from the few lots
+    concerned (conditions on the lot). The lots are summed and limited first, then read
+    with their items."""
     order = (Lot.expiry.is_(None), Lot.expiry, Lot.code)
     found = (_in_storage(select(Lot.id, func.sum(Balance.quantity).label("quantity"))
                          .select_from(Balance).join(Lot, Lot.id == Balance.lot_id))
              .where(*where).group_by(Lot.id).order_by(*order))
     found = (found.limit(bindparam("limit", type_=Integer())) if limit else found).subquery()
-    return (select(Lot, found.c.quantity, _capped_count(where, True))
+    return (select(*SHOWN, found.c.quantity, _capped_count(where, True))
             .join(found, found.c.id == Lot.id).order_by(*order)
-            .options(joinedload(Lot.item, innerjoin=True)))
+            .join(Item, Item.id == Lot.item_id))
 
 
 def _by_expiry(where, limit: bool):
@@ -126,9 +146,9 @@ def _by_expiry(where, limit: bool):
              .where(*where).group_by(Balance.expiry, Balance.lot_id)
              .order_by(Balance.expiry, Balance.lot_id))
     found = (found.limit(bindparam("limit", type_=Integer())) if limit else found).subquery()
-    return (select(Lot, found.c.quantity, _capped_count(where, False))
+    return (select(*SHOWN, found.c.quantity, _capped_count(where, False))
             .join(found, found.c.lot_id == Lot.id)
-            .order_by(Lot.expiry, Lot.code).options(joinedload(Lot.item, innerjoin=True)))
+            .join(Item, Item.id == Lot.item_id).order_by(Lot.expiry, Lot.code))
 
 
 def _capped_count(where, lots: bool):
@@ -188,8 +208,8 @@ def alerts(today: date | None = None, days: int | None = None,
         params["limit"] = limit
     for key, statement in _list_statements(costs, limit is not None).items():
         rows = db.session.execute(statement, params).all()
-        found.totals[key] = rows[0][2] if rows else 0
-        setattr(found, key, [LotAlert(lot, Decimal(q),
-                                      (lot.expiry - today).days if lot.expiry else None)
-                             for lot, q, _total in rows])
+        found.totals[key] = rows[0][-1] if rows else 0
+        setattr(found, key, [LotAlert(LotSeen(code, status, expiry, ItemSeen(*item)),
+                                      Decimal(q), (expiry - today).days if expiry else None)
+                             for code, status, expiry, *item, q, _total in rows])
     return found

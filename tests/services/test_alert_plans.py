@@ -73,7 +73,7 @@ def test_alert_reads_use_indexes_whatever_the_history(pg_app):
     # the lists (and their counts) read the few balances they list, not every balance
     # with stock: the 3,000 lots expiring later are not read
     lists = [(st, params) for st, params in statements if st.lstrip().startswith(
-        "SELECT lot.id")]
+        "SELECT lot.code")]
     with db.engine.connect() as conn:
         read = [balance_rows_read(conn.exec_driver_sql(
             "EXPLAIN (ANALYZE, FORMAT JSON) " + st, params).scalar()[0]["Plan"])

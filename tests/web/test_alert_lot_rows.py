@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from krafte_pwa.extensions import db
 from krafte_pwa.models import Lot
-from krafte_pwa.services import stock
+from krafte_pwa.services import alerts, stock
 from tests.factories import candle_workshop, receive
 
 TODAY = date.today()
@@ -60,3 +60,15 @@ def test_an_alert_row_escapes_the_code_and_quotes_its_link(app, login_as):
     [held] = _rows(page, "quarantine")
     assert held.startswith('<li><a href="/l/Q%3Cb%3E%261%202"><strong class="code">'
                            "Q&lt;b&gt;&amp;1 2</strong>"), held
+
+
+def test_the_lists_read_their_lots_as_rows_not_objects(app):
+    """A list fills to its limit at a long history: its lots come as plain rows with what
+    the lists show, no lot object built or tracked per row."""
+    lots = _workshop()
+    db.session.remove()
+    found = alerts.alerts(limit=30)
+    assert [a.lot.code for a in found.expired] == [lots["expired"]]
+    assert found.expired[0].lot.item == ("WAX", "Soy wax", "g")
+    assert found.quarantine[0].lot.status == "quarantine"
+    assert not [o for o in db.session.identity_map.values() if isinstance(o, Lot)]
