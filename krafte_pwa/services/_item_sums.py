@@ -1,13 +1,14 @@
 """What one item has in stock, held back and on order, as SQL over that item's rows only:
 `item` is a bound parameter (one item's stock, `_item_stock`) or the correlated `Item.id`
-of an outer query (low stock, `alerts`). The rules are those of `availability` and
-`queries.on_order_by_item`; each function gives a SELECT of one value.
+of an outer query (low stock in `alerts`, `availability.stock_by_item`). The rules are
+those of `availability` and `queries.on_order_by_item`; each function gives a SELECT of
+one value.
 
 Usable stock is the stock in storage (one row: the item's value row now, kept by the
 ledger) less what of it is not usable: balances past expiry in released lots, and
 balances of lots not released (each balance keeps a copy of its lot's status), each found
-from its own index. Not a row per lot in
-stock. Callers add what their own transaction has moved (`moved_in_storage`)."""
+from its own index. Not a row per lot in stock. Callers add what their own transaction
+has moved (`moved_in_storage`)."""
 
 from decimal import Decimal
 
@@ -64,7 +65,7 @@ def stocked_in_storage() -> tuple:
 def _released():
     """Condition on balances: their lot is released (the copy of its status each row keeps;
     the constants in the statement's text let SQLite match the conditions of the partial
-    indexes, and PostgreSQL keep one plan: see availability.fixed)."""
+    indexes, and PostgreSQL keep one plan: see _fixed.fixed)."""
     return Balance.lot_status == RELEASED
 
 
