@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import update
 
 from krafte_pwa.errors import BadQuantity
 from krafte_pwa.extensions import db
@@ -17,9 +17,9 @@ from krafte_pwa.services._tx import transaction
 from krafte_pwa.services.availability import availability
 from tests.factories import candle_workshop, receive
 from tests.services.test_stock_paging import (  # noqa: F401  (sqlite_app: a fixture)
-    _bulk_lots,
     _rows_read,
     _steps,
+    cost_at_60_and_660,
     sqlite_app,
 )
 
@@ -74,24 +74,14 @@ def test_figures_see_the_stock_moved_earlier_in_the_same_transaction(app):
 def test_figures_read_one_row_not_the_lots(sqlite_app):  # noqa: F811
     """SQLite: with 60 lots of WAX in stock or 660, the figures cost about the same."""
     _workshop_with_a_reorder_point()
-    _bulk_lots("WAX", 60)
-    small = _steps(_figures, every=10)
-    _bulk_lots("WAX", 600)
-    db.session.expunge_all()
-    large = _steps(_figures, every=10)
+    small, large = cost_at_60_and_660(lambda: _steps(_figures, every=10))
     assert large < small * 1.3, (small, large)
 
 
 def test_figures_read_one_row_not_the_lots_on_postgresql(pg_app):
     """PostgreSQL, in rows the plans produce: 60 lots or 660, about the same."""
     _workshop_with_a_reorder_point()
-    _bulk_lots("WAX", 60)
-    db.session.execute(text("ANALYZE"))
-    small = _rows_read(_figures)
-    _bulk_lots("WAX", 600)
-    db.session.expunge_all()
-    db.session.execute(text("ANALYZE"))
-    large = _rows_read(_figures)
+    small, large = cost_at_60_and_660(lambda: _rows_read(_figures))
     assert large < small * 1.3, (small, large)
 
 
