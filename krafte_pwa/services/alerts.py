@@ -22,6 +22,7 @@ from sqlalchemy import Date, Integer, bindparam, func, select
 from ..extensions import db
 from ..models import Balance, Item, Location, Lot
 from . import _item_sums as sums
+from ._values import noted_now
 from .lot_costs import has_cost_source
 from .settings import get_setting
 
@@ -100,8 +101,9 @@ def _low_stock_statement():
 def low_stock(today: date) -> list[LowStock]:
     found = []
     rows = db.session.execute(_low_stock_statement(), {"today": today}).all()
+    moved = noted_now(wip=False)  # what this transaction has moved itself, once
     for item, stock, expired, held, production, sales, ordered in rows:
-        stock = (stock or ZERO) + sums.moved_in_storage(item.id)
+        stock = (stock or ZERO) + moved.get(item.id, ZERO)
         available = (stock - (expired or ZERO) - (held or ZERO)
                      - (production or ZERO) - (sales or ZERO))
         ordered = ordered or ZERO
