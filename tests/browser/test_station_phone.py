@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from krafte_pwa.services import production
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_floor_matrix import MATRIX, SIZES, WORDS, open_page, scanned, wait_until
+from tests.browser.test_offline import started
 
 TEXT = {
     "en": {"picked": "picked:", "wrong_order": "Scan a production order here.",
@@ -147,4 +148,57 @@ def test_a_start_saved_offline_shows_the_order_started_once_sent(live, shop, new
     page.context.set_offline(False)
     expect(page.locator("h1 .status")).to_have_text(WORDS["en"]["in_progress"])
     expect(page.locator("#complete-form")).to_be_visible()
+    assert errors() == []
+
+
+def test_a_replay_that_finds_no_route_yet_is_tried_again_within_seconds(live, shop, new_page):
+    """The browser says it is online before requests get through (Wi-Fi joined, no route
+    yet): the first replayed Start fails as a network error; it is sent again within
+    seconds, not at the next 30-second round, and applied once."""
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
+    scan(page, f"{live.url}/l/{shop['wick']}")
+    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
+    page.context.set_offline(True)
+    page.get_by_role("button", name=WORDS["en"]["start"]).click()
+    expect(page.locator("[data-queue-count]").first).to_have_text("1")
+    dropped = []
+
+    def fails(route):
+        dropped.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    # Only the first request is held for the test's handler: those after it go straight
+    # through, even while the test waits in plain Python.
+    page.route("**/start", fails, times=1)
+    page.context.set_offline(False)
+    expect(page.locator("h1 .status")).to_have_text(WORDS["en"]["in_progress"])
+    assert len(dropped) == 1
+    assert started(live, number)[0] == "in_progress"
+    assert errors() == []
+
+
+def test_picks_that_find_no_route_yet_are_sent_again_within_seconds(live, shop, new_page):
+    """A lot ticked offline whose first send, once the browser says it is online, fails
+    as a network error reaches the server within seconds, without another scan."""
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
+    page.context.set_offline(True)
+    scan(page, shop["jar"])
+    expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
+    dropped = []
+
+    def fails(route):
+        dropped.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    # Only the first request is held for the test's handler: those after it go straight
+    # through, even while the test waits in plain Python.
+    page.route("**/station-picks", fails, times=1)
+    with page.expect_event("requestfailed"):  # the handler runs while Playwright waits
+        page.context.set_offline(False)
+    wait_until(lambda: scanned(live, number) == [shop["jar"]])
+    assert len(dropped) == 1
     assert errors() == []

@@ -44,6 +44,7 @@
   };
   let version = 0;
   let sending = Promise.resolve();
+  let pause = 1000;  // online but no route yet: tried again after 1, 2, 4, 8, 16 s
   async function push() {  // one at a time, so the server keeps the latest list
     const sent = version;
     const list = Array.from(picks.values(), (p) => ({lot: p.lot, location: p.location,
@@ -56,8 +57,11 @@
         headers: {"Content-Type": "application/json", "X-CSRFToken": K.csrf()},
         body: JSON.stringify({picks: list})});
     } catch (e) {
-      return;  // the network went: kept on this device, sent when it returns
+      // The network went: kept on this device, sent when it returns.
+      if (navigator.onLine && pause <= 16000) { setTimeout(send, pause); pause *= 2; }
+      return;
     }
+    pause = 1000;
     if (sent === version) localStorage.removeItem(saved);
     if (!res.ok) {
       const data = await res.json().catch(() => ({}));
@@ -72,7 +76,7 @@
   };
   if (unsent && order.status === "planned") send();
   else localStorage.removeItem(saved);
-  window.addEventListener("online", () => { if (localStorage.getItem(saved)) send(); });
+  window.addEventListener("online", () => { pause = 1000; if (localStorage.getItem(saved)) send(); });
   const requirement = (sku) => order.requirements.find((r) => r.item === sku);
   const suggestion = (code) => {
     for (const r of order.requirements) {
