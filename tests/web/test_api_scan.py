@@ -125,7 +125,9 @@ def test_bad_uploads_get_a_quick_4xx_and_the_server_stays_up(client, operator, w
         got = post_image(client, operator, data)
         assert got.status_code == status, (got.status_code, got.data[:200])
         assert got.is_json and got.json["error"]["code"]
-        assert time.perf_counter() - started < 2
+        # Decoding any of these would take minutes or gigabytes; the bound is loose so a
+        # busy CI machine does not trip it.
+        assert time.perf_counter() - started < 10
     assert post_image(client, operator, qr).status_code == 200
     missing = client.post("/api/v1/scan/image", headers=operator, data={})
     assert missing.status_code == 400 and missing.json["error"]["code"] == "no_image"
@@ -182,7 +184,7 @@ def test_a_full_decode_image_with_too_many_pixels_is_refused(client, operator, w
     started = time.perf_counter()
     got = post_image(client, operator, _png_bomb(5000, 4000))
     assert got.status_code == 413 and got.json["error"]["code"] == "image_too_large"
-    assert time.perf_counter() - started < 1
+    assert time.perf_counter() - started < 5  # decoding 20 MP would take far longer
 
 
 def test_an_unknown_gtin_linked_to_an_item_finds_it_next_time(client, operator, workshop):
