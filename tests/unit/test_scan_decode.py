@@ -141,7 +141,7 @@ def test_refuses_a_decompression_bomb_without_decoding_it():
         decode_image(bomb)
     assert caught.value.code == "image_too_large"
     # Header-only: well under a millisecond; the bound only catches a full decode.
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 2  # a full decode takes far longer
 
 
 def test_refuses_more_pixels_than_allowed_from_the_header():
@@ -187,7 +187,7 @@ def test_more_pixels_than_a_full_decode_is_worth_are_refused_from_the_header():
     with pytest.raises(ImageRejected) as caught:
         decode_image(png_bomb(5000, 4000))
     assert caught.value.code == "image_too_large"
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < 2  # a full decode takes far longer
 
 
 def _photo(size: tuple[int, int], payload: str | None, box: int) -> bytes:

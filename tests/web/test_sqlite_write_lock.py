@@ -141,7 +141,7 @@ def test_a_refused_write_answers_without_waiting_for_the_lock(patient_app, write
     response = client.post("/api/v1/transfers", headers=headers,
                            json={"lot": code, **body})
     assert 400 <= response.status_code < 500, response.json
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # well under the 8 s a wait for the lock takes
 
 
 def test_a_read_never_waits_for_a_writer(patient_app, write_lock):
@@ -153,7 +153,7 @@ def test_a_read_never_waits_for_a_writer(patient_app, write_lock):
     assert client.get("/api/v1/items/WAX", headers=headers).status_code == 200
     assert client.post("/api/v1/scan", headers=headers,
                        json={"payload": code}).status_code == 200  # a POST that only reads
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # well under the 8 s a wait for the lock takes
 
 
 @pytest.mark.parametrize("quantity", ["4", "10"])  # 10: a second run would be refused
