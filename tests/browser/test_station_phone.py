@@ -202,3 +202,25 @@ def test_picks_that_find_no_route_yet_are_sent_again_within_seconds(live, shop, 
     wait_until(lambda: scanned(live, number) == [shop["jar"]])
     assert len(dropped) == 1
     assert errors() == []
+
+
+def test_a_start_that_finds_no_route_while_online_is_sent_within_seconds(live, shop, new_page):
+    """Start tapped where the phone thinks it is online but nothing gets through: saved,
+    then sent on the quick schedule (no `online` event will come to prompt it)."""
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
+    scan(page, f"{live.url}/l/{shop['wick']}")
+    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
+    dropped = []
+
+    def fails(route):
+        dropped.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    page.route("**/start", fails, times=1)
+    page.get_by_role("button", name=WORDS["en"]["start"]).click()
+    expect(page.locator("h1 .status")).to_have_text(WORDS["en"]["in_progress"])
+    assert len(dropped) == 1
+    assert started(live, number)[0] == "in_progress"
+    assert errors() == []
