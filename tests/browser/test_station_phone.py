@@ -104,6 +104,38 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     assert errors() == []
 
 
+def station_with_wick_picked(live, shop, new_page):
+    """A planned candle order's station on a phone, in English, its wick lot scanned."""
+    with live.db():
+        number = production.plan_order(item="CANDLE", quantity="10").number
+    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
+    scan(page, f"{live.url}/l/{shop['wick']}")
+    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
+    return page, errors, number
+
+
+def start_while_offline(page):
+    """Start tapped without network: saved in the queue."""
+    page.context.set_offline(True)
+    page.get_by_role("button", name=WORDS["en"]["start"]).click()
+    expect(page.locator("[data-queue-count]").first).to_have_text("1")
+
+
+def first_request_fails(page, pattern) -> list:
+    """The next request matching `pattern` fails as a network error (online, no route);
+    the URLs so failed are listed in the answer. Only that one request waits for this
+    handler: those after it go straight through, even while the test waits in plain
+    Python."""
+    dropped = []
+
+    def fails(route):
+        dropped.append(route.request.url)
+        route.abort("internetdisconnected")
+
+    page.route(pattern, fails, times=1)
+    return dropped
+
+
 @pytest.mark.parametrize("size, lang", MATRIX)
 def test_a_start_saved_offline_and_refused_later_says_why_at_the_station(live, shop, new_page,
                                                                           size, lang):
@@ -136,14 +168,8 @@ def test_a_start_saved_offline_and_refused_later_says_why_at_the_station(live, s
 
 
 def test_a_start_saved_offline_shows_the_order_started_once_sent(live, shop, new_page):
-    with live.db():
-        number = production.plan_order(item="CANDLE", quantity="10").number
-    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
-    scan(page, f"{live.url}/l/{shop['wick']}")
-    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
-    page.context.set_offline(True)
-    page.get_by_role("button", name=WORDS["en"]["start"]).click()
-    expect(page.locator("[data-queue-count]").first).to_have_text("1")
+    page, errors, number = station_with_wick_picked(live, shop, new_page)
+    start_while_offline(page)
     expect(page.locator("h1 .status")).to_have_text("planned")
     page.context.set_offline(False)
     expect(page.locator("h1 .status")).to_have_text(WORDS["en"]["in_progress"])
@@ -155,23 +181,9 @@ def test_a_replay_that_finds_no_route_yet_is_tried_again_within_seconds(live, sh
     """The browser says it is online before requests get through (Wi-Fi joined, no route
     yet): the first replayed Start fails as a network error; it is sent again within
     seconds, not at the next 30-second round, and applied once."""
-    with live.db():
-        number = production.plan_order(item="CANDLE", quantity="10").number
-    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
-    scan(page, f"{live.url}/l/{shop['wick']}")
-    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
-    page.context.set_offline(True)
-    page.get_by_role("button", name=WORDS["en"]["start"]).click()
-    expect(page.locator("[data-queue-count]").first).to_have_text("1")
-    dropped = []
-
-    def fails(route):
-        dropped.append(route.request.url)
-        route.abort("internetdisconnected")
-
-    # Only the first request is held for the test's handler: those after it go straight
-    # through, even while the test waits in plain Python.
-    page.route("**/start", fails, times=1)
+    page, errors, number = station_with_wick_picked(live, shop, new_page)
+    start_while_offline(page)
+    dropped = first_request_fails(page, "**/start")
     page.context.set_offline(False)
     expect(page.locator("h1 .status")).to_have_text(WORDS["en"]["in_progress"])
     assert len(dropped) == 1
@@ -188,15 +200,7 @@ def test_picks_that_find_no_route_yet_are_sent_again_within_seconds(live, shop, 
     page.context.set_offline(True)
     scan(page, shop["jar"])
     expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
-    dropped = []
-
-    def fails(route):
-        dropped.append(route.request.url)
-        route.abort("internetdisconnected")
-
-    # Only the first request is held for the test's handler: those after it go straight
-    # through, even while the test waits in plain Python.
-    page.route("**/station-picks", fails, times=1)
+    dropped = first_request_fails(page, "**/station-picks")
     with page.expect_event("requestfailed"):  # the handler runs while Playwright waits
         page.context.set_offline(False)
     wait_until(lambda: scanned(live, number) == [shop["jar"]])
@@ -207,18 +211,8 @@ def test_picks_that_find_no_route_yet_are_sent_again_within_seconds(live, shop, 
 def test_a_start_that_finds_no_route_while_online_is_sent_within_seconds(live, shop, new_page):
     """Start tapped where the phone thinks it is online but nothing gets through: saved,
     then sent on the quick schedule (no `online` event will come to prompt it)."""
-    with live.db():
-        number = production.plan_order(item="CANDLE", quantity="10").number
-    page, errors = open_page(new_page, "operator", "phone", "en", f"/station/{number}")
-    scan(page, f"{live.url}/l/{shop['wick']}")
-    expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class("picked")
-    dropped = []
-
-    def fails(route):
-        dropped.append(route.request.url)
-        route.abort("internetdisconnected")
-
-    page.route("**/start", fails, times=1)
+    page, errors, number = station_with_wick_picked(live, shop, new_page)
+    dropped = first_request_fails(page, "**/start")
     page.get_by_role("button", name=WORDS["en"]["start"]).click()
     expect(page.locator("h1 .status")).to_have_text(WORDS["en"]["in_progress"])
     assert len(dropped) == 1
