@@ -58,11 +58,16 @@ def open_page(new_page, user, size, lang, path):
     return page, lambda: [e for e in errors if not e.startswith("Failed to load resource")]
 
 
-def wait_until(check, timeout=10.0):
+def wait_until(check, timeout=10.0, page=None):
+    """Polls `check`. With `page`, waits inside Playwright, so the page's route handlers
+    and events are served meanwhile (a request a route still holds would wait otherwise)."""
     end = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < end, "timed out"
-        time.sleep(0.1)
+        if page is None:
+            time.sleep(0.1)
+        else:
+            page.wait_for_timeout(100)
 
 
 @pytest.mark.parametrize("size, lang", MATRIX)

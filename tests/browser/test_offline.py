@@ -135,7 +135,7 @@ def test_actions_made_offline_are_queued_then_replayed_once_and_refusals_stay(li
     refused.get_by_role("button", name="Save and send").click()
     page.locator("[data-queue-empty]").wait_for()
     assert transfers(live, oil) == 2 and last_transfer(live, oil) == Decimal("1000")
-    assert page.locator("[data-queue-link]").is_hidden()
+    expect(page.locator("[data-queue-link]")).to_be_hidden()  # the badge is drawn after the list
 
 
 def test_a_refused_action_can_be_discarded(live, shop, new_page):
@@ -231,4 +231,4 @@ def test_a_count_walked_offline_is_queued_and_each_line_recorded_once(live, shop
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
     assert counted(live, number)[shop["wick"]] == Decimal("49")
-    assert page.locator("[data-queue-link]").is_hidden()
+    expect(page.locator("[data-queue-link]")).to_be_hidden()

@@ -123,9 +123,9 @@ def start_while_offline(page):
 
 def first_request_fails(page, pattern) -> list:
     """The next request matching `pattern` fails as a network error (online, no route);
-    the URLs so failed are listed in the answer. Only that one request waits for this
-    handler: those after it go straight through, even while the test waits in plain
-    Python."""
+    the URLs so failed are listed in the answer. The route is lifted by a message sent
+    after the handler ran, so until then a request that follows waits for Playwright: wait
+    through Playwright (expect, or wait_until with its page), not in plain Python."""
     dropped = []
 
     def fails(route):
@@ -203,7 +203,9 @@ def test_picks_that_find_no_route_yet_are_sent_again_within_seconds(live, shop, 
     dropped = first_request_fails(page, "**/station-picks")
     with page.expect_event("requestfailed"):  # the handler runs while Playwright waits
         page.context.set_offline(False)
-    wait_until(lambda: scanned(live, number) == [shop["jar"]])
+    # The route is lifted by a message sent after its handler ran: Playwright must be
+    # waiting for the request that follows to get through.
+    wait_until(lambda: scanned(live, number) == [shop["jar"]], page=page)
     assert len(dropped) == 1
     assert errors() == []
 

@@ -141,7 +141,7 @@ Q.send = async function (entry, retried, direct) {
   }
   if (direct) {
     await Q.remove(entry.id);
-    updateBadge();
+    await updateBadge();  // the page that shows the refusal no longer counts it as waiting
     return {outcome: "refused", error: K.inPageLanguage(error) || res.statusText || T.error};
   }
   entry.state = "refused";
@@ -203,7 +203,14 @@ Q.replay = function () {
   return replaying;
 };
 
-async function updateBadge() {
+// Counts are drawn in the order they were asked for: a count read before an entry left the
+// queue never overwrites the one read after.
+let badge = Promise.resolve();
+function updateBadge() {
+  badge = badge.then(drawBadge, drawBadge);
+  return badge;
+}
+async function drawBadge() {
   const link = document.querySelector("[data-queue-link]");
   if (!link) return;
   const entries = await Q.all();
