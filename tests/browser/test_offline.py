@@ -72,7 +72,7 @@ def test_actions_made_offline_are_queued_then_replayed_once_and_refusals_stay(li
     move.locator("input[name=quantity]").fill("1000")
     move.get_by_role("button", name="Move").click()
     page.locator(".flash.queued").wait_for()
-    assert page.locator("[data-queue-count]").inner_text() == "1"
+    expect(page.locator("[data-queue-count]")).to_have_text("1")
 
     # 2. By scanning on the move page: the lot label, the shelf label, a quantity.
     page.goto("/move")
@@ -87,7 +87,7 @@ def test_actions_made_offline_are_queued_then_replayed_once_and_refusals_stay(li
     form.locator("input[name=quantity]").fill("2500,5")
     form.get_by_role("button", name="Move").click()
     page.locator("[data-move-log] li.queued").wait_for()
-    assert page.locator("[data-queue-count]").inner_text() == "2"
+    expect(page.locator("[data-queue-count]")).to_have_text("2")
 
     # 3. A pick at the production station: the suggested wick lot, scanned, then start.
     page.goto(f"/station/{number}")
@@ -96,7 +96,7 @@ def test_actions_made_offline_are_queued_then_replayed_once_and_refusals_stay(li
     expect(page.locator(f".sugg li[data-lot='{shop['wick']}']")).to_have_class(re.compile("picked"))
     page.get_by_role("button", name="Start production").click()
     page.locator(".flash.queued").wait_for()
-    assert page.locator("[data-queue-count]").inner_text() == "3"
+    expect(page.locator("[data-queue-count]")).to_have_text("3")
 
     # Visible in the queue, and still there after a reload without network.
     page.goto("/queue")

@@ -74,7 +74,7 @@ def test_camera_decodes_on_the_device_offline_and_queues_a_move(live, shop, new_
     form.get_by_role("button", name=words["move"], exact=True).click()
     page.locator("[data-move-log] li.queued").wait_for()
     page.screenshot(path=str(SCREENSHOTS / f"scan-offline-{size}-{lang}.png"), full_page=True)
-    assert page.locator("[data-queue-count]").inner_text() == "1"
+    expect(page.locator("[data-queue-count]")).to_have_text("1")
     assert transfers(live, code) == 0
 
     # Back online, the queued move goes through once.

@@ -92,7 +92,7 @@ Q.add = async function (url, payload, labelKey, values, method) {
                  key: K.uuid(), created: Date.now(), state: "pending"};
   entry.label = T[labelKey] ? K.describe(entry) : labelKey || url;
   entry.id = await Q.put(entry);
-  updateBadge();
+  await updateBadge();  // counted before the page says it is saved
   return entry;
 };
 
@@ -207,8 +207,9 @@ Q.replay = function () {
 // queue never overwrites the one read after.
 let badge = Promise.resolve();
 function updateBadge() {
-  badge = badge.then(drawBadge, drawBadge);
-  return badge;
+  const drawn = badge.then(drawBadge);
+  badge = drawn.catch(() => {});  // a failed draw does not stop the ones after it
+  return drawn;
 }
 async function drawBadge() {
   const link = document.querySelector("[data-queue-link]");
