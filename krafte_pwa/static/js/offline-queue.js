@@ -204,12 +204,12 @@ Q.replay = function () {
 };
 
 // Counts are drawn in the order they were asked for: a count read before an entry left the
-// queue never overwrites the one read after.
+// queue never overwrites the one read after. Never rejects: a badge that could not be drawn
+// must not make a saved action look unsaved (and be saved again).
 let badge = Promise.resolve();
 function updateBadge() {
-  const drawn = badge.then(drawBadge);
-  badge = drawn.catch(() => {});  // a failed draw does not stop the ones after it
-  return drawn;
+  badge = badge.then(drawBadge).catch((e) => console.error(e));
+  return badge;
 }
 async function drawBadge() {
   const link = document.querySelector("[data-queue-link]");
