@@ -266,7 +266,8 @@ def test_a_lot_scanned_offline_at_the_station_reaches_the_server_when_the_networ
     time.sleep(0.5)
     assert scanned(live, number) == []
     page.context.set_offline(False)
-    wait_until(lambda: scanned(live, number) == [shop["jar"]])
+    # first sends that find no route yet are tried again after 1, 2, 4, 8 s
+    wait_until(lambda: scanned(live, number) == [shop["jar"]], timeout=20, page=page)
     page.reload()
     expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
     assert errors() == []

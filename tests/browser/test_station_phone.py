@@ -74,7 +74,8 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     expect(status).to_have_text(re.compile(re.escape(f"{shop['jar']} {text['picked']}")))
     expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
     page.context.set_offline(False)
-    wait_until(lambda: scanned(live, number) == [shop["wick"], shop["jar"]])
+    wait_until(lambda: scanned(live, number) == [shop["wick"], shop["jar"]], timeout=20,
+               page=page)
     page.screenshot(path=str(SCREENSHOTS / f"station-planned-{size}-{lang}.png"),
                     full_page=True)
 
@@ -205,7 +206,7 @@ def test_picks_that_find_no_route_yet_are_sent_again_within_seconds(live, shop, 
         page.context.set_offline(False)
     # The route is lifted by a message sent after its handler ran: Playwright must be
     # waiting for the request that follows to get through.
-    wait_until(lambda: scanned(live, number) == [shop["jar"]], page=page)
+    wait_until(lambda: scanned(live, number) == [shop["jar"]], timeout=20, page=page)
     assert len(dropped) == 1
     assert errors() == []
 
