@@ -58,16 +58,13 @@ def open_page(new_page, user, size, lang, path):
     return page, lambda: [e for e in errors if not e.startswith("Failed to load resource")]
 
 
-def wait_until(check, timeout=10.0, page=None):
-    """Polls `check`. With `page`, waits inside Playwright, so the page's route handlers
-    and events are served meanwhile (a request a route still holds would wait otherwise)."""
+def wait_until(page, check, timeout=10.0):
+    """Polls `check`, waiting inside Playwright, so the page's route handlers and events
+    are served meanwhile (a request a route still holds would wait otherwise)."""
     end = time.monotonic() + timeout
     while not check():
         assert time.monotonic() < end, "timed out"
-        if page is None:
-            time.sleep(0.1)
-        else:
-            page.wait_for_timeout(100)
+        page.wait_for_timeout(100)
 
 
 @pytest.mark.parametrize("size, lang", MATRIX)
@@ -123,7 +120,7 @@ def test_station(live, shop, new_page, size, lang):
         page.locator("#station-scan-text").fill(f"{live.url}/l/{shop[key]}")
         page.locator("#station-scan-text").press("Enter")
         expect(page.locator(f".sugg li[data-lot='{shop[key]}']")).to_have_class("picked")
-    wait_until(lambda: scanned(live, number) == [shop["wax_soon"], shop["wick"]])
+    wait_until(page, lambda: scanned(live, number) == [shop["wax_soon"], shop["wick"]])
     page.screenshot(path=str(SCREENSHOTS / f"station-{size}-{lang}.png"), full_page=True)
 
     # A reload, and another device, find the lots scanned on the server.
@@ -267,7 +264,7 @@ def test_a_lot_scanned_offline_at_the_station_reaches_the_server_when_the_networ
     assert scanned(live, number) == []
     page.context.set_offline(False)
     # first sends that find no route yet are tried again after 1, 2, 4, 8 s
-    wait_until(lambda: scanned(live, number) == [shop["jar"]], timeout=20, page=page)
+    wait_until(page, lambda: scanned(live, number) == [shop["jar"]], timeout=20)
     page.reload()
     expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
     assert errors() == []

@@ -74,8 +74,8 @@ def test_station_layout_offline_code_and_no_script_errors(live, shop, new_page, 
     expect(status).to_have_text(re.compile(re.escape(f"{shop['jar']} {text['picked']}")))
     expect(page.locator(f".sugg li[data-lot='{shop['jar']}']")).to_have_class("picked")
     page.context.set_offline(False)
-    wait_until(lambda: scanned(live, number) == [shop["wick"], shop["jar"]], timeout=20,
-               page=page)
+    wait_until(page, lambda: scanned(live, number) == [shop["wick"], shop["jar"]],
+               timeout=20)
     page.screenshot(path=str(SCREENSHOTS / f"station-planned-{size}-{lang}.png"),
                     full_page=True)
 
@@ -126,7 +126,7 @@ def first_request_fails(page, pattern) -> list:
     """The next request matching `pattern` fails as a network error (online, no route);
     the URLs so failed are listed in the answer. The route is lifted by a message sent
     after the handler ran, so until then a request that follows waits for Playwright: wait
-    through Playwright (expect, or wait_until with its page), not in plain Python."""
+    through Playwright (expect, or wait_until), not in plain Python."""
     dropped = []
 
     def fails(route):
@@ -206,7 +206,7 @@ def test_picks_that_find_no_route_yet_are_sent_again_within_seconds(live, shop, 
         page.context.set_offline(False)
     # The route is lifted by a message sent after its handler ran: Playwright must be
     # waiting for the request that follows to get through.
-    wait_until(lambda: scanned(live, number) == [shop["jar"]], timeout=20, page=page)
+    wait_until(page, lambda: scanned(live, number) == [shop["jar"]], timeout=20)
     assert len(dropped) == 1
     assert errors() == []
 
